@@ -1,0 +1,66 @@
+// A pool of worker threads that analyze byte ranges, so a process can use every core while its
+// event loop stays free for HTTP and heartbeats.
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Piscina } from 'piscina';
+import type { AnalyzeOptions } from './analyze';
+import { AnalyzerError, AnalyzerErrorCode } from './errors';
+import type { PartialMetrics } from './metrics';
+
+export interface ChunkJob {
+  filepath: string;
+  start: number;
+  size: number;
+  options?: AnalyzeOptions;
+}
+
+/** What a thread sends back: metrics, or an AnalyzerError as data. */
+export type ChunkOutcome = { metrics: PartialMetrics } | { error: { code: AnalyzerErrorCode; message: string } };
+
+export interface ChunkPool {
+  readonly concurrency: number;
+  /** Chunks queued or running. */
+  readonly pending: number;
+  run(job: ChunkJob): Promise<PartialMetrics>;
+  close(): Promise<void>;
+}
+
+export function defaultConcurrency(): number {
+  return availableParallelism();
+}
+
+export function createChunkPool(options: { concurrency?: number } = {}): ChunkPool {
+  const concurrency = options.concurrency ?? defaultConcurrency();
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new AnalyzerError('invalid_argument', `concurrency must be a positive integer, got ${concurrency}`);
+  }
+  // The thread entry is the compiled chunk-thread.js next to this file.
+  const piscina = new Piscina<ChunkJob, ChunkOutcome>({
+    filename: join(__dirname, 'chunk-thread.js'),
+    minThreads: concurrency,
+    maxThreads: concurrency,
+    idleTimeout: 60_000,
+  });
+  let pending = 0;
+  let closed: Promise<void> | null = null;
+  return {
+    concurrency,
+    get pending() {
+      return pending;
+    },
+    async run(job) {
+      pending++;
+      try {
+        const outcome = await piscina.run(job);
+        if ('error' in outcome) throw new AnalyzerError(outcome.error.code, outcome.error.message);
+        return outcome.metrics;
+      } finally {
+        pending--;
+      }
+    },
+    close() {
+      closed ??= piscina.destroy();
+      return closed;
+    },
+  };
+}

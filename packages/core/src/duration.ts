@@ -1,0 +1,82 @@
+// Finds the duration a log message reports ("processed in 127ms") and converts it to integer
+// microseconds, byte by byte.
+
+const SPACE = 0x20;
+const DOT = 0x2e;
+const DIGIT_0 = 0x30;
+const DIGIT_9 = 0x39;
+
+const isDigit = (b: number): boolean => b >= DIGIT_0 && b <= DIGIT_9;
+const isWordByte = (b: number): boolean =>
+  (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f || b >= 0x80;
+
+/** Microseconds per unit, keyed by the unit's bytes. */
+function unitAt(buf: Buffer, i: number, end: number): { micros: number; length: number } | null {
+  const b0 = buf[i];
+  const b1 = i + 1 < end ? buf[i + 1] : -1;
+  const b2 = i + 2 < end ? buf[i + 2] : -1;
+  if (b0 === 0x6d && b1 === 0x73) return { micros: 1000, length: 2 }; // ms
+  if (b0 === 0x75 && b1 === 0x73) return { micros: 1, length: 2 }; // us
+  if (b0 === 0xc2 && b1 === 0xb5 && b2 === 0x73) return { micros: 1, length: 3 }; // µs (micro sign)
+  if (b0 === 0xce && b1 === 0xbc && b2 === 0x73) return { micros: 1, length: 3 }; // μs (Greek mu)
+  if (b0 === 0x73) return { micros: 1_000_000, length: 1 }; // s
+  return null;
+}
+
+/**
+ * Parses `<digits>[.<digits>][ ]<unit>` at buf[i], the unit followed by a non-word byte or the end.
+ * Returns integer microseconds (rounded to the nearest), or -1.
+ */
+export function parseDurationAt(buf: Buffer, i: number, end: number): number {
+  let whole = 0;
+  let digits = 0;
+  while (i < end && isDigit(buf[i])) {
+    whole = whole * 10 + (buf[i] - DIGIT_0);
+    i++;
+    digits++;
+  }
+  if (digits === 0 || digits > 15) return -1;
+  let fraction = 0;
+  let fractionScale = 1;
+  if (i < end && buf[i] === DOT) {
+    i++;
+    let fractionDigits = 0;
+    while (i < end && isDigit(buf[i])) {
+      // Nine fractional digits are below a microsecond for every unit; ignore the rest.
+      if (fractionDigits < 9) {
+        fraction = fraction * 10 + (buf[i] - DIGIT_0);
+        fractionScale *= 10;
+      }
+      fractionDigits++;
+      i++;
+    }
+    if (fractionDigits === 0) return -1;
+  }
+  if (i < end && buf[i] === SPACE) i++;
+  if (i >= end) return -1;
+  const unit = unitAt(buf, i, end);
+  if (unit === null) return -1;
+  const after = i + unit.length;
+  if (after < end && isWordByte(buf[after])) return -1;
+  return whole * unit.micros + Math.round((fraction * unit.micros) / fractionScale);
+}
+
+/**
+ * The first duration in buf[start, end) introduced by the word "in" or "took"
+ * ("processed in 127ms", "took 1.5 s"), in integer microseconds; -1 when there is none.
+ */
+export function findReportedDuration(buf: Buffer, start: number, end: number): number {
+  for (let i = start; i + 3 < end; i++) {
+    if (i > start && buf[i - 1] !== SPACE) continue;
+    let numberAt = -1;
+    if (buf[i] === 0x69 && buf[i + 1] === 0x6e && buf[i + 2] === SPACE) numberAt = i + 3; // "in "
+    else if (buf[i] === 0x74 && i + 5 < end && buf[i + 1] === 0x6f && buf[i + 2] === 0x6f && buf[i + 3] === 0x6b && buf[i + 4] === SPACE) {
+      numberAt = i + 5; // "took "
+    }
+    if (numberAt !== -1 && numberAt < end && isDigit(buf[numberAt])) {
+      const micros = parseDurationAt(buf, numberAt, end);
+      if (micros >= 0) return micros;
+    }
+  }
+  return -1;
+}

@@ -1,0 +1,157 @@
+// Streams the lines a byte range owns, through one reused buffer, so memory does not grow with the
+// range size (only with the longest line, up to maxLineBytes).
+//
+// Ownership rule: a line belongs to the range that holds the byte just before the line's first byte;
+// the file's first line belongs to the range starting at 0. So a reader skips through the first
+// newline at or after `start` (unless start is 0) and keeps reading lines while the line starts at or
+// before `start + size`. Every line of the file is then owned by exactly one range, for any ranges
+// that tile the file.
+import { readSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+
+/** Receives one line: bytes [start, end) of buf, without the '\n'. The buffer is reused: copy what you keep. */
+export type LineSink = (buf: Buffer, start: number, end: number, utf8Valid: boolean) => void;
+
+export interface LineReaderOptions {
+  /** Initial read buffer size. */
+  bufferSize?: number;
+  /** Lines longer than this are not delivered; they are counted in `oversizedLines`. */
+  maxLineBytes?: number;
+  /** Called for a line longer than maxLineBytes, with its file offset. */
+  onOversizedLine?: (fileOffset: number) => void;
+}
+
+export interface RangeReadResult {
+  /** Lines delivered to the sink plus oversized lines. */
+  lines: number;
+  /** Bytes of all owned lines, including their newlines. */
+  bytes: number;
+  oversizedLines: number;
+}
+
+export const DEFAULT_BUFFER_SIZE = 1024 * 1024;
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+const NEWLINE = 10;
+
+export function readLinesInRange(
+  fd: number,
+  rangeStart: number,
+  rangeSize: number,
+  onLine: LineSink,
+  options: LineReaderOptions = {},
+): RangeReadResult {
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  let buf = Buffer.allocUnsafe(Math.min(options.bufferSize ?? DEFAULT_BUFFER_SIZE, maxLineBytes));
+  const limit = rangeStart + rangeSize;
+  const result: RangeReadResult = { lines: 0, bytes: 0, oversizedLines: 0 };
+
+  let windowPos = rangeStart; // file offset of buf[0]
+  let len = 0; // valid bytes in buf
+  let eof = false;
+  let validUtf8Until = 0; // buf[cursor, validUtf8Until) is known to be valid UTF-8
+
+  const fill = (): void => {
+    while (len < buf.length && !eof) {
+      const n = readSync(fd, buf, len, buf.length - len, windowPos + len);
+      if (n === 0) eof = true;
+      len += n;
+    }
+  };
+  const findNewline = (from: number): number => {
+    const idx = buf.indexOf(NEWLINE, from);
+    return idx !== -1 && idx < len ? idx : -1;
+  };
+  // Validating all complete lines of a fill at once is far cheaper than line by line; a '\n' never sits
+  // inside a multi-byte character, so the batch is valid exactly when each of its lines is.
+  const checkBatch = (from: number): void => {
+    const last = len > from ? buf.lastIndexOf(NEWLINE, len - 1) : -1;
+    validUtf8Until = last >= from && isUtf8(buf.subarray(from, last + 1)) ? last + 1 : from;
+  };
+  const discardBefore = (cursor: number): void => {
+    buf.copyWithin(0, cursor, len);
+    windowPos += cursor;
+    len -= cursor;
+    validUtf8Until = Math.max(0, validUtf8Until - cursor);
+  };
+
+  let cursor = 0;
+  if (rangeStart > 0) {
+    // Skip the tail of the line that the previous range owns.
+    for (;;) {
+      fill();
+      const nl = findNewline(0);
+      if (nl !== -1) {
+        cursor = nl + 1;
+        break;
+      }
+      if (eof) return result;
+      windowPos += len;
+      len = 0;
+    }
+    if (windowPos + cursor > limit) return result;
+  } else {
+    fill();
+  }
+  checkBatch(cursor);
+
+  let scanFrom = cursor;
+  while (windowPos + cursor <= limit && (cursor < len || !eof)) {
+    const nl = findNewline(scanFrom);
+    if (nl !== -1) {
+      const valid = nl < validUtf8Until || isUtf8(buf.subarray(cursor, nl));
+      onLine(buf, cursor, nl, valid);
+      result.lines++;
+      result.bytes += nl + 1 - cursor;
+      cursor = nl + 1;
+      scanFrom = cursor;
+      continue;
+    }
+    if (eof) {
+      // The last line of the file has no newline; it still counts.
+      onLine(buf, cursor, len, isUtf8(buf.subarray(cursor, len)));
+      result.lines++;
+      result.bytes += len - cursor;
+      cursor = len;
+      break;
+    }
+    // The line continues past the buffer: keep its head, make room, read more.
+    scanFrom = len - cursor;
+    discardBefore(cursor);
+    cursor = 0;
+    if (len === buf.length) {
+      if (buf.length >= maxLineBytes) {
+        const skipped = skipOversizedLine();
+        result.lines++;
+        result.oversizedLines++;
+        result.bytes += skipped.bytes;
+        if (skipped.eof) break;
+        cursor = skipped.cursor;
+        scanFrom = cursor;
+        checkBatch(cursor);
+        continue;
+      }
+      const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, maxLineBytes));
+      buf.copy(bigger, 0, 0, len);
+      buf = bigger;
+    }
+    fill();
+    checkBatch(0);
+  }
+  return result;
+
+  // Drops an over-long line (buf holds its first maxLineBytes bytes) without buffering it.
+  function skipOversizedLine(): { bytes: number; eof: boolean; cursor: number } {
+    options.onOversizedLine?.(windowPos);
+    let bytes = 0;
+    for (;;) {
+      const nl = findNewline(0);
+      if (nl !== -1) return { bytes: bytes + nl + 1, eof: false, cursor: nl + 1 };
+      bytes += len;
+      windowPos += len;
+      len = 0;
+      if (eof) return { bytes, eof: true, cursor: 0 };
+      fill();
+      if (len === 0) return { bytes, eof: true, cursor: 0 };
+    }
+  }
+}
