@@ -5,3 +5,4 @@ export * from './jobs';
 export * from './coordinator-contract';
 export * from './worker-contract';
 export * from './openapi';
+export * from './clients';

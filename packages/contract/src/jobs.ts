@@ -21,6 +21,8 @@ export const JobSummarySchema = z.object({
   finished_at: z.string().nullable(),
 });
 
+export type JobSummary = z.infer<typeof JobSummarySchema>;
+
 export const JobSchema = JobSummarySchema.extend({
   progress: JobProgressSchema,
   metrics: MetricsReportSchema,

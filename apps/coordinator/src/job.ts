@@ -1,0 +1,88 @@
+// One analysis job: its chunks, which attempt of each is live, and the metrics merged so far.
+import { ChunkRange, emptyMetrics, mergeMetrics, PartialMetrics } from '@loganalyzer/core';
+import type { JobStatus } from '@loganalyzer/contract';
+
+export type ChunkStateName = 'pending' | 'in_flight' | 'done';
+
+export interface ChunkState extends ChunkRange {
+  state: ChunkStateName;
+  /** The latest attempt number handed out; 0 before the first. */
+  attempt: number;
+  worker_id: string | null;
+  failures: number;
+  last_error?: string;
+}
+
+export class Job {
+  status: JobStatus = 'queued';
+  chunks: ChunkState[] = [];
+  metrics: PartialMetrics = emptyMetrics();
+  chunks_done = 0;
+  bytes_total = 0;
+  bytes_done = 0;
+  chunks_reassigned = 0;
+  finished_at: number | null = null;
+  error?: string;
+  /** Chunk ids waiting for a worker; requeued chunks go to the front so the job is not held up by them. */
+  private readonly queue: number[] = [];
+  private queueHead = 0;
+
+  constructor(
+    readonly job_id: string,
+    readonly filepath: string,
+    readonly created_at: number,
+  ) {}
+
+  plan(fileSize: number, chunks: ChunkRange[]): void {
+    this.bytes_total = fileSize;
+    this.chunks = chunks.map((c) => ({ ...c, state: 'pending', attempt: 0, worker_id: null, failures: 0 }));
+    for (const c of this.chunks) this.queue.push(c.chunk_id);
+  }
+
+  get isFinished(): boolean {
+    return this.status === 'completed' || this.status === 'failed';
+  }
+
+  hasPending(): boolean {
+    return !this.isFinished && this.queueHead < this.queue.length;
+  }
+
+  takePending(): ChunkState | undefined {
+    while (this.queueHead < this.queue.length) {
+      const chunk = this.chunks[this.queue[this.queueHead++]];
+      if (this.queueHead > 1024 && this.queueHead * 2 > this.queue.length) {
+        this.queue.splice(0, this.queueHead);
+        this.queueHead = 0;
+      }
+      if (chunk.state === 'pending') return chunk;
+    }
+    return undefined;
+  }
+
+  requeue(chunk: ChunkState): void {
+    chunk.state = 'pending';
+    chunk.worker_id = null;
+    if (this.queueHead > 0) this.queue[--this.queueHead] = chunk.chunk_id;
+    else this.queue.unshift(chunk.chunk_id);
+  }
+
+  /** Merges a chunk's result; returns true when this completed the job. */
+  complete(chunk: ChunkState, metrics: PartialMetrics, now: number): boolean {
+    chunk.state = 'done';
+    chunk.worker_id = null;
+    this.metrics = mergeMetrics(this.metrics, metrics);
+    this.chunks_done++;
+    this.bytes_done += chunk.size;
+    if (this.chunks_done === this.chunks.length) {
+      this.finish('completed', now);
+      return true;
+    }
+    return false;
+  }
+
+  finish(status: 'completed' | 'failed', now: number, error?: string): void {
+    this.status = status;
+    this.finished_at = now;
+    if (error !== undefined) this.error = error;
+  }
+}

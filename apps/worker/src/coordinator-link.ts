@@ -1,0 +1,117 @@
+// Everything a worker says to the coordinator, through the typed client: registration, heartbeats
+// (re-registering when the coordinator has forgotten us) and chunk reports retried with backoff.
+import type { ChunkTask, CoordinatorClient } from '@loganalyzer/contract';
+import type { PartialMetrics } from '@loganalyzer/core';
+import { PermanentError, withRetry } from './retry';
+
+export interface ChunkReporter {
+  reportMetrics(task: ChunkTask, metrics: PartialMetrics): Promise<void>;
+  reportFailure(task: ChunkTask, error: string): Promise<void>;
+}
+
+export interface CoordinatorLinkOptions {
+  client: CoordinatorClient;
+  workerId: string;
+  /** The host the coordinator should call; default: the address it sees us at. */
+  advertiseHost?: string;
+  concurrency: number;
+  /** How long to keep retrying a chunk report; default 10 minutes. */
+  reportRetryMs?: number;
+  log?: (message: string) => void;
+}
+
+export class CoordinatorLink implements ChunkReporter {
+  private heartbeatTimer: NodeJS.Timeout | null = null;
+  private heartbeatIntervalMs = 1000;
+  private stopped = false;
+  private port = 0;
+  private coordinatorReachable = true;
+  private readonly log: (message: string) => void;
+
+  constructor(private readonly options: CoordinatorLinkOptions) {
+    this.log = options.log ?? (() => {});
+  }
+
+  /** Registers the port the worker listens on (retrying until the coordinator answers), then heartbeats until stop(). */
+  async start(port: number): Promise<void> {
+    this.port = port;
+    await this.register();
+    this.scheduleHeartbeat();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.heartbeatTimer) clearTimeout(this.heartbeatTimer);
+    this.heartbeatTimer = null;
+  }
+
+  async register(): Promise<void> {
+    const { client, workerId, advertiseHost, concurrency } = this.options;
+    const body = { worker_id: workerId, port: this.port, concurrency, ...(advertiseHost ? { host: advertiseHost } : {}) };
+    const response = await withRetry(
+      async () => {
+        const r = await client.register({ body });
+        if (r.status === 400) throw new PermanentError(`registration refused: ${r.body.message}`);
+        return r;
+      },
+      { cancelled: () => this.stopped, onRetry: (err, attempt) => attempt === 1 && this.log(`coordinator not reachable yet (${describe(err)}); retrying`) },
+    );
+    this.heartbeatIntervalMs = response.body.heartbeat_interval_ms;
+    this.log(`registered as ${workerId} (${response.body.status}); heartbeat every ${this.heartbeatIntervalMs} ms`);
+  }
+
+  private scheduleHeartbeat(): void {
+    if (this.stopped) return;
+    this.heartbeatTimer = setTimeout(() => void this.beat().finally(() => this.scheduleHeartbeat()), this.heartbeatIntervalMs);
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      const r = await this.options.client.heartbeat({ body: { worker_id: this.options.workerId } });
+      if (!this.coordinatorReachable) this.log('coordinator reachable again');
+      this.coordinatorReachable = true;
+      if (r.status === 404) {
+        this.log('coordinator does not know this worker; registering again');
+        await this.register();
+      } else if (r.status === 200) {
+        this.heartbeatIntervalMs = r.body.heartbeat_interval_ms;
+      }
+    } catch (err) {
+      if (this.coordinatorReachable) this.log(`heartbeat failed: ${describe(err)}`);
+      this.coordinatorReachable = false;
+    }
+  }
+
+  reportMetrics(task: ChunkTask, metrics: PartialMetrics): Promise<void> {
+    return this.report(task, () => this.options.client.reportMetrics({ body: { ...key(task, this.options.workerId), metrics } }));
+  }
+
+  reportFailure(task: ChunkTask, error: string): Promise<void> {
+    return this.report(task, () => this.options.client.reportChunkFailure({ body: { ...key(task, this.options.workerId), error } }));
+  }
+
+  private async report(task: ChunkTask, send: () => Promise<{ status: number; body: unknown }>): Promise<void> {
+    await withRetry(
+      async () => {
+        const r = await send();
+        if (r.status === 200) return;
+        const message = (r.body as { message?: string }).message ?? `status ${r.status}`;
+        // The coordinator does not know the job (it restarted) or refused the body: retrying cannot help.
+        if (r.status === 400 || r.status === 404) throw new PermanentError(`coordinator refused the report of chunk ${task.chunk_id} of job ${task.job_id}: ${message}`);
+        throw new Error(message);
+      },
+      {
+        giveUpAfterMs: this.options.reportRetryMs ?? 10 * 60_000,
+        onRetry: (err, attempt) => attempt === 1 && this.log(`report of chunk ${task.chunk_id} failed (${describe(err)}); retrying`),
+      },
+    );
+  }
+}
+
+function key(task: ChunkTask, workerId: string) {
+  return { worker_id: workerId, job_id: task.job_id, chunk_id: task.chunk_id, attempt: task.attempt };
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}

@@ -1,0 +1,39 @@
+// Retrying with capped exponential backoff, for calls to a coordinator that may be briefly away.
+
+export interface RetryOptions {
+  initialDelayMs?: number;
+  maxDelayMs?: number;
+  /** Give up after this long in total; default: never. */
+  giveUpAfterMs?: number;
+  /** Stop retrying when this returns true (for example on shutdown). */
+  cancelled?: () => boolean;
+  onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
+}
+
+export class RetryCancelledError extends Error {}
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Calls fn until it resolves; an error with `retryable === false` is thrown at once. */
+export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions = {}): Promise<T> {
+  const initial = options.initialDelayMs ?? 100;
+  const max = options.maxDelayMs ?? 5000;
+  const started = Date.now();
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if ((err as { retryable?: boolean }).retryable === false) throw err;
+      if (options.cancelled?.()) throw new RetryCancelledError('retry cancelled', { cause: err });
+      const delay = Math.min(max, initial * 2 ** Math.min(attempt - 1, 20));
+      if (options.giveUpAfterMs !== undefined && Date.now() - started + delay > options.giveUpAfterMs) throw err;
+      options.onRetry?.(err, attempt, delay);
+      await sleep(delay);
+    }
+  }
+}
+
+/** An error that retrying will not fix (a 400 or 404 from the coordinator). */
+export class PermanentError extends Error {
+  readonly retryable = false;
+}

@@ -1,0 +1,51 @@
+// Typed clients for both apps: ts-rest clients whose requests go through axios.
+import { ApiFetcher, initClient } from '@ts-rest/core';
+import axios, { AxiosInstance } from 'axios';
+import { coordinatorContract } from './coordinator-contract';
+import { workerContract } from './worker-contract';
+
+export interface ClientOptions {
+  /** Per-request timeout; default 10 s. */
+  timeoutMs?: number;
+  /** Use this axios instance (for interceptors, agents, proxies). */
+  axiosInstance?: AxiosInstance;
+}
+
+/** A ts-rest fetcher backed by axios. Network errors reject; every HTTP status resolves. */
+export function axiosFetcher(options: ClientOptions = {}): ApiFetcher {
+  const instance = options.axiosInstance ?? axios.create({ timeout: options.timeoutMs ?? 10_000 });
+  return async ({ path, method, headers, body }) => {
+    const response = await instance.request({
+      url: path,
+      method,
+      headers,
+      data: body,
+      validateStatus: () => true,
+    });
+    const responseHeaders = new Headers();
+    for (const [name, value] of Object.entries(response.headers)) {
+      if (value !== undefined && value !== null) responseHeaders.set(name, Array.isArray(value) ? value.join(', ') : String(value));
+    }
+    return { status: response.status, body: response.data, headers: responseHeaders };
+  };
+}
+
+export function createCoordinatorClient(baseUrl: string, options: ClientOptions = {}) {
+  return initClient(coordinatorContract, {
+    baseUrl,
+    api: axiosFetcher(options),
+    validateResponse: true,
+    throwOnUnknownStatus: true,
+  });
+}
+export type CoordinatorClient = ReturnType<typeof createCoordinatorClient>;
+
+export function createWorkerClient(baseUrl: string, options: ClientOptions = {}) {
+  return initClient(workerContract, {
+    baseUrl,
+    api: axiosFetcher(options),
+    validateResponse: true,
+    throwOnUnknownStatus: true,
+  });
+}
+export type WorkerClient = ReturnType<typeof createWorkerClient>;

@@ -1,0 +1,6 @@
+export { HttpError } from './http-error';
+export { validationErrorBody, respondWithValidationError } from './validation-error';
+export type { RequestValidationFailure } from './validation-error';
+export { errorHandler, notFoundHandler } from './error-middleware';
+export { listen, onShutdownSignal } from './listen';
+export type { RunningServer } from './listen';
