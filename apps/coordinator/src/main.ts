@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `pnpm coordinator --port 8000`: parses the command line, builds the app, listens, stops on signals.
-import { listen, onShutdownSignal } from '@loganalyzer/server-kit';
+import { exitWhenProcessDies, listen, onShutdownSignal } from '@loganalyzer/server-kit';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { createApp } from './app';
@@ -17,6 +17,7 @@ async function main(): Promise<void> {
     .option('worker-timeout', { type: 'number', describe: 'ms without a heartbeat before a worker is inactive (default 3x the heartbeat interval)' })
     .option('max-chunk-failures', { type: 'number', default: 3, describe: 'failed attempts of one chunk before its job fails' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no event log on stderr' })
+    .option('exit-with-pid', { type: 'number', describe: 'shut down when the process with this pid is gone (for embedded clusters)' })
     .check((a) => {
       if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535) throw new Error(`--port must be 0..65535, got ${a.port}`);
       if (!(a['heartbeat-interval'] > 0)) throw new Error('--heartbeat-interval must be positive');
@@ -41,10 +42,12 @@ async function main(): Promise<void> {
   const running = await listen(createApp(coordinator), argv.port, argv.host);
   // The embedded cluster and tests read this line to learn the port.
   console.log(`coordinator listening on ${running.url}`);
-  onShutdownSignal(async () => {
+  const shutdown = async (): Promise<void> => {
     coordinator.stop();
     await running.close();
-  });
+  };
+  onShutdownSignal(shutdown);
+  if (argv['exit-with-pid'] !== undefined) exitWhenProcessDies(argv['exit-with-pid'], () => void shutdown().finally(() => process.exit(0)));
 }
 
 main().catch((err) => {

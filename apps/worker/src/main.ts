@@ -2,7 +2,7 @@
 // `pnpm worker --id worker1 --port 8001 --coordinator http://localhost:8000`
 import { createCoordinatorClient, WorkerIdSchema } from '@loganalyzer/contract';
 import { createChunkPool, defaultConcurrency } from '@loganalyzer/core';
-import { listen, onShutdownSignal } from '@loganalyzer/server-kit';
+import { exitWhenProcessDies, listen, onShutdownSignal } from '@loganalyzer/server-kit';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { createApp } from './app';
@@ -20,6 +20,7 @@ async function main(): Promise<void> {
     .option('coordinator', { type: 'string', default: 'http://localhost:8000', describe: 'coordinator base URL' })
     .option('concurrency', { type: 'number', default: defaultConcurrency(), describe: 'chunks processed at once, each in its own thread' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no event log on stderr' })
+    .option('exit-with-pid', { type: 'number', describe: 'shut down when the process with this pid is gone (for embedded clusters)' })
     .check((a) => {
       WorkerIdSchema.parse(a.id);
       if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535) throw new Error(`--port must be 0..65535, got ${a.port}`);
@@ -50,12 +51,14 @@ async function main(): Promise<void> {
   });
   const running = await listen(createApp(worker), argv.port, argv.host);
   console.log(`worker ${argv.id} listening on ${running.url}`);
-  onShutdownSignal(async () => {
+  const shutdown = async (): Promise<void> => {
     link.stop();
     await worker.drain(5000);
     await running.close();
     await pool.close();
-  });
+  };
+  onShutdownSignal(shutdown);
+  if (argv['exit-with-pid'] !== undefined) exitWhenProcessDies(argv['exit-with-pid'], () => void shutdown().finally(() => process.exit(0)));
   // Register the port actually bound (it differs from --port when that was 0).
   await link.start(running.port);
 }

@@ -4,3 +4,4 @@ export type { RequestValidationFailure } from './validation-error';
 export { errorHandler, notFoundHandler } from './error-middleware';
 export { listen, onShutdownSignal } from './listen';
 export type { RunningServer } from './listen';
+export { exitWhenProcessDies } from './parent-watch';

@@ -1,0 +1,89 @@
+// A coordinator and N workers as child processes on free loopback ports: the embedded cluster of
+// `pnpm analyze` and of the end-to-end tests.
+import type { ChildProcess } from 'node:child_process';
+import { createCoordinatorClient, CoordinatorClient } from '@loganalyzer/contract';
+import { startChild, stopChild } from './child-process';
+
+export const coordinatorScript = require.resolve('@loganalyzer/coordinator/dist/main.js');
+export const workerScript = require.resolve('@loganalyzer/worker/dist/main.js');
+
+export interface LocalClusterOptions {
+  workers?: number;
+  /** Threads per worker; default: the worker's own default (the CPU count). */
+  concurrency?: number;
+  heartbeatIntervalMs?: number;
+  workerTimeoutMs?: number;
+  /** Show the children's event logs on our stderr. */
+  verbose?: boolean;
+}
+
+export interface LocalWorker {
+  id: string;
+  process: ChildProcess;
+  url: string;
+}
+
+export class LocalCluster {
+  readonly workers = new Map<string, LocalWorker>();
+  private stopping: Promise<void> | null = null;
+
+  private constructor(
+    readonly coordinatorUrl: string,
+    readonly coordinatorProcess: ChildProcess,
+    readonly client: CoordinatorClient,
+    private readonly options: LocalClusterOptions,
+  ) {}
+
+  static async start(options: LocalClusterOptions = {}): Promise<LocalCluster> {
+    const args = ['--port', '0', '--host', '127.0.0.1', '--exit-with-pid', String(process.pid)];
+    if (options.heartbeatIntervalMs !== undefined) args.push('--heartbeat-interval', String(options.heartbeatIntervalMs));
+    if (options.workerTimeoutMs !== undefined) args.push('--worker-timeout', String(options.workerTimeoutMs));
+    if (!options.verbose) args.push('--quiet');
+    const coordinator = await startChild(coordinatorScript, args, { inheritStderr: options.verbose });
+    const cluster = new LocalCluster(coordinator.url, coordinator.process, createCoordinatorClient(coordinator.url), options);
+    try {
+      const count = options.workers ?? 2;
+      await Promise.all(Array.from({ length: count }, (_, i) => cluster.startWorker(`local-${i + 1}`)));
+    } catch (err) {
+      await cluster.stop();
+      throw err;
+    }
+    return cluster;
+  }
+
+  /** Starts a worker process (again, after a kill) and waits until the coordinator lists it active. */
+  async startWorker(id: string): Promise<LocalWorker> {
+    const args = ['--id', id, '--port', '0', '--host', '127.0.0.1', '--coordinator', this.coordinatorUrl, '--exit-with-pid', String(process.pid)];
+    if (this.options.concurrency !== undefined) args.push('--concurrency', String(this.options.concurrency));
+    if (!this.options.verbose) args.push('--quiet');
+    const started = await startChild(workerScript, args, { inheritStderr: this.options.verbose });
+    const worker = { id, process: started.process, url: started.url };
+    this.workers.set(id, worker);
+    await this.waitForActiveWorker(id, started.url);
+    return worker;
+  }
+
+  killWorker(id: string, signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    const worker = this.workers.get(id);
+    if (!worker) throw new Error(`no local worker ${id}`);
+    return stopChild(worker.process, signal);
+  }
+
+  private async waitForActiveWorker(id: string, url: string, timeoutMs = 20_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const r = await this.client.listWorkers();
+      if (r.status === 200 && r.body.workers.some((w) => w.worker_id === id && w.url === url && w.status === 'active')) return;
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    throw new Error(`worker ${id} did not register with the coordinator within ${timeoutMs} ms`);
+  }
+
+  stop(): Promise<void> {
+    this.stopping ??= (async () => {
+      await Promise.all([...this.workers.values()].map((w) => stopChild(w.process)));
+      await stopChild(this.coordinatorProcess);
+    })();
+    return this.stopping;
+  }
+}
