@@ -15,14 +15,17 @@ function notFound(err: unknown): { status: 404; body: { error: string; message: 
 /** The peer address as a host a URL can hold ("::ffff:127.0.0.1" → "127.0.0.1", IPv6 bracketed). */
 function urlHost(address: string | undefined): string {
   if (!address) return '127.0.0.1';
-  const v4 = address.replace(/^::ffff:/, '');
-  return v4.includes(':') ? `[${v4}]` : v4;
+  return bracketIPv6(address.replace(/^::ffff:/, ''));
+}
+
+function bracketIPv6(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
 export function createApp(coordinator: Coordinator): Express {
   const router = s.router(coordinatorContract, {
     register: async ({ body, req }) => {
-      const host = body.host ?? urlHost(req.socket.remoteAddress);
+      const host = body.host !== undefined ? bracketIPv6(body.host) : urlHost(req.socket.remoteAddress);
       const status = coordinator.register({
         worker_id: body.worker_id,
         url: `http://${host}:${body.port}`,

@@ -139,7 +139,7 @@ export class Coordinator {
       const separator = key.lastIndexOf(':');
       const job = this.jobs.get(key.slice(0, separator));
       const chunk = job?.chunks[Number(key.slice(separator + 1))];
-      if (job && chunk && chunk.state === 'in_flight' && chunk.worker_id === worker.worker_id) {
+      if (job && chunk && !job.isFinished && chunk.state === 'in_flight' && chunk.worker_id === worker.worker_id) {
         job.requeue(chunk);
         job.chunks_reassigned++;
         taken++;
@@ -183,7 +183,16 @@ export class Coordinator {
         return;
       }
       const workers = Math.max(1, this.registry.active().length);
-      job.plan(size, planChunks(size, chunkSize ?? defaultChunkSize(size, workers)));
+      const requested = chunkSize ?? defaultChunkSize(size, workers);
+      try {
+        // A chunk larger than the file is the whole file (and keeps sizes like 1e20 inside planChunks' safe range).
+        job.plan(size, planChunks(size, requested > size ? Math.max(1, size) : requested));
+      } catch (err) {
+        // Planning runs detached from any caller: an error must end up on the job, never as an unhandled rejection.
+        job.finish('failed', this.now(), `cannot plan ${job.filepath}: ${(err as Error).message}`);
+        this.log.warn(`job ${job.job_id} failed: ${job.error}`);
+        return;
+      }
       if (job.chunks.length === 0) {
         job.finish('completed', this.now());
         return;
@@ -274,7 +283,8 @@ export class Coordinator {
     const chunk = job.chunks[report.chunk_id];
     if (!chunk) throw new NotFoundError('chunk_not_found', `job ${report.job_id} has no chunk ${report.chunk_id}`);
     const live = !job.isFinished && chunk.state === 'in_flight' && chunk.attempt === report.attempt && chunk.worker_id === report.worker_id;
-    const heldByReporterNow = chunk.state === 'in_flight' && chunk.worker_id === report.worker_id;
+    // A finished job hands nothing out again, so its chunk no longer holds the reporter's slot.
+    const heldByReporterNow = !job.isFinished && chunk.state === 'in_flight' && chunk.worker_id === report.worker_id;
     if (!live && !heldByReporterNow) {
       // The reporter's slot is free again even though its result is not wanted (its job failed, say).
       const worker = this.registry.get(report.worker_id);

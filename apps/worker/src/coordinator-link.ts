@@ -17,6 +17,8 @@ export interface CoordinatorLinkOptions {
   concurrency: number;
   /** How long to keep retrying a chunk report; default 10 minutes. */
   reportRetryMs?: number;
+  /** Backoff of registration and report retries; default 100 ms doubling up to 5 s. */
+  retry?: { initialDelayMs?: number; maxDelayMs?: number };
   log?: (message: string) => void;
 }
 
@@ -54,7 +56,7 @@ export class CoordinatorLink implements ChunkReporter {
         if (r.status === 400) throw new PermanentError(`registration refused: ${r.body.message}`);
         return r;
       },
-      { cancelled: () => this.stopped, onRetry: (err, attempt) => attempt === 1 && this.log(`coordinator not reachable yet (${describe(err)}); retrying`) },
+      { ...this.options.retry, cancelled: () => this.stopped, onRetry: (err, attempt) => attempt === 1 && this.log(`coordinator not reachable yet (${describe(err)}); retrying`) },
     );
     this.heartbeatIntervalMs = response.body.heartbeat_interval_ms;
     this.log(`registered as ${workerId} (${response.body.status}); heartbeat every ${this.heartbeatIntervalMs} ms`);
@@ -101,6 +103,7 @@ export class CoordinatorLink implements ChunkReporter {
         throw new Error(message);
       },
       {
+        ...this.options.retry,
         giveUpAfterMs: this.options.reportRetryMs ?? 10 * 60_000,
         onRetry: (err, attempt) => attempt === 1 && this.log(`report of chunk ${task.chunk_id} failed (${describe(err)}); retrying`),
       },
