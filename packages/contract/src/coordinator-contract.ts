@@ -91,7 +91,7 @@ export const coordinatorContract = c.router(
       summary: 'Plan a file into chunks and distribute them',
       body: z.object({
         filepath: z.string().min(1),
-        chunk_size: z.number().int().positive().optional().describe('bytes per chunk; default: at least 4 chunks per active worker, at most 64 MiB'),
+        chunk_size: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().describe('bytes per chunk; default: at least 4 chunks per active worker, at most 64 MiB'),
       }),
       responses: {
         201: z.object({ job_id: z.string() }),

@@ -1,0 +1,212 @@
+import { createCoordinatorClient } from '@loganalyzer/contract';
+import { CoordinatorLink, CoordinatorLinkOptions } from '../src/coordinator-link';
+import { PermanentError, RetryCancelledError } from '../src/retry';
+import { FakeCoordinator, unusedPort, until } from './fake-coordinator';
+import { sampleMetrics, task } from './helpers';
+
+const coordinators: FakeCoordinator[] = [];
+const links: CoordinatorLink[] = [];
+
+afterEach(async () => {
+  for (const link of links.splice(0)) link.stop();
+  await Promise.all(coordinators.splice(0).map((c) => c.stop()));
+});
+
+function fakeCoordinator(): FakeCoordinator {
+  const coordinator = new FakeCoordinator(20);
+  coordinators.push(coordinator);
+  return coordinator;
+}
+
+function linkTo(port: number, options: Partial<CoordinatorLinkOptions> = {}) {
+  const logged: string[] = [];
+  const link = new CoordinatorLink({
+    client: createCoordinatorClient(`http://127.0.0.1:${port}`, { timeoutMs: 2000 }),
+    workerId: 'w-1',
+    concurrency: 2,
+    retry: { initialDelayMs: 5, maxDelayMs: 20 },
+    log: (message) => logged.push(message),
+    ...options,
+  });
+  links.push(link);
+  const hasLogged = (text: string) => logged.some((line) => line.includes(text));
+  return { link, logged, hasLogged };
+}
+
+const metricsReport = () => ({ worker_id: 'w-1', job_id: 'job-1', chunk_id: 3, attempt: 2, metrics: sampleMetrics() });
+
+// ---- registration and heartbeats ----
+
+it('registers its id, port and concurrency, then heartbeats at the interval the coordinator gives', async () => {
+  const coordinator = fakeCoordinator();
+  const { link, logged } = linkTo(await coordinator.start());
+
+  await link.start(8123);
+  await until(() => coordinator.heartbeats.length >= 2, 'two heartbeats arrived');
+
+  expect(coordinator.registrations).toStrictEqual([{ worker_id: 'w-1', port: 8123, concurrency: 2 }]);
+  expect(coordinator.heartbeats.slice(0, 2)).toStrictEqual(['w-1', 'w-1']);
+  expect(logged).toStrictEqual(['registered as w-1 (registered); heartbeat every 20 ms']);
+});
+
+it('registers with the advertised host when one is given', async () => {
+  const coordinator = fakeCoordinator();
+  const { link } = linkTo(await coordinator.start(), { advertiseHost: 'worker1.internal' });
+
+  await link.start(8123);
+
+  expect(coordinator.registrations).toStrictEqual([{ worker_id: 'w-1', port: 8123, concurrency: 2, host: 'worker1.internal' }]);
+});
+
+it('keeps retrying registration until the coordinator starts listening', async () => {
+  const port = await unusedPort();
+  const { link, hasLogged } = linkTo(port);
+  const starting = link.start(8123);
+  await until(() => hasLogged('coordinator not reachable yet'), 'the first registration failed');
+
+  const coordinator = fakeCoordinator();
+  await coordinator.start(port);
+  await starting;
+
+  expect(coordinator.registrations).toStrictEqual([{ worker_id: 'w-1', port: 8123, concurrency: 2 }]);
+  expect(hasLogged('registered as w-1 (registered)')).toBe(true);
+});
+
+it('gives up registering when the coordinator refuses the registration as invalid', async () => {
+  const coordinator = fakeCoordinator();
+  const { link } = linkTo(await coordinator.start());
+
+  const starting = link.start(0);
+
+  await expect(starting).rejects.toThrow(new PermanentError('registration refused: body.port: Number must be greater than or equal to 1'));
+  await expect(starting).rejects.toBeInstanceOf(PermanentError);
+  expect(coordinator.registrations).toStrictEqual([]);
+});
+
+it('stops retrying registration once stopped', async () => {
+  const { link, hasLogged } = linkTo(await unusedPort());
+  const starting = link.start(8123);
+  await until(() => hasLogged('coordinator not reachable yet'), 'the first registration failed');
+
+  link.stop();
+
+  await expect(starting).rejects.toBeInstanceOf(RetryCancelledError);
+});
+
+it('registers again when a heartbeat is answered 404', async () => {
+  const coordinator = fakeCoordinator();
+  const { link, hasLogged } = linkTo(await coordinator.start());
+  await link.start(8123);
+
+  coordinator.forget('w-1');
+  await until(() => coordinator.registrations.length === 2, 'the worker registered again');
+
+  expect(coordinator.registrations).toStrictEqual([
+    { worker_id: 'w-1', port: 8123, concurrency: 2 },
+    { worker_id: 'w-1', port: 8123, concurrency: 2 },
+  ]);
+  expect(hasLogged('coordinator does not know this worker; registering again')).toBe(true);
+});
+
+it('resumes heartbeats when the coordinator comes back after being unreachable', async () => {
+  const coordinator = fakeCoordinator();
+  const port = await coordinator.start();
+  const { link, hasLogged } = linkTo(port);
+  await link.start(8123);
+  await coordinator.stop();
+  await until(() => hasLogged('heartbeat failed'), 'a heartbeat failed');
+  const before = coordinator.heartbeats.length;
+
+  await coordinator.start(port);
+  await until(() => coordinator.heartbeats.length > before, 'a heartbeat reached the restarted coordinator');
+
+  await until(() => hasLogged('coordinator reachable again'), 'the link noticed the coordinator is back');
+  expect(coordinator.heartbeats.at(-1)).toBe('w-1');
+});
+
+it('sends no heartbeats once stopped', async () => {
+  const coordinator = fakeCoordinator();
+  const { link } = linkTo(await coordinator.start());
+  // Stopping while the coordinator handles a heartbeat leaves no other heartbeat on the wire.
+  coordinator.onHeartbeat = () => link.stop();
+  await link.start(8123);
+  await until(() => coordinator.heartbeats.length === 1, 'a heartbeat arrived');
+
+  await new Promise((resolve) => setTimeout(resolve, 5 * coordinator.heartbeatIntervalMs));
+
+  expect(coordinator.heartbeats).toStrictEqual(['w-1']);
+});
+
+// ---- chunk reports ----
+
+it('reports the metrics of a chunk with its key and the worker id', async () => {
+  const coordinator = fakeCoordinator();
+  const { link } = linkTo(await coordinator.start());
+
+  await link.reportMetrics(task(), sampleMetrics());
+
+  expect(coordinator.reports).toStrictEqual([metricsReport()]);
+});
+
+it('reports a chunk failure with its error text', async () => {
+  const coordinator = fakeCoordinator();
+  const { link } = linkTo(await coordinator.start());
+
+  await link.reportFailure(task(), 'EIO: i/o error, read');
+
+  expect(coordinator.failures).toStrictEqual([{ worker_id: 'w-1', job_id: 'job-1', chunk_id: 3, attempt: 2, error: 'EIO: i/o error, read' }]);
+});
+
+it('retries a report answered 503 until the coordinator accepts it', async () => {
+  const coordinator = fakeCoordinator();
+  const { link, hasLogged } = linkTo(await coordinator.start());
+  coordinator.unavailableReports = 2;
+
+  await link.reportMetrics(task(), sampleMetrics());
+
+  expect(coordinator.metricsRequests).toStrictEqual([metricsReport(), metricsReport(), metricsReport()]);
+  expect(coordinator.reports).toStrictEqual([metricsReport()]);
+  expect(hasLogged('report of chunk 3 failed')).toBe(true);
+});
+
+it('retries a report while the coordinator refuses connections and delivers it once it is back', async () => {
+  const port = await unusedPort();
+  const { link, hasLogged } = linkTo(port);
+  const reporting = link.reportMetrics(task(), sampleMetrics());
+  await until(() => hasLogged('report of chunk 3 failed'), 'the first report failed');
+
+  const coordinator = fakeCoordinator();
+  await coordinator.start(port);
+  await reporting;
+
+  expect(coordinator.reports).toStrictEqual([metricsReport()]);
+});
+
+it('gives up at once with a PermanentError on a report answered 404', async () => {
+  const coordinator = fakeCoordinator();
+  const { link } = linkTo(await coordinator.start());
+
+  const reporting = link.reportMetrics(task({ job_id: 'job-from-before-a-restart' }), sampleMetrics());
+
+  await expect(reporting).rejects.toBeInstanceOf(PermanentError);
+  await expect(reporting).rejects.toThrow(
+    'coordinator refused the report of chunk 3 of job job-from-before-a-restart: no job job-from-before-a-restart',
+  );
+  expect(coordinator.metricsRequests).toHaveLength(1);
+});
+
+it('gives up at once with a PermanentError on a failure report answered 404', async () => {
+  const coordinator = fakeCoordinator();
+  const { link } = linkTo(await coordinator.start());
+
+  const reporting = link.reportFailure(task({ job_id: 'gone' }), 'EIO');
+
+  await expect(reporting).rejects.toThrow(new PermanentError('coordinator refused the report of chunk 3 of job gone: no job gone'));
+  expect(coordinator.failures).toStrictEqual([]);
+});
+
+it('gives up on a report with the last connection error once reportRetryMs has passed', async () => {
+  const { link } = linkTo(await unusedPort(), { reportRetryMs: 50 });
+
+  await expect(link.reportMetrics(task(), sampleMetrics())).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+});
