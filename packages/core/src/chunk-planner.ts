@@ -14,7 +14,10 @@ export const CHUNKS_PER_WORKER = 4;
 /** The default chunk size: at least 4 chunks per active worker, at most 64 MiB each. */
 export function defaultChunkSize(fileSize: number, activeWorkers: number): number {
   const wanted = Math.max(1, activeWorkers) * CHUNKS_PER_WORKER;
-  return Math.max(1, Math.min(MAX_DEFAULT_CHUNK_SIZE, Math.ceil(fileSize / wanted)));
+  let chunkSize = Math.ceil(fileSize / wanted);
+  // Rounding up can leave a small file fewer chunks than wanted (5 bytes, 4 wanted: 3 chunks of 2).
+  if (Math.ceil(fileSize / chunkSize) < wanted) chunkSize = Math.floor(fileSize / wanted);
+  return Math.max(1, Math.min(MAX_DEFAULT_CHUNK_SIZE, chunkSize));
 }
 
 /** Consecutive ranges covering [0, fileSize). An empty file has no chunks. */

@@ -80,3 +80,55 @@ export function findReportedDuration(buf: Buffer, start: number, end: number): n
   }
   return -1;
 }
+
+/** Index just past the number parsed by the last successful parseDecimalMicros call. */
+export let decimalEnd = 0;
+
+/**
+ * Parses `<digits>[.<digits>]` at buf[i] as a quantity of a unit worth `unitMicros` microseconds and
+ * returns integer microseconds (rounded to the nearest), or -1 when there is no number there.
+ */
+export function parseDecimalMicros(buf: Buffer, i: number, end: number, unitMicros: number): number {
+  let whole = 0;
+  let digits = 0;
+  while (i < end && isDigit(buf[i])) {
+    whole = whole * 10 + (buf[i] - DIGIT_0);
+    i++;
+    digits++;
+  }
+  let fraction = 0;
+  let fractionScale = 1;
+  let fractionDigits = 0;
+  if (i < end && buf[i] === DOT) {
+    i++;
+    while (i < end && isDigit(buf[i])) {
+      if (fractionDigits < 9) {
+        fraction = fraction * 10 + (buf[i] - DIGIT_0);
+        fractionScale *= 10;
+      }
+      fractionDigits++;
+      i++;
+    }
+  }
+  if ((digits === 0 && fractionDigits === 0) || digits > 15) return -1;
+  decimalEnd = i;
+  return whole * unitMicros + Math.round((fraction * unitMicros) / fractionScale);
+}
+
+/**
+ * A whole field buf[start, end) holding a duration: a bare number in the default unit
+ * (`0.105` with seconds), or a number with a unit (`105ms`, `0.105s`, `105 ms`, `250us`, `250µs`).
+ * Returns integer microseconds, or -1.
+ */
+export function parseDurationField(buf: Buffer, start: number, end: number, defaultUnitMicros: number): number {
+  const micros = parseDecimalMicros(buf, start, end, defaultUnitMicros);
+  if (micros < 0) return -1;
+  if (decimalEnd === end) return micros;
+  const withUnit = parseDurationAt(buf, start, end);
+  if (withUnit < 0) return -1;
+  // parseDurationAt stops after the unit; anything but the end of the field means it was not a duration.
+  let i = decimalEnd;
+  if (buf[i] === SPACE) i++;
+  const unit = unitAt(buf, i, end);
+  return unit !== null && i + unit.length === end ? withUnit : -1;
+}

@@ -1,5 +1,6 @@
-// Turns a level's bytes into its name without allocating a string per line: names are cached under a
-// number packed from their letters (5 bits each, so up to 10 letters pack exactly into a double).
+// Turns a level's bytes into its upper-case name without allocating a string per line: names are
+// cached under a number packed from their letters (5 bits each, so up to 10 letters pack exactly
+// into a double). Case is folded: "error", "Error" and "ERROR" are one level.
 
 export interface LevelInfo {
   name: string;
@@ -9,19 +10,32 @@ export interface LevelInfo {
 const ERROR_LEVELS = new Set(['ERROR', 'FATAL', 'CRITICAL']);
 const MAX_PACKED_LETTERS = 10;
 const byPackedKey = new Map<number, LevelInfo>();
+const byName = new Map<string, LevelInfo>();
 
-function info(name: string): LevelInfo {
-  return { name, isError: ERROR_LEVELS.has(name) };
+export function levelInfo(name: string): LevelInfo {
+  let found = byName.get(name);
+  if (found === undefined) {
+    found = { name, isError: ERROR_LEVELS.has(name) };
+    byName.set(name, found);
+  }
+  return found;
 }
 
-/** buf[start, end) must be uppercase ASCII letters. */
+const isLetter = (b: number): boolean => (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
+
+/** The level named by buf[start, end), upper-cased. */
 export function levelAt(buf: Buffer, start: number, end: number): LevelInfo {
-  if (end - start > MAX_PACKED_LETTERS) return info(buf.toString('latin1', start, end));
   let key = 0;
-  for (let i = start; i < end; i++) key = key * 32 + (buf[i] - 0x40);
+  let packable = end - start <= MAX_PACKED_LETTERS;
+  for (let i = start; packable && i < end; i++) {
+    const b = buf[i];
+    if (!isLetter(b)) packable = false;
+    else key = key * 32 + ((b & 0xdf) - 0x40);
+  }
+  if (!packable) return levelInfo(buf.toString('utf8', start, end).toUpperCase());
   let found = byPackedKey.get(key);
   if (found === undefined) {
-    found = info(buf.toString('latin1', start, end));
+    found = levelInfo(buf.toString('latin1', start, end).toUpperCase());
     byPackedKey.set(key, found);
   }
   return found;

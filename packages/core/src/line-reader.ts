@@ -41,7 +41,10 @@ export function readLinesInRange(
   options: LineReaderOptions = {},
 ): RangeReadResult {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
-  let buf = Buffer.allocUnsafe(Math.min(options.bufferSize ?? DEFAULT_BUFFER_SIZE, maxLineBytes));
+  // Room for a longest line and its '\n': only a full buffer without a newline holds an over-long line.
+  const maxBufferBytes = maxLineBytes + 1;
+  // At least one byte: an empty buffer never fills, and the read would never end.
+  let buf = Buffer.allocUnsafe(Math.max(1, Math.min(options.bufferSize ?? DEFAULT_BUFFER_SIZE, maxBufferBytes)));
   const limit = rangeStart + rangeSize;
   const result: RangeReadResult = { lines: 0, bytes: 0, oversizedLines: 0 };
 
@@ -119,7 +122,7 @@ export function readLinesInRange(
     discardBefore(cursor);
     cursor = 0;
     if (len === buf.length) {
-      if (buf.length >= maxLineBytes) {
+      if (buf.length >= maxBufferBytes) {
         const skipped = skipOversizedLine();
         result.lines++;
         result.oversizedLines++;
@@ -130,7 +133,7 @@ export function readLinesInRange(
         checkBatch(cursor);
         continue;
       }
-      const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, maxLineBytes));
+      const bigger = Buffer.allocUnsafe(Math.min(buf.length * 2, maxBufferBytes));
       buf.copy(bigger, 0, 0, len);
       buf = bigger;
     }
@@ -139,7 +142,7 @@ export function readLinesInRange(
   }
   return result;
 
-  // Drops an over-long line (buf holds its first maxLineBytes bytes) without buffering it.
+  // Drops an over-long line (buf holds its first maxLineBytes + 1 bytes) without buffering it.
   function skipOversizedLine(): { bytes: number; eof: boolean; cursor: number } {
     options.onOversizedLine?.(windowPos);
     let bytes = 0;

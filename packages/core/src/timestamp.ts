@@ -58,7 +58,8 @@ export function parseTimestamp(buf: Buffer, s: number, end: number): number {
   const minuteKey = ((((year * 13 + month) * 32 + day) * 24 + hour) * 60) + minute;
   if (minuteKey !== cachedMinuteKey) {
     cachedMinuteKey = minuteKey;
-    cachedMinuteMs = Date.UTC(year, month - 1, day, hour, minute);
+    // Not Date.UTC: it reads years 0-99 as 1900-1999.
+    cachedMinuteMs = new Date(0).setUTCFullYear(year, month - 1, day) + (hour * 60 + minute) * 60_000;
   }
   timestampEnd = i;
   return cachedMinuteMs + second * 1000 + millis;

@@ -1,0 +1,94 @@
+// The pool runs the compiled thread entry (dist/chunk-thread.js), so this suite tests the built package.
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+// Types come from src, so a missing build fails with the message below rather than a type error.
+import type * as Core from '../src';
+import { analyzeFile } from '../src/analyze';
+import { writeApplogFile } from '../src/applog-generator';
+import { useTempDir } from './helpers';
+
+const threadEntry = join(__dirname, '..', 'dist', 'chunk-thread.js');
+if (!existsSync(threadEntry)) {
+  throw new Error(`${threadEntry} is missing: build @loganalyzer/core first (npx tsc -p tsconfig.build.json in packages/core)`);
+}
+// Loaded only after the check above, so a missing build fails with the message rather than a resolve error.
+const core = require('../dist') as typeof Core;
+
+const temp = useTempDir();
+let filepath = '';
+let fileSize = 0;
+let pool: Core.ChunkPool;
+
+beforeAll(() => {
+  filepath = temp.path('pool.log');
+  fileSize = writeApplogFile(filepath, 5000, { seed: 9 });
+  pool = core.createChunkPool({ concurrency: 2 });
+});
+
+afterAll(async () => {
+  await pool.close();
+});
+
+async function runAll(chunkSize: number): Promise<Core.MetricsReport> {
+  const chunks = core.planChunks(fileSize, chunkSize);
+  const runs = chunks.map((chunk) => pool.run({ filepath, start: chunk.start, size: chunk.size }));
+  expect(pool.pending).toBe(chunks.length);
+  const partials = await Promise.all(runs);
+  expect(pool.pending).toBe(0);
+  return core.toReport(core.mergeAll(partials));
+}
+
+it('runs every chunk of a generated file on two threads and merges to the single-pass report', async () => {
+  const reference = await analyzeFile(filepath);
+  expect(pool.concurrency).toBe(2);
+  for (const chunkSize of [core.defaultChunkSize(fileSize, 2), 4099]) {
+    const report = await runAll(chunkSize);
+    expect({ chunkSize, report }).toStrictEqual({ chunkSize, report: reference });
+    expect(JSON.stringify(report)).toBe(JSON.stringify(reference));
+  }
+});
+
+it('passes the reader options to the threads', async () => {
+  const reference = await analyzeFile(filepath, { maxLineBytes: 40, bufferSize: 16 });
+  const partials = await Promise.all(
+    core.planChunks(fileSize, 20_000).map((chunk) => pool.run({ filepath, ...chunk, options: { maxLineBytes: 40, bufferSize: 16 } })),
+  );
+  const report = core.toReport(core.mergeAll(partials));
+  expect(report).toStrictEqual(reference);
+  // Most generated lines exceed 40 bytes, so the option really reached the threads.
+  expect(report.malformed_lines > report.lines / 2).toBe(true);
+});
+
+it('rejects a chunk of a missing file with file_not_found, and keeps working', async () => {
+  const missing = temp.path('missing.log');
+  const err: unknown = await pool.run({ filepath: missing, start: 0, size: 100 }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(core.AnalyzerError);
+  expect({ code: (err as Core.AnalyzerError).code, message: (err as Core.AnalyzerError).message }).toStrictEqual({
+    code: 'file_not_found',
+    message: `log file not found: ${missing}`,
+  });
+  expect(pool.pending).toBe(0);
+  const partial = await pool.run({ filepath, start: 0, size: fileSize });
+  expect(partial.lines).toBe(5000);
+});
+
+it('closes idempotently, concurrently and after the fact', async () => {
+  const own = core.createChunkPool({ concurrency: 1 });
+  await expect(own.run({ filepath, start: 0, size: 1 })).resolves.toMatchObject({ lines: 1 });
+  await expect(Promise.all([own.close(), own.close()])).resolves.toStrictEqual([undefined, undefined]);
+  await expect(own.close()).resolves.toBeUndefined();
+});
+
+it.each([0, -1, 1.5, NaN])('rejects concurrency %p with invalid_argument', (concurrency) => {
+  let err: unknown;
+  try {
+    core.createChunkPool({ concurrency });
+  } catch (e) {
+    err = e;
+  }
+  expect(err).toBeInstanceOf(core.AnalyzerError);
+  expect([(err as Core.AnalyzerError).code, (err as Core.AnalyzerError).message]).toStrictEqual([
+    'invalid_argument',
+    `concurrency must be a positive integer, got ${concurrency}`,
+  ]);
+});
