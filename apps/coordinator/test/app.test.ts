@@ -172,17 +172,17 @@ it('merges a chunk result posted to /metrics and shows it in the job and the tot
   expect(totals.body).toStrictEqual(expected);
 });
 
-it('runs a job whose chunk size is beyond the safe integer range as one chunk covering the file', async () => {
-  const { app, coordinator, sent } = setup();
+it('refuses a chunk size beyond the safe integer range with a 400 naming chunk_size', async () => {
+  const { app, sent } = setup();
   await request(app).post('/register').send({ worker_id: 'w-1', port: 8001 });
   const log = logs.applog('huge-chunk-size.log', 20);
 
   const response = await request(app).post('/jobs').send({ filepath: log.path, chunk_size: 1e20 });
-  await coordinator.planned.get(response.body.job_id);
 
-  expect(response.status).toBe(201);
-  expect(sent.map((s) => s.task)).toStrictEqual([{ filepath: log.path, start: 0, size: log.size, job_id: response.body.job_id, chunk_id: 0, attempt: 1 }]);
-  expect((await request(app).get(`/jobs/${response.body.job_id}`)).body.status).toBe('running');
+  expect(response.status).toBe(400);
+  expect(response.body.error).toBe('validation_failed');
+  expect(response.body.issues.map((i: { path: unknown[] }) => i.path)).toStrictEqual([['chunk_size']]);
+  expect(sent).toStrictEqual([]);
 });
 
 it('answers duplicate to the same result posted twice', async () => {
