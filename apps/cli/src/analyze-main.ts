@@ -19,6 +19,8 @@ async function main(): Promise<number> {
     .option('coordinator', { type: 'string', describe: 'URL of a running coordinator (default: start an embedded cluster)' })
     .option('workers', { type: 'number', default: 2, describe: 'workers of the embedded cluster' })
     .option('concurrency', { type: 'number', describe: 'threads per embedded worker (default: CPU count)' })
+    .option('format', { choices: ['auto', 'applog', 'json', 'combined', 'common', 'logfmt'] as const, default: 'auto' as const, describe: 'log format; auto detects each line' })
+    .option('log-format', { type: 'string', describe: "a custom format as an nginx log_format string, e.g. '$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent $request_time'" })
     .option('chunk-size', { type: 'number', describe: 'bytes per chunk (default: at least 4 chunks per worker, at most 64 MiB)' })
     .option('verbose', { type: 'boolean', default: false, describe: "show the embedded cluster's event log" })
     .check((a) => {
@@ -41,7 +43,7 @@ async function main(): Promise<number> {
       cluster = await LocalCluster.start({ workers: argv.workers, concurrency: argv.concurrency, verbose: argv.verbose });
       coordinatorUrl = cluster.coordinatorUrl;
     }
-    const job = await runJob(createCoordinatorClient(coordinatorUrl), filepath, { chunkSize: argv['chunk-size'] });
+    const job = await runJob(createCoordinatorClient(coordinatorUrl), filepath, { chunkSize: argv['chunk-size'], format: argv.format, logFormat: argv['log-format'] });
     if (argv.json) console.log(JSON.stringify(job, null, 2));
     else console.log(formatReport(job, Date.now() - started));
     if (job.status === 'failed') {

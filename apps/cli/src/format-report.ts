@@ -1,8 +1,10 @@
-// The human-readable report of a finished job.
-import type { Job } from '@loganalyzer/contract';
+// The human-readable report of a finished job: the seed's metrics first, then percentiles, rates,
+// breakdowns and top tables, each sketch figure with its bound.
+import type { Job, MetricsReport } from '@loganalyzer/contract';
 
 const number = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 3 });
 const percent = (r: number): string => `${(r * 100).toFixed(2)}%`;
+const msOrDash = (v: number | null | undefined): string => (v === null || v === undefined ? '-' : `${number(v)} ms`);
 
 function bytes(n: number): string {
   const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
@@ -15,32 +17,83 @@ function bytes(n: number): string {
   return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
 }
 
+function table(rows: Array<[string, string]>, indent = '  '): string[] {
+  const width = Math.max(0, ...rows.map(([k]) => k.length));
+  return rows.map(([k, v]) => `${indent}${k.padEnd(width)}  ${v}`);
+}
+
+function counts(title: string, record: Record<string, number>, indent = '  '): string[] {
+  const entries = Object.entries(record).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  if (entries.length === 0) return [];
+  return ['', `${indent}${title}`, ...table(entries.map(([k, n]) => [k, number(n)]), indent + '  ')];
+}
+
+function tops(m: MetricsReport): string[] {
+  const lines: string[] = [];
+  const titles = { paths: 'top paths', clients: 'top clients', user_agents: 'top user agents', error_messages: 'top error messages' } as const;
+  for (const dimension of ['paths', 'clients', 'user_agents', 'error_messages'] as const) {
+    const top = m.top[dimension];
+    if (top.items.length === 0) continue;
+    const bound = top.exact ? 'exact' : `counts may be high by up to ${number(top.error_bound)}`;
+    lines.push('', `  ${titles[dimension]} (${bound})`);
+    for (const item of top.items) {
+      const extra = dimension === 'paths' ? `  errors ${number(item.errors)}  p95 ${msOrDash(item.p95_response_time)}` : '';
+      const key = item.key.length > 80 ? `${item.key.slice(0, 77)}...` : item.key;
+      lines.push(`    ${number(item.count).padStart(10)}  ${key}${extra}`);
+    }
+  }
+  return lines;
+}
+
 export function formatReport(job: Job, elapsedMs: number): string {
   const m = job.metrics;
   const p = job.progress;
-  const rows: Array<[string, string]> = [
-    ['error_count', number(m.error_count)],
-    ['request_count', number(m.request_count)],
-    ['total_response_time', `${number(m.total_response_time)} ms`],
-    ['avg_response_time', `${number(m.avg_response_time)} ms`],
-    ['error_rate', `${percent(m.error_rate)} (errors per request)`],
-    ['lines', number(m.lines)],
-    ['blank_lines', number(m.blank_lines)],
-    ['malformed_lines', number(m.malformed_lines)],
-    ['bytes', `${number(m.bytes)} (${bytes(m.bytes)})`],
-    ['first_timestamp', m.first_timestamp ?? '-'],
-    ['last_timestamp', m.last_timestamp ?? '-'],
-  ];
-  const width = Math.max(...rows.map(([k]) => k.length));
+  const rt = m.response_time;
   const lines = [
-    `${job.filepath}: ${job.status} in ${(elapsedMs / 1000).toFixed(2)} s (${p.chunks_total} chunk(s)${p.chunks_reassigned ? `, ${p.chunks_reassigned} reassigned` : ''})`,
+    `${job.filepath}: ${job.status} in ${(elapsedMs / 1000).toFixed(2)} s (${p.chunks_total} chunk(s)${p.chunks_reassigned ? `, ${p.chunks_reassigned} reassigned` : ''}, format ${job.format})`,
     '',
-    ...rows.map(([k, v]) => `  ${k.padEnd(width)}  ${v}`),
+    ...table([
+      ['error_count', number(m.error_count)],
+      ['request_count', number(m.request_count)],
+      ['total_response_time', `${number(m.total_response_time)} ms`],
+      ['avg_response_time', `${number(m.avg_response_time)} ms (over ${number(m.timed_requests)} timed requests)`],
+      ['error_rate', `${percent(m.error_rate)} (errors per request)`],
+      ['client_errors', number(m.client_errors)],
+      ['lines', number(m.lines)],
+      ['blank_lines', number(m.blank_lines)],
+      ['malformed_lines', number(m.malformed_lines)],
+      ['bytes', `${number(m.bytes)} (${bytes(m.bytes)})`],
+      ['bytes_sent', `${number(m.bytes_sent)} (${bytes(m.bytes_sent)})`],
+      ['first_timestamp', m.first_timestamp ?? '-'],
+      ['last_timestamp', m.last_timestamp ?? '-'],
+      ['requests_per_second', `avg ${number(m.requests_per_second.average)}, peak ${number(m.requests_per_second.peak)}${m.requests_per_second.peak_at ? ` at ${m.requests_per_second.peak_at}` : ''}`],
+      ['errors_per_minute', `avg ${number(m.errors_per_minute.average)}, peak ${number(m.errors_per_minute.peak)}${m.errors_per_minute.peak_at ? ` at ${m.errors_per_minute.peak_at}` : ''}`],
+      ['unique_clients', `~${number(m.unique_clients.estimate)} (standard error ${percent(m.unique_clients.standard_error)})`],
+    ]),
+    '',
+    `  response time (percentiles within ${percent(rt.relative_error)} of exact)`,
+    ...table(
+      [
+        ['min', msOrDash(rt.min)],
+        ['p50', msOrDash(rt.p50)],
+        ['p90', msOrDash(rt.p90)],
+        ['p95', msOrDash(rt.p95)],
+        ['p99', msOrDash(rt.p99)],
+        ['p99.9', msOrDash(rt.p99_9)],
+        ['max', msOrDash(rt.max)],
+      ],
+      '    ',
+    ),
+    ...counts('levels', m.levels),
+    ...counts('status classes', m.status_classes),
+    ...counts('methods', m.methods),
+    ...counts('formats', m.formats),
+    ...counts('malformed lines by family', m.malformed.by_family),
+    ...tops(m),
   ];
-  const levels = Object.entries(m.levels).sort((a, b) => b[1] - a[1]);
-  if (levels.length > 0) {
-    lines.push('', '  levels');
-    for (const [level, count] of levels) lines.push(`    ${level.padEnd(width - 2)}  ${number(count)}`);
+  if (m.malformed.samples.length > 0) {
+    lines.push('', '  malformed samples');
+    for (const s of m.malformed.samples.slice(0, 3)) lines.push(`    ${s.file}@${s.offset} [${s.family}]: ${JSON.stringify(s.text)}`);
   }
   return lines.join('\n');
 }

@@ -1,8 +1,11 @@
 // Submits a job to a coordinator and follows it to the end.
-import type { CoordinatorClient, Job } from '@loganalyzer/contract';
+import type { CoordinatorClient, Job, LogFormat } from '@loganalyzer/contract';
 
 export interface RunJobOptions {
   chunkSize?: number;
+  format?: LogFormat;
+  /** An nginx log_format string; overrides format. */
+  logFormat?: string;
   pollIntervalMs?: number;
   onProgress?: (job: Job) => void;
 }
@@ -10,7 +13,14 @@ export interface RunJobOptions {
 export class JobRequestError extends Error {}
 
 export async function runJob(client: CoordinatorClient, filepath: string, options: RunJobOptions = {}): Promise<Job> {
-  const created = await client.createJob({ body: { filepath, ...(options.chunkSize ? { chunk_size: options.chunkSize } : {}) } });
+  const created = await client.createJob({
+    body: {
+      filepath,
+      ...(options.chunkSize ? { chunk_size: options.chunkSize } : {}),
+      ...(options.format ? { format: options.format } : {}),
+      ...(options.logFormat ? { log_format: options.logFormat } : {}),
+    },
+  });
   if (created.status !== 201) throw new JobRequestError(`the coordinator refused the job: ${created.body.message}`);
   return waitForJob(client, created.body.job_id, options);
 }

@@ -3,7 +3,7 @@ import { coordinatorContract } from '@loganalyzer/contract';
 import { errorHandler, notFoundHandler, respondWithValidationError } from '@loganalyzer/server-kit';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
 import express, { Express } from 'express';
-import { Coordinator, NotFoundError } from './coordinator';
+import { Coordinator, InvalidJobError, NotFoundError } from './coordinator';
 
 const s = initServer();
 
@@ -55,7 +55,22 @@ export function createApp(coordinator: Coordinator): Express {
     },
     getMetrics: async () => ({ status: 200, body: coordinator.totalMetrics() }),
     listWorkers: async () => ({ status: 200, body: { workers: coordinator.listWorkers() } }),
-    createJob: async ({ body }) => ({ status: 201, body: { job_id: coordinator.createJob(body.filepath, body.chunk_size) } }),
+    createJob: async ({ body }) => {
+      try {
+        const parsing = { ...(body.format ? { format: body.format } : {}), ...(body.log_format ? { log_format: body.log_format } : {}) };
+        return { status: 201, body: { job_id: coordinator.createJob(body.filepath, body.chunk_size, parsing) } };
+      } catch (err) {
+        if (!(err instanceof InvalidJobError)) throw err;
+        return {
+          status: 400,
+          body: {
+            error: 'validation_failed' as const,
+            message: `body.${err.field}: ${err.message}`,
+            issues: [{ location: 'body' as const, path: [err.field], code: 'custom', message: err.message }],
+          },
+        };
+      }
+    },
     listJobs: async () => ({ status: 200, body: { jobs: coordinator.listJobs() } }),
     getJob: async ({ params }) => {
       try {

@@ -5,8 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import type { ChunkTask, Job as JobBody, JobSummary, MetricsReport, WorkerInfo } from '@loganalyzer/contract';
-import { defaultChunkSize, emptyMetrics, mergeMetrics, PartialMetrics, planChunks, toReport } from '@loganalyzer/core';
-import { ChunkState, Job } from './job';
+import { defaultChunkSize, emptyMetrics, mergeMetrics, PartialMetrics, planChunks, selectParser, toReport } from '@loganalyzer/core';
+import { ChunkState, Job, JobParsing } from './job';
 import { chunkKey, WorkerEntry, WorkerRegistry } from './worker-registry';
 
 /** Sends a chunk to a worker; resolves once the worker accepted it, rejects otherwise. */
@@ -33,6 +33,16 @@ export type ChunkReportOutcome = { accepted: boolean; reason: 'merged' | 'record
 export class NotFoundError extends Error {
   constructor(
     readonly code: string,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/** A job request that validates against the contract but cannot run (an nginx log_format that does not compile). */
+export class InvalidJobError extends Error {
+  constructor(
+    readonly field: string,
     message: string,
   ) {
     super(message);
@@ -154,9 +164,19 @@ export class Coordinator {
 
   // ---- jobs ----
 
-  /** Creates a job and plans it in the background; a file problem shows up as a failed job. */
-  createJob(filepath: string, chunkSize?: number): string {
-    const job = new Job(randomUUID(), filepath, this.now());
+  /**
+   * Creates a job and plans it in the background; a file problem shows up as a failed job. An nginx
+   * log_format that does not compile is refused at once (InvalidJobError).
+   */
+  createJob(filepath: string, chunkSize?: number, parsing: JobParsing = {}): string {
+    if (parsing.log_format !== undefined) {
+      try {
+        selectParser({ nginx: parsing.log_format });
+      } catch (err) {
+        throw new InvalidJobError('log_format', (err as Error).message);
+      }
+    }
+    const job = new Job(randomUUID(), filepath, this.now(), parsing);
     this.jobs.set(job.job_id, job);
     this.log.info(`job ${job.job_id} created for ${filepath}`);
     void this.planJob(job, chunkSize);
@@ -209,6 +229,7 @@ export class Coordinator {
     const job = this.requireJob(jobId);
     return {
       ...this.summarize(job),
+      format: job.formatName,
       progress: {
         chunks_total: job.chunks.length,
         chunks_done: job.chunks_done,
@@ -342,6 +363,7 @@ export class Coordinator {
       job_id: job.job_id,
       chunk_id: chunk.chunk_id,
       attempt: chunk.attempt,
+      ...job.parsing,
     };
     this.sendChunk(worker.url, task).catch((err: unknown) => {
       // A worker that cannot take a chunk is treated like a dead one: everything it holds goes back.

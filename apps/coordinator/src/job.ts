@@ -1,6 +1,11 @@
 // One analysis job: its chunks, which attempt of each is live, and the metrics merged so far.
 import { ChunkRange, emptyMetrics, mergeMetrics, PartialMetrics } from '@loganalyzer/core';
-import type { JobStatus } from '@loganalyzer/contract';
+import type { JobStatus, LogFormat } from '@loganalyzer/contract';
+
+export interface JobParsing {
+  format?: LogFormat;
+  log_format?: string;
+}
 
 export type ChunkStateName = 'pending' | 'in_flight' | 'done';
 
@@ -31,7 +36,14 @@ export class Job {
     readonly job_id: string,
     readonly filepath: string,
     readonly created_at: number,
+    /** How workers parse the lines; sent with every chunk. */
+    readonly parsing: JobParsing = {},
   ) {}
+
+  /** The format as reported: the named one, or "custom" for an nginx log_format. */
+  get formatName(): string {
+    return this.parsing.log_format !== undefined ? 'custom' : (this.parsing.format ?? 'auto');
+  }
 
   plan(fileSize: number, chunks: ChunkRange[]): void {
     this.bytes_total = fileSize;

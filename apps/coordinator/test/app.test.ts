@@ -162,6 +162,7 @@ it('merges a chunk result posted to /metrics and shows it in the job and the tot
     job_id,
     filepath: log.path,
     status: 'completed',
+    format: 'auto',
     created_at: iso(T0),
     finished_at: iso(T0 + 900),
     progress: { chunks_total: 1, chunks_done: 1, bytes_total: log.size, bytes_done: log.size, chunks_reassigned: 0 },
@@ -254,6 +255,7 @@ it('answers zero totals from GET /metrics before anything was merged', async () 
 
   expect(response.status).toBe(200);
   expect(response.body).toStrictEqual({
+    ...toReport(emptyMetrics()),
     error_count: 0,
     request_count: 0,
     total_response_time: 0,
@@ -282,6 +284,7 @@ it('shows a job over a missing file as failed with the error', async () => {
     job_id,
     filepath: missing,
     status: 'failed',
+    format: 'auto',
     created_at: iso(T0),
     finished_at: iso(T0),
     progress: { chunks_total: 0, chunks_done: 0, bytes_total: 0, bytes_done: 0, chunks_reassigned: 0 },

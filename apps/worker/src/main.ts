@@ -45,7 +45,13 @@ async function main(): Promise<void> {
   const worker = new ChunkWorker({
     workerId: argv.id,
     concurrency: argv.concurrency,
-    process: (task) => pool.run({ filepath: task.filepath, start: task.start, size: task.size }),
+    process: (task) =>
+      pool.run({
+        filepath: task.filepath,
+        start: task.start,
+        size: task.size,
+        options: { format: task.log_format !== undefined ? { nginx: task.log_format } : (task.format ?? 'auto') },
+      }),
     reporter: link,
     log,
   });

@@ -3,7 +3,7 @@ import { initContract } from '@ts-rest/core';
 import { z } from 'zod';
 import { ErrorSchema, ValidationErrorSchema } from './errors';
 import { JobSchema, JobSummarySchema } from './jobs';
-import { MetricsReportSchema, PartialMetricsSchema } from './metrics';
+import { FormatFieldsSchema, MetricsReportSchema, PartialMetricsSchema } from './metrics';
 import { WorkerIdSchema, WorkerInfoSchema } from './workers';
 
 const c = initContract();
@@ -89,7 +89,7 @@ export const coordinatorContract = c.router(
       method: 'POST',
       path: '/jobs',
       summary: 'Plan a file into chunks and distribute them',
-      body: z.object({
+      body: FormatFieldsSchema.extend({
         filepath: z.string().min(1),
         chunk_size: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().describe('bytes per chunk; default: at least 4 chunks per active worker, at most 64 MiB'),
       }),

@@ -24,6 +24,7 @@ export const JobSummarySchema = z.object({
 export type JobSummary = z.infer<typeof JobSummarySchema>;
 
 export const JobSchema = JobSummarySchema.extend({
+  format: z.string().describe('the named format, or "custom" for an nginx log_format'),
   progress: JobProgressSchema,
   metrics: MetricsReportSchema,
   error: z.string().optional(),

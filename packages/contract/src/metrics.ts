@@ -1,40 +1,140 @@
-// The wire shapes of analysis results: the mergeable partial a worker reports for one chunk,
-// and the derived report a user reads.
+// The wire shapes of analysis results: the mergeable partial a worker reports for one chunk (compact:
+// counters, small maps and serialized sketches), and the derived report a user reads.
 import { z } from 'zod';
 
 const count = z.number().int().nonnegative();
+const counts = z.record(z.string(), count);
+const epochMs = z.number().int();
+
+export const SerializedTopKSchema = z.object({
+  capacity: z.number().int().positive(),
+  total: count,
+  exact: z.boolean(),
+  entries: z.array(z.tuple([z.string(), count, count, count, z.string().nullable()])).describe('[key, count, error, errors, latency sketch or null]'),
+});
+
+export const SerializedTimelineSchema = z.object({
+  minutes: z.array(epochMs),
+  requests: z.array(count),
+  errors: z.array(count),
+  timed: z.array(count),
+  duration_us: z.array(count),
+  sketches: z.array(z.string().nullable()),
+  seconds: z.array(z.tuple([z.number().int(), count])).describe('[epoch second, requests]'),
+});
+
+export const MalformedSampleSchema = z.object({
+  file: z.string(),
+  offset: count.describe('byte offset of the line in the file'),
+  text: z.string().describe('the first 200 bytes of the line'),
+  family: z.string().describe('the format the line looked like, or invalid_utf8 / oversized / unknown'),
+});
+
+const topTables = <T extends z.ZodTypeAny>(table: T) =>
+  z.object({ paths: table, clients: table, user_agents: table, error_messages: table });
 
 /**
- * Mergeable partial metrics of one or more chunks. Every field merges exactly (sums, min, max), so
- * merging in any order gives the same result. Durations are integer microseconds for that reason.
+ * Mergeable partial metrics of one or more chunks. Counters, sums, mins and maxes merge exactly, and
+ * durations are integer microseconds for that reason; sketches are base64.
  */
 export const PartialMetricsSchema = z.object({
-  lines: count.describe('non-blank lines seen, well-formed or not'),
+  lines: count.describe('every line, blank or not'),
   blank_lines: count,
   bytes: count.describe('bytes of the lines owned by the chunk, newlines included'),
   malformed_lines: count,
   request_count: count,
+  timed_requests: count,
   error_count: count,
+  client_errors: count,
   total_response_time_us: count.describe('sum of request durations in integer microseconds'),
-  levels: z.record(z.string(), count),
-  first_timestamp_ms: z.number().int().nullable().describe('earliest event time, epoch ms (times without a zone are read as UTC)'),
-  last_timestamp_ms: z.number().int().nullable(),
+  min_response_time_us: count.nullable(),
+  max_response_time_us: count.nullable(),
+  bytes_sent: count,
+  levels: counts,
+  statuses: counts,
+  methods: counts,
+  formats: counts,
+  malformed_by_family: counts,
+  malformed_samples: z.array(MalformedSampleSchema).max(10),
+  first_timestamp_ms: epochMs.nullable(),
+  last_timestamp_ms: epochMs.nullable(),
+  latency: z.string().nullable().describe('DDSketch (1% relative accuracy) of response times in ms, base64 protobuf'),
+  unique_clients: z.string().describe('HyperLogLog registers (2^14), base64'),
+  top: topTables(SerializedTopKSchema),
+  timeline: SerializedTimelineSchema,
 });
 export type PartialMetrics = z.infer<typeof PartialMetricsSchema>;
+
+const ms = z.number().nonnegative();
+const RateSchema = z.object({ average: z.number().nonnegative(), peak: count, peak_at: z.string().nullable() });
+const TopReportSchema = z.object({
+  exact: z.boolean(),
+  error_bound: count.describe('largest possible overcount of a listed count'),
+  capacity: z.number().int().positive(),
+  items: z.array(
+    z.object({
+      key: z.string(),
+      count,
+      error: count,
+      errors: count,
+      p95_response_time: ms.nullable().optional(),
+    }),
+  ),
+});
 
 /** What a user reads: the seed's four fields first, then the rest. */
 export const MetricsReportSchema = z.object({
   error_count: count,
   request_count: count,
-  total_response_time: z.number().nonnegative().describe('milliseconds'),
-  avg_response_time: z.number().nonnegative().describe('milliseconds per request; 0 without requests'),
+  total_response_time: ms.describe('milliseconds'),
+  avg_response_time: ms.describe('milliseconds per timed request; 0 without any'),
   error_rate: z.number().nonnegative().describe('error_count / request_count; 0 without requests'),
+  timed_requests: count,
+  client_errors: count,
   lines: count,
   blank_lines: count,
   bytes: count,
+  bytes_sent: count,
   malformed_lines: count,
-  levels: z.record(z.string(), count),
+  malformed: z.object({ by_family: counts, samples: z.array(MalformedSampleSchema) }),
+  levels: counts,
+  status_codes: counts,
+  status_classes: counts,
+  methods: counts,
+  formats: counts,
+  response_time: z.object({
+    unit: z.literal('ms'),
+    min: ms.nullable(),
+    max: ms.nullable(),
+    p50: ms.nullable(),
+    p90: ms.nullable(),
+    p95: ms.nullable(),
+    p99: ms.nullable(),
+    p99_9: ms.nullable(),
+    relative_error: z.number().describe('percentiles are within this fraction of the exact value'),
+  }),
   first_timestamp: z.string().nullable().describe('ISO 8601'),
   last_timestamp: z.string().nullable(),
+  requests_per_second: RateSchema,
+  errors_per_minute: RateSchema,
+  timeline: z.array(
+    z.object({
+      minute: z.string(),
+      requests: count,
+      errors: count,
+      avg_response_time: ms.nullable(),
+      p95_response_time: ms.nullable(),
+    }),
+  ),
+  top: topTables(TopReportSchema),
+  unique_clients: z.object({ estimate: count, standard_error: z.number() }),
 });
 export type MetricsReport = z.infer<typeof MetricsReportSchema>;
+
+/** How lines are parsed: a named format (auto detects per line), or an nginx log_format. */
+export const LogFormatSchema = z.enum(['auto', 'applog', 'json', 'combined', 'common', 'logfmt']);
+export type LogFormat = z.infer<typeof LogFormatSchema>;
+export const FormatFieldsSchema = z.object({
+  format: LogFormatSchema.optional().describe('default auto: each line is detected'),
+  log_format: z.string().min(1).optional().describe("an nginx log_format string; overrides format"),
+});

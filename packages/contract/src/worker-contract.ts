@@ -2,11 +2,12 @@
 import { initContract } from '@ts-rest/core';
 import { z } from 'zod';
 import { ErrorSchema, ValidationErrorSchema } from './errors';
+import { FormatFieldsSchema } from './metrics';
 import { WorkerIdSchema } from './workers';
 
 const c = initContract();
 
-export const ChunkTaskSchema = z.object({
+export const ChunkTaskSchema = FormatFieldsSchema.extend({
   filepath: z.string().min(1),
   start: z.number().int().nonnegative(),
   size: z.number().int().nonnegative(),

@@ -1,11 +1,33 @@
-// The single-process analyzer: a byte range or a whole file, in one pass.
+// The single-process analyzer: a byte range or a whole file, in one pass. Each line is parsed by the
+// selected format's parser into a reused record and folded into one accumulator.
 import { closeSync, fstatSync, openSync } from 'node:fs';
-import { ApplogAccumulator } from './applog-accumulator';
-import { fileError } from './errors';
+import { MetricsAccumulator } from './analytics/metrics-accumulator';
+import { AnalyzerError, fileError } from './errors';
+import { FormatOption, selectParser } from './formats/format-selector';
+import { LineRecord } from './formats/line-record';
 import { LineReaderOptions, readLinesInRange } from './line-reader';
-import { MetricsReport, PartialMetrics, toReport } from './metrics';
+import type { PartialMetrics } from './partial-metrics';
+import { MetricsReport, toReport } from './report';
 
-export type AnalyzeOptions = Omit<LineReaderOptions, 'onOversizedLine'>;
+export interface AnalyzeOptions extends Omit<LineReaderOptions, 'onOversizedLine'> {
+  /** `auto` (default) detects each line's format; or a named format; or `{ nginx: '<log_format>' }`. */
+  format?: FormatOption;
+  /** Distinct keys per top-k table counted exactly before Space-Saving takes over (default 1000). */
+  topCapacity?: number;
+}
+
+const SPACE = 0x20;
+const TAB = 0x09;
+const CR = 0x0d;
+
+function checkOptions(options: AnalyzeOptions): void {
+  for (const name of ['bufferSize', 'maxLineBytes', 'topCapacity'] as const) {
+    const value = options[name];
+    if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) {
+      throw new AnalyzerError('invalid_argument', `${name} must be a positive integer, got ${value}`);
+    }
+  }
+}
 
 function withFile<T>(filepath: string, use: (fd: number) => T): T {
   let fd: number;
@@ -17,31 +39,50 @@ function withFile<T>(filepath: string, use: (fd: number) => T): T {
   try {
     return use(fd);
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code) throw fileError(filepath, err);
+    // Only errors from the file system name the file; anything else is ours and passes through.
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code === 'string' && /^E[A-Z]+$/.test(code)) throw fileError(filepath, err);
     throw err;
   } finally {
     closeSync(fd);
   }
 }
 
-function analyzeFd(fd: number, start: number, size: number, options: AnalyzeOptions): PartialMetrics {
-  const acc = new ApplogAccumulator();
-  const read = readLinesInRange(fd, start, size, (buf, s, e, valid) => acc.addLine(buf, s, e, valid), {
-    ...options,
+function analyzeFd(fd: number, filepath: string, start: number, size: number, options: AnalyzeOptions): PartialMetrics {
+  const parse = selectParser(options.format ?? 'auto');
+  const acc = new MetricsAccumulator({ filepath, topCapacity: options.topCapacity });
+  const rec = new LineRecord();
+  const read = readLinesInRange(
+    fd,
+    start,
+    size,
+    (buf, lineStart, lineEnd, utf8Valid, fileOffset) => {
+      if (lineEnd > lineStart && buf[lineEnd - 1] === CR) lineEnd--;
+      let i = lineStart;
+      while (i < lineEnd && (buf[i] === SPACE || buf[i] === TAB)) i++;
+      if (i === lineEnd) return acc.addBlank();
+      if (!utf8Valid) return acc.addMalformed('invalid_utf8', buf, lineStart, lineEnd, fileOffset);
+      rec.reset(buf);
+      const malformedIn = parse(buf, lineStart, lineEnd, rec);
+      if (malformedIn === null) acc.addRecord(rec);
+      else acc.addMalformed(malformedIn, buf, lineStart, lineEnd, fileOffset);
+    },
     // Too long to be a log event we can parse: counted, never buffered whole.
-    onOversizedLine: () => acc.addMalformed(),
-  });
+    { bufferSize: options.bufferSize, maxLineBytes: options.maxLineBytes, onOversizedLine: (offset) => acc.addMalformed('oversized', null, 0, 0, offset) },
+  );
   return acc.result(read.bytes);
 }
 
 /** Metrics of the lines that the byte range [start, start + size) owns (see line-reader.ts). */
 export function analyzeRange(filepath: string, start: number, size: number, options: AnalyzeOptions = {}): PartialMetrics {
-  return withFile(filepath, (fd) => analyzeFd(fd, start, size, options));
+  checkOptions(options);
+  return withFile(filepath, (fd) => analyzeFd(fd, filepath, start, size, options));
 }
 
 /** The partial metrics of a whole file in one pass. */
 export function analyzeFilePartial(filepath: string, options: AnalyzeOptions = {}): PartialMetrics {
-  return withFile(filepath, (fd) => analyzeFd(fd, 0, fstatSync(fd).size, options));
+  checkOptions(options);
+  return withFile(filepath, (fd) => analyzeFd(fd, filepath, 0, fstatSync(fd).size, options));
 }
 
 /** The report of a whole file in one pass: the reference every distributed run must equal. */

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import type { AnalyzeOptions } from './analyze';
 import { AnalyzerError, AnalyzerErrorCode } from './errors';
-import type { PartialMetrics } from './metrics';
+import type { PartialMetrics } from './partial-metrics';
 
 export interface ChunkJob {
   filepath: string;

@@ -6,6 +6,12 @@ const DOT = 0x2e;
 const DIGIT_0 = 0x30;
 const DIGIT_9 = 0x39;
 
+/**
+ * Longer "durations" (over 11 days) are not request times, and keeping every one below 2^40 keeps
+ * the integer microsecond sums exact (below 2^53) for billions of requests.
+ */
+export const MAX_DURATION_US = 1e12;
+
 const isDigit = (b: number): boolean => b >= DIGIT_0 && b <= DIGIT_9;
 const isWordByte = (b: number): boolean =>
   (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f || b >= 0x80;
@@ -58,7 +64,8 @@ export function parseDurationAt(buf: Buffer, i: number, end: number): number {
   if (unit === null) return -1;
   const after = i + unit.length;
   if (after < end && isWordByte(buf[after])) return -1;
-  return whole * unit.micros + Math.round((fraction * unit.micros) / fractionScale);
+  const micros = whole * unit.micros + Math.round((fraction * unit.micros) / fractionScale);
+  return micros <= MAX_DURATION_US ? micros : -1;
 }
 
 /**
@@ -112,7 +119,8 @@ export function parseDecimalMicros(buf: Buffer, i: number, end: number, unitMicr
   }
   if ((digits === 0 && fractionDigits === 0) || digits > 15) return -1;
   decimalEnd = i;
-  return whole * unitMicros + Math.round((fraction * unitMicros) / fractionScale);
+  const micros = whole * unitMicros + Math.round((fraction * unitMicros) / fractionScale);
+  return micros <= MAX_DURATION_US ? micros : -1;
 }
 
 /**

@@ -9,8 +9,11 @@
 import { readSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
 
-/** Receives one line: bytes [start, end) of buf, without the '\n'. The buffer is reused: copy what you keep. */
-export type LineSink = (buf: Buffer, start: number, end: number, utf8Valid: boolean) => void;
+/**
+ * Receives one line: bytes [start, end) of buf, without the '\n', and the line's offset in the file.
+ * The buffer is reused: copy what you keep.
+ */
+export type LineSink = (buf: Buffer, start: number, end: number, utf8Valid: boolean, fileOffset: number) => void;
 
 export interface LineReaderOptions {
   /** Initial read buffer size. */
@@ -102,7 +105,7 @@ export function readLinesInRange(
     const nl = findNewline(scanFrom);
     if (nl !== -1) {
       const valid = nl < validUtf8Until || isUtf8(buf.subarray(cursor, nl));
-      onLine(buf, cursor, nl, valid);
+      onLine(buf, cursor, nl, valid, windowPos + cursor);
       result.lines++;
       result.bytes += nl + 1 - cursor;
       cursor = nl + 1;
@@ -111,7 +114,7 @@ export function readLinesInRange(
     }
     if (eof) {
       // The last line of the file has no newline; it still counts.
-      onLine(buf, cursor, len, isUtf8(buf.subarray(cursor, len)));
+      onLine(buf, cursor, len, isUtf8(buf.subarray(cursor, len)), windowPos + cursor);
       result.lines++;
       result.bytes += len - cursor;
       cursor = len;

@@ -1,5 +1,6 @@
-// Reads "YYYY-MM-DD HH:MM:SS[.fff]" from bytes into epoch milliseconds (UTC: the format has no zone).
-// Date.UTC runs once per distinct minute, not once per line.
+// Reads "YYYY-MM-DD HH:MM:SS[.fff]" (also with 'T' between date and time, and an optional zone: Z,
+// +HH:MM, +HHMM) from bytes into epoch milliseconds; times without a zone are read as UTC.
+// The calendar is computed once per distinct minute, not once per line.
 
 const DIGIT_0 = 0x30;
 const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
@@ -25,7 +26,7 @@ function isLeapYear(year: number): boolean {
  * Fractional seconds may have any number of digits; they are truncated to milliseconds.
  */
 export function parseTimestamp(buf: Buffer, s: number, end: number): number {
-  if (end - s < 19 || buf[s + 4] !== 0x2d || buf[s + 7] !== 0x2d || buf[s + 10] !== 0x20 || buf[s + 13] !== 0x3a || buf[s + 16] !== 0x3a) {
+  if (end - s < 19 || buf[s + 4] !== 0x2d || buf[s + 7] !== 0x2d || (buf[s + 10] !== 0x20 && buf[s + 10] !== 0x54) || buf[s + 13] !== 0x3a || buf[s + 16] !== 0x3a) {
     return NaN;
   }
   const century = twoDigits(buf, s);
@@ -61,6 +62,54 @@ export function parseTimestamp(buf: Buffer, s: number, end: number): number {
     // Not Date.UTC: it reads years 0-99 as 1900-1999.
     cachedMinuteMs = new Date(0).setUTCFullYear(year, month - 1, day) + (hour * 60 + minute) * 60_000;
   }
+  let zoneOffsetMs = 0;
+  if (i < end && buf[i] === 0x5a) {
+    i++; // Z
+  } else if (i + 2 < end && (buf[i] === 0x2b || buf[i] === 0x2d)) {
+    const sign = buf[i] === 0x2d ? -1 : 1;
+    const zoneHours = twoDigits(buf, i + 1);
+    let j = i + 3;
+    if (j < end && buf[j] === 0x3a) j++;
+    const zoneMinutes = j + 1 < end ? twoDigits(buf, j) : -1;
+    if (zoneHours >= 0 && zoneHours <= 23 && zoneMinutes >= 0 && zoneMinutes <= 59) {
+      zoneOffsetMs = sign * (zoneHours * 60 + zoneMinutes) * 60_000;
+      i = j + 2;
+    }
+  }
   timestampEnd = i;
-  return cachedMinuteMs + second * 1000 + millis;
+  return cachedMinuteMs + second * 1000 + millis - zoneOffsetMs;
+}
+
+/** Index just past the number parsed by the last successful parseEpochTimestamp call. */
+export let epochEnd = 0;
+
+/**
+ * An epoch timestamp: seconds with an optional fraction (`1706091332.123`, nginx's $msec), or
+ * milliseconds when the integer part has 12 or more digits. Returns epoch ms, or NaN.
+ */
+export function parseEpochTimestamp(buf: Buffer, s: number, end: number): number {
+  let i = s;
+  let whole = 0;
+  let digits = 0;
+  while (i < end && buf[i] >= DIGIT_0 && buf[i] <= DIGIT_0 + 9) {
+    whole = whole * 10 + (buf[i] - DIGIT_0);
+    i++;
+    digits++;
+  }
+  if (digits < 9 || digits > 16) return NaN;
+  let fraction = 0;
+  let scale = 1;
+  if (i < end && buf[i] === 0x2e) {
+    i++;
+    while (i < end && buf[i] >= DIGIT_0 && buf[i] <= DIGIT_0 + 9) {
+      if (scale < 1000) {
+        fraction = fraction * 10 + (buf[i] - DIGIT_0);
+        scale *= 10;
+      }
+      i++;
+    }
+  }
+  epochEnd = i;
+  if (digits >= 12) return whole; // already milliseconds
+  return whole * 1000 + Math.floor((fraction * 1000) / scale);
 }

@@ -2,7 +2,8 @@ import { statSync } from 'node:fs';
 import { analyzeFile, analyzeFilePartial, analyzeRange } from '../src/analyze';
 import { writeApplogFile } from '../src/applog-generator';
 import { planChunks } from '../src/chunk-planner';
-import { emptyMetrics, mergeAll, mergeMetrics, PartialMetrics, toReport } from '../src/metrics';
+import { emptyMetrics, mergeAll, mergeMetrics, PartialMetrics } from '../src/partial-metrics';
+import { toReport } from '../src/report';
 import { mulberry32, Random, randomInt, rangesFromCuts, shuffled, useTempDir } from './helpers';
 
 const temp = useTempDir();

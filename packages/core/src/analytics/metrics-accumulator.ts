@@ -1,0 +1,204 @@
+// Folds parsed lines into the running metrics of one chunk: counters, per-key counts, sketches and the
+// timeline. One accumulator per chunk; result() gives the mergeable PartialMetrics.
+import type { FormatName, LineRecord, ByteField } from '../formats/line-record';
+import type { MalformedFamily } from '../formats/format-selector';
+import { levelAt, LevelInfo, levelInfo } from '../level-names';
+import { keepFirstSamples, MALFORMED_SAMPLE_BYTES, MalformedSample, PartialMetrics, sortKeys } from '../partial-metrics';
+import { HyperLogLog } from './hyperloglog';
+import { QuantileSketch } from './quantile-sketch';
+import { Timeline } from './timeline';
+import { DEFAULT_TOP_K_CAPACITY, TopK, TopKEntry } from './top-k';
+
+/** Keys longer than this are cut (at a character boundary) before they are counted. */
+const MAX_KEY_BYTES = { path: 512, client: 64, userAgent: 512, message: 200 };
+
+export interface AccumulatorOptions {
+  filepath: string;
+  topCapacity?: number;
+}
+
+function counter(): Map<string, number> {
+  return new Map();
+}
+
+function bump(map: Map<string, number>, key: string): void {
+  map.set(key, (map.get(key) ?? 0) + 1);
+}
+
+/** End of buf[start, end) cut to at most max bytes, not inside a UTF-8 character. */
+function cutAt(buf: Buffer, start: number, end: number, max: number): number {
+  if (end - start <= max) return end;
+  let cut = start + max;
+  while (cut > start && (buf[cut] & 0xc0) === 0x80) cut--;
+  return cut;
+}
+
+const decodeUtf8 = (buf: Buffer, start: number, end: number): string => buf.toString('utf8', start, end);
+
+/** A JSON string's content with its escapes resolved. */
+function decodeEscaped(buf: Buffer, start: number, end: number): string {
+  try {
+    return JSON.parse(`"${buf.toString('utf8', start, end)}"`) as string;
+  } catch {
+    return buf.toString('utf8', start, end);
+  }
+}
+
+export class MetricsAccumulator {
+  private lines = 0;
+  private blankLines = 0;
+  private malformedLines = 0;
+  private requests = 0;
+  private timedRequests = 0;
+  private errors = 0;
+  private clientErrors = 0;
+  private totalUs = 0;
+  private minUs = Infinity;
+  private maxUs = -Infinity;
+  private bytesSent = 0;
+  private first = Infinity;
+  private last = -Infinity;
+  private readonly levels = counter();
+  private readonly statuses = new Map<number, number>();
+  private readonly methods = counter();
+  private readonly formats = new Map<FormatName, number>();
+  private readonly malformedByFamily = counter();
+  private samples: MalformedSample[] = [];
+  private readonly latency = QuantileSketch.empty();
+  private readonly uniqueClients = new HyperLogLog();
+  private readonly paths: TopK;
+  private readonly clients: TopK;
+  private readonly userAgents: TopK;
+  private readonly errorMessages: TopK;
+  private readonly timeline = new Timeline();
+  private readonly filepath: string;
+
+  constructor(options: AccumulatorOptions) {
+    this.filepath = options.filepath;
+    const capacity = options.topCapacity ?? DEFAULT_TOP_K_CAPACITY;
+    this.paths = new TopK(capacity, true);
+    this.clients = new TopK(capacity);
+    this.userAgents = new TopK(capacity);
+    this.errorMessages = new TopK(capacity);
+  }
+
+  addBlank(): void {
+    this.lines++;
+    this.blankLines++;
+  }
+
+  addMalformed(family: MalformedFamily, buf: Buffer | null, start: number, end: number, fileOffset: number): void {
+    this.lines++;
+    this.malformedLines++;
+    bump(this.malformedByFamily, family);
+    // Keep the earliest samples; later chunks' samples are merged by offset too.
+    if (this.samples.length < 10) {
+      const text = buf === null ? '' : buf.toString('utf8', start, cutAt(buf, start, end, MALFORMED_SAMPLE_BYTES));
+      this.samples.push({ file: this.filepath, offset: fileOffset, text, family });
+    }
+  }
+
+  /** A line the parser accepted. */
+  addRecord(rec: LineRecord): void {
+    this.lines++;
+    const buf = rec.buf;
+    this.formats.set(rec.format, (this.formats.get(rec.format) ?? 0) + 1);
+
+    const time = rec.timeMs;
+    const hasTime = !Number.isNaN(time);
+    if (hasTime) {
+      if (time < this.first) this.first = time;
+      if (time > this.last) this.last = time;
+    }
+
+    let level: LevelInfo | null = null;
+    if (rec.levelName !== null) level = levelInfo(rec.levelName);
+    else if (rec.level.present && rec.level.end > rec.level.start) level = levelAt(buf, rec.level.start, rec.level.end);
+    if (level !== null) bump(this.levels, level.name);
+
+    const status = rec.status;
+    if (status > 0) this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
+    const isError = (level !== null && level.isError) || status >= 500;
+    if (status >= 400 && status < 500) this.clientErrors++;
+
+    let pathEntry: TopKEntry | null = null;
+    if (rec.isRequest) {
+      this.requests++;
+      if (rec.method.present && rec.method.end > rec.method.start) bump(this.methods, this.keyOf(buf, rec.method, 16));
+      if (rec.path.present && rec.path.end > rec.path.start) pathEntry = this.count(this.paths, buf, rec.path, MAX_KEY_BYTES.path);
+      if (rec.bytesSent > 0) this.bytesSent += rec.bytesSent;
+      const us = rec.durationUs;
+      if (us >= 0) {
+        this.timedRequests++;
+        this.totalUs += us;
+        if (us < this.minUs) this.minUs = us;
+        if (us > this.maxUs) this.maxUs = us;
+        const ms = us / 1000;
+        this.latency.add(ms);
+        if (pathEntry) this.paths.recordLatency(pathEntry, ms);
+      }
+      if (hasTime) this.timeline.addRequest(time, us);
+    }
+
+    if (rec.client.present && rec.client.end > rec.client.start) {
+      const f = rec.client;
+      // The top-k entry carries the hash of the key's bytes; HyperLogLog reuses it.
+      this.uniqueClients.addHash(this.count(this.clients, buf, f, MAX_KEY_BYTES.client).hash);
+    }
+    if (rec.userAgent.present && rec.userAgent.end > rec.userAgent.start) this.count(this.userAgents, buf, rec.userAgent, MAX_KEY_BYTES.userAgent);
+
+    if (isError) {
+      this.errors++;
+      if (pathEntry) pathEntry.errors++;
+      if (hasTime) this.timeline.addError(time);
+      if (rec.message.present && rec.message.end > rec.message.start) this.count(this.errorMessages, buf, rec.message, MAX_KEY_BYTES.message);
+    }
+  }
+
+  private count(top: TopK, buf: Buffer, f: ByteField, maxBytes: number): TopKEntry {
+    // Escaped JSON strings are decoded first, so "a\/b" and "a/b" are one key.
+    if (f.escaped) return top.addString(this.keyOf(buf, f, maxBytes));
+    return top.addBytes(buf, f.start, cutAt(buf, f.start, f.end, maxBytes), decodeUtf8);
+  }
+
+  private keyOf(buf: Buffer, f: ByteField, maxBytes: number): string {
+    if (f.escaped) return decodeEscaped(buf, f.start, f.end).slice(0, maxBytes);
+    return buf.toString('utf8', f.start, cutAt(buf, f.start, f.end, maxBytes));
+  }
+
+  result(bytes: number): PartialMetrics {
+    const statuses: Record<string, number> = {};
+    for (const [status, n] of [...this.statuses.entries()].sort((a, b) => a[0] - b[0])) statuses[String(status)] = n;
+    return {
+      lines: this.lines,
+      blank_lines: this.blankLines,
+      bytes,
+      malformed_lines: this.malformedLines,
+      request_count: this.requests,
+      timed_requests: this.timedRequests,
+      error_count: this.errors,
+      client_errors: this.clientErrors,
+      total_response_time_us: this.totalUs,
+      min_response_time_us: this.minUs === Infinity ? null : this.minUs,
+      max_response_time_us: this.maxUs === -Infinity ? null : this.maxUs,
+      bytes_sent: this.bytesSent,
+      levels: sortKeys(Object.fromEntries(this.levels)),
+      statuses,
+      methods: sortKeys(Object.fromEntries(this.methods)),
+      formats: sortKeys(Object.fromEntries(this.formats)),
+      malformed_by_family: sortKeys(Object.fromEntries(this.malformedByFamily)),
+      malformed_samples: keepFirstSamples(this.samples),
+      first_timestamp_ms: this.first === Infinity ? null : this.first,
+      last_timestamp_ms: this.last === -Infinity ? null : this.last,
+      latency: this.latency.count === 0 ? null : this.latency.serialize(),
+      unique_clients: this.uniqueClients.serialize(),
+      top: {
+        paths: this.paths.serialize(),
+        clients: this.clients.serialize(),
+        user_agents: this.userAgents.serialize(),
+        error_messages: this.errorMessages.serialize(),
+      },
+      timeline: this.timeline.serialize(),
+    };
+  }
+}

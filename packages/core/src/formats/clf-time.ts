@@ -1,0 +1,114 @@
+// Reads the access-log time between the brackets, `10/Oct/2000:13:55:36 -0700`, from bytes into epoch
+// milliseconds. The calendar arithmetic runs once per distinct minute, not once per line.
+
+const DIGIT_0 = 0x30;
+const SPACE = 0x20;
+const SLASH = 0x2f;
+const COLON = 0x3a;
+const DOT = 0x2e;
+const PLUS = 0x2b;
+const MINUS = 0x2d;
+const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+let cachedMinuteKey = -1;
+let cachedMinuteMs = 0;
+
+function twoDigits(buf: Buffer, i: number): number {
+  const a = buf[i] - DIGIT_0;
+  const b = buf[i + 1] - DIGIT_0;
+  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
+}
+
+function isLeapYear(year: number): boolean {
+  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+}
+
+/** 1-12 for an English month abbreviation in any case (`Oct`, `OCT`), else -1. */
+function monthAt(buf: Buffer, i: number): number {
+  // OR-ing 0x20 lowercases ASCII letters, so one comparison covers every case.
+  const key = ((buf[i] | 0x20) << 16) | ((buf[i + 1] | 0x20) << 8) | (buf[i + 2] | 0x20);
+  switch (key) {
+    case 0x6a616e: return 1; // jan
+    case 0x666562: return 2; // feb
+    case 0x6d6172: return 3; // mar
+    case 0x617072: return 4; // apr
+    case 0x6d6179: return 5; // may
+    case 0x6a756e: return 6; // jun
+    case 0x6a756c: return 7; // jul
+    case 0x617567: return 8; // aug
+    case 0x736570: return 9; // sep
+    case 0x6f6374: return 10; // oct
+    case 0x6e6f76: return 11; // nov
+    case 0x646563: return 12; // dec
+    default: return -1;
+  }
+}
+
+/**
+ * Minutes east of UTC for a zone filling buf[i, end) exactly: `+HHMM`, `-HHMM` or `+HH:MM`;
+ * NaN otherwise.
+ */
+function zoneOffsetMinutes(buf: Buffer, i: number, end: number): number {
+  const sign = buf[i] === PLUS ? 1 : buf[i] === MINUS ? -1 : 0;
+  const length = end - i;
+  if (sign === 0 || (length !== 5 && !(length === 6 && buf[i + 3] === COLON))) return NaN;
+  const hours = twoDigits(buf, i + 1);
+  const minutes = twoDigits(buf, length === 6 ? i + 4 : i + 3);
+  if (hours < 0 || hours > 23 || minutes < 0 || minutes > 59) return NaN;
+  return sign * (hours * 60 + minutes);
+}
+
+/**
+ * Parses buf[start, end), the whole text between an access line's brackets:
+ * `DD/Mon/YYYY:HH:MM:SS[.fraction][ ±HHMM]`. Without a zone the time is read as UTC; a fraction of
+ * any length is truncated to milliseconds; the month abbreviation may be in any case.
+ * Returns epoch milliseconds, or NaN when the bytes are not such a time.
+ */
+export function parseClfTime(buf: Buffer, start: number, end: number): number {
+  if (end - start < 20 || buf[start + 2] !== SLASH || buf[start + 6] !== SLASH || buf[start + 11] !== COLON || buf[start + 14] !== COLON || buf[start + 17] !== COLON) {
+    return NaN;
+  }
+  const day = twoDigits(buf, start);
+  const month = monthAt(buf, start + 3);
+  const century = twoDigits(buf, start + 7);
+  const yy = twoDigits(buf, start + 9);
+  const hour = twoDigits(buf, start + 12);
+  const minute = twoDigits(buf, start + 15);
+  const second = twoDigits(buf, start + 18);
+  if (day < 1 || month < 0 || century < 0 || yy < 0 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) {
+    return NaN;
+  }
+  const year = century * 100 + yy;
+  if (day > DAYS_IN_MONTH[month - 1] || (month === 2 && day === 29 && !isLeapYear(year))) return NaN;
+
+  let i = start + 20;
+  let millis = 0;
+  if (i < end && buf[i] === DOT) {
+    i++;
+    let digits = 0;
+    while (i < end && buf[i] >= DIGIT_0 && buf[i] <= DIGIT_0 + 9) {
+      if (digits < 3) millis = millis * 10 + (buf[i] - DIGIT_0);
+      digits++;
+      i++;
+    }
+    if (digits === 0) return NaN;
+    for (let d = digits; d < 3; d++) millis *= 10;
+  }
+
+  let offsetMinutes = 0;
+  if (i < end) {
+    if (buf[i] !== SPACE) return NaN;
+    offsetMinutes = zoneOffsetMinutes(buf, i + 1, end);
+    if (Number.isNaN(offsetMinutes)) return NaN;
+  }
+
+  // The key leaves the zone out: the offset is applied after the lookup, so lines from servers in
+  // different zones still share the cached minute.
+  const minuteKey = (((year * 13 + month) * 32 + day) * 24 + hour) * 60 + minute;
+  if (minuteKey !== cachedMinuteKey) {
+    cachedMinuteKey = minuteKey;
+    // Not Date.UTC: it reads years 0-99 as 1900-1999.
+    cachedMinuteMs = new Date(0).setUTCFullYear(year, month - 1, day) + (hour * 60 + minute) * 60_000;
+  }
+  return cachedMinuteMs + second * 1000 + millis - offsetMinutes * 60_000;
+}

@@ -1,0 +1,279 @@
+// The field names structured lines (JSON, logfmt) are read by: which key means which LineRecord
+// field, matched on the key's bytes, and how each field's value is read.
+//
+// Rules shared by every structured format:
+// - Keys match exactly, case included (`statusCode` and `status_code` are separate aliases).
+// - A value that is empty or `-` is absent, as is JSON null/true/false and any nested object or array.
+// - When several keys name one field, the first key with a usable value wins; an unusable value
+//   (`"status":"abc"`) leaves the field to a later alias.
+// - time: an ISO 8601 text (`2024-01-24T10:15:32.5+00:00`), an access-log time
+//   (`10/Oct/2000:13:55:36 -0700`) or epoch seconds or milliseconds, as a number or numeric text.
+// - level: any text (the consumer folds case), or a pino/bunyan number 10/20/30/40/50/60, which
+//   becomes TRACE/DEBUG/INFO/WARN/ERROR/FATAL.
+// - status: a 3-digit integer 100-599, as a number or text. bytes: a non-negative integer.
+// - duration: a non-negative decimal in the alias's unit, or text with its own unit (`127ms`,
+//   `0.5s`, `250us`, `250µs`), converted to integer microseconds. upstream_response_time may be a
+//   list (`0.001, 0.002`); its last value counts, as in access logs.
+// - path: ends before the first `?` or `#`; an absolute `http(s)://host/p` URL keeps only `/p`.
+// - request (`GET /x?y HTTP/1.1`): a method of A-Z, `-`, `_`, a space and a target give method and
+//   path, each only where still absent. Anything else (`-`, binary junk) sets neither.
+// - method, path, client, user agent, message: JSON strings only, never numbers; a string holding a
+//   backslash escape is marked `escaped` for the consumer to decode.
+import { parseDurationField } from '../duration';
+import { epochEnd, parseEpochTimestamp, parseTimestamp, timestampEnd } from '../timestamp';
+import { parseByteCount, parseStatus, parseUpstreamTime, setPath } from './access-log-parser';
+import { parseClfTime } from './clf-time';
+import type { ByteField, LineRecord } from './line-record';
+
+/** What a key's value fills: a LineRecord field, or two of them (`request`: method and path). */
+export type FieldRole =
+  | 'time'
+  | 'level'
+  | 'status'
+  | 'method'
+  | 'path'
+  | 'request'
+  | 'client'
+  | 'userAgent'
+  | 'bytes'
+  | 'duration'
+  /** A duration in seconds, or a list of them (`0.001, 0.002`) of which the last counts. */
+  | 'upstreamTime'
+  | 'message';
+
+export interface FieldAlias {
+  /** The key, exactly as it appears in the line. */
+  readonly name: string;
+  readonly field: FieldRole;
+  /** Duration aliases only: the unit of a bare number, in microseconds. */
+  readonly unitMicros?: number;
+}
+
+const NANOSECONDS = 0.001;
+const MICROSECONDS = 1;
+const MILLISECONDS = 1000;
+const SECONDS = 1_000_000;
+
+/** Every recognised key, grouped by what it fills. */
+export const FIELD_ALIASES: readonly FieldAlias[] = [
+  { name: 'time', field: 'time' },
+  { name: 'timestamp', field: 'time' },
+  { name: '@timestamp', field: 'time' },
+  { name: 'ts', field: 'time' },
+  { name: 'time_local', field: 'time' },
+  { name: 'time_iso8601', field: 'time' },
+
+  { name: 'level', field: 'level' },
+  { name: 'severity', field: 'level' },
+  { name: 'lvl', field: 'level' },
+  { name: 'log.level', field: 'level' },
+
+  { name: 'status', field: 'status' },
+  { name: 'status_code', field: 'status' },
+  { name: 'statusCode', field: 'status' },
+  { name: 'http_status', field: 'status' },
+  { name: 'response_status', field: 'status' },
+
+  { name: 'method', field: 'method' },
+  { name: 'request_method', field: 'method' },
+  { name: 'http_method', field: 'method' },
+
+  { name: 'path', field: 'path' },
+  { name: 'uri', field: 'path' },
+  { name: 'url', field: 'path' },
+  { name: 'request_uri', field: 'path' },
+  { name: 'request_path', field: 'path' },
+  { name: 'request', field: 'request' },
+
+  { name: 'remote_addr', field: 'client' },
+  { name: 'client_ip', field: 'client' },
+  { name: 'clientip', field: 'client' },
+  { name: 'ip', field: 'client' },
+  { name: 'remote_ip', field: 'client' },
+  { name: 'client', field: 'client' },
+
+  { name: 'user_agent', field: 'userAgent' },
+  { name: 'http_user_agent', field: 'userAgent' },
+  { name: 'userAgent', field: 'userAgent' },
+  { name: 'ua', field: 'userAgent' },
+
+  { name: 'bytes', field: 'bytes' },
+  { name: 'bytes_sent', field: 'bytes' },
+  { name: 'body_bytes_sent', field: 'bytes' },
+  { name: 'response_size', field: 'bytes' },
+  { name: 'size', field: 'bytes' },
+
+  { name: 'duration_ms', field: 'duration', unitMicros: MILLISECONDS },
+  { name: 'response_time_ms', field: 'duration', unitMicros: MILLISECONDS },
+  { name: 'latency_ms', field: 'duration', unitMicros: MILLISECONDS },
+  { name: 'elapsed_ms', field: 'duration', unitMicros: MILLISECONDS },
+  { name: 'responseTime', field: 'duration', unitMicros: MILLISECONDS }, // pino-http
+  { name: 'response_time', field: 'duration', unitMicros: MILLISECONDS },
+  { name: 'duration', field: 'duration', unitMicros: MILLISECONDS },
+  { name: 'latency', field: 'duration', unitMicros: MILLISECONDS },
+  { name: 'elapsed', field: 'duration', unitMicros: MILLISECONDS },
+  { name: 'took', field: 'duration', unitMicros: MILLISECONDS },
+  { name: 'request_time', field: 'duration', unitMicros: SECONDS }, // nginx $request_time
+  { name: 'upstream_response_time', field: 'upstreamTime' }, // nginx; seconds, possibly a list
+  { name: 'duration_us', field: 'duration', unitMicros: MICROSECONDS },
+  { name: 'duration_ns', field: 'duration', unitMicros: NANOSECONDS },
+
+  { name: 'msg', field: 'message' },
+  { name: 'message', field: 'message' },
+  { name: 'error', field: 'message' },
+  { name: 'err', field: 'message' },
+];
+
+interface KeyCandidate {
+  readonly bytes: Buffer;
+  readonly alias: FieldAlias;
+}
+
+const MAX_KEY_LENGTH = Math.max(...FIELD_ALIASES.map((alias) => Buffer.byteLength(alias.name)));
+
+/** Candidates grouped by key length, so a key is compared only with names of its own length. */
+const CANDIDATES_BY_LENGTH: KeyCandidate[][] = Array.from({ length: MAX_KEY_LENGTH + 1 }, () => []);
+for (const alias of FIELD_ALIASES) {
+  const bytes = Buffer.from(alias.name, 'latin1');
+  CANDIDATES_BY_LENGTH[bytes.length].push({ bytes, alias });
+}
+
+/** The alias whose name is exactly buf[start, end), or null. */
+export function lookupFieldAlias(buf: Buffer, start: number, end: number): FieldAlias | null {
+  const length = end - start;
+  if (length <= 0 || length > MAX_KEY_LENGTH) return null;
+  const candidates = CANDIDATES_BY_LENGTH[length];
+  for (let c = 0; c < candidates.length; c++) {
+    const bytes = candidates[c].bytes;
+    let i = 0;
+    while (i < length && bytes[i] === buf[start + i]) i++;
+    if (i === length) return candidates[c].alias;
+  }
+  return null;
+}
+
+/** How a value was written: JSON strings and every logfmt value are text; JSON numbers are numbers. */
+export const TEXT = 0;
+/** Text holding at least one backslash escape. */
+export const ESCAPED_TEXT = 1;
+export const NUMBER = 2;
+export type ValueKind = typeof TEXT | typeof ESCAPED_TEXT | typeof NUMBER;
+
+const DASH = 0x2d;
+const UNDERSCORE = 0x5f;
+const SPACE = 0x20;
+const SLASH = 0x2f;
+const BACKSLASH = 0x5c;
+const DIGIT_0 = 0x30;
+/** Longer than any registered HTTP method (UPDATEREDIRECTREF, 17), as the access-log parser allows. */
+const MAX_METHOD_LENGTH = 24;
+
+const isMethodByte = (b: number): boolean => (b >= 0x41 && b <= 0x5a) || b === DASH || b === UNDERSCORE;
+
+/** pino and bunyan number their levels 10, 20, …, 60. */
+const NUMBERED_LEVEL_NAMES = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'FATAL'];
+
+/**
+ * Reads buf[start, end), the value of `alias`, into rec unless rec already holds that field.
+ * A string value is the text between its quotes, still escaped when kind is ESCAPED_TEXT.
+ */
+export function applyFieldValue(rec: LineRecord, alias: FieldAlias, buf: Buffer, start: number, end: number, kind: ValueKind): void {
+  if (start === end || (end - start === 1 && buf[start] === DASH)) return;
+  // Numbers, dates and durations are never written with escapes; such a value is not one of them.
+  const isPlain = kind !== ESCAPED_TEXT;
+  const isText = kind !== NUMBER;
+  switch (alias.field) {
+    case 'time':
+      if (Number.isNaN(rec.timeMs) && isPlain) rec.timeMs = timeAt(buf, start, end, isText);
+      return;
+    case 'level':
+      if (rec.level.present || rec.levelName !== null) return;
+      rec.levelName = numberedLevelName(buf, start, end);
+      if (rec.levelName === null && isText) rec.level.set(start, end, !isPlain);
+      return;
+    case 'status':
+      // parseStatus answers -1 for "not a status"; the record's absent status is 0.
+      if (rec.status === 0 && isPlain) rec.status = Math.max(parseStatus(buf, start, end), 0);
+      return;
+    case 'bytes':
+      // parseByteCount answers NOT_A_COUNT (-2) for "not a count"; the record's absent count is -1.
+      if (rec.bytesSent < 0 && isPlain) rec.bytesSent = Math.max(parseByteCount(buf, start, end), -1);
+      return;
+    case 'duration':
+      if (rec.durationUs < 0 && isPlain) rec.durationUs = durationAt(buf, start, end, alias.unitMicros ?? MILLISECONDS);
+      return;
+    case 'upstreamTime':
+      if (rec.durationUs < 0 && isPlain) rec.durationUs = parseUpstreamTime(buf, start, end);
+      return;
+    case 'path':
+      if (isText && !rec.path.present) setEscapedPath(rec.path, buf, start, end, !isPlain);
+      return;
+    case 'request':
+      if (isText) setRequest(rec, buf, start, end, !isPlain);
+      return;
+    case 'method':
+      setText(rec.method, buf, start, end, kind);
+      return;
+    case 'client':
+      setText(rec.client, buf, start, end, kind);
+      return;
+    case 'userAgent':
+      setText(rec.userAgent, buf, start, end, kind);
+      return;
+    case 'message':
+      setText(rec.message, buf, start, end, kind);
+      return;
+  }
+}
+
+function setText(field: ByteField, buf: Buffer, start: number, end: number, kind: ValueKind): void {
+  if (!field.present && kind !== NUMBER) field.set(start, end, kind === ESCAPED_TEXT);
+}
+
+/** Epoch ms, or NaN. Text may be ISO 8601, an access-log time, or epoch digits; a number is epoch. */
+function timeAt(buf: Buffer, start: number, end: number, isText: boolean): number {
+  if (isText) {
+    const iso = parseTimestamp(buf, start, end);
+    if (!Number.isNaN(iso) && timestampEnd === end) return iso;
+    if (end - start > 2 && buf[start + 2] === SLASH) return parseClfTime(buf, start, end);
+  }
+  const epoch = parseEpochTimestamp(buf, start, end);
+  return !Number.isNaN(epoch) && epochEnd === end ? epoch : NaN;
+}
+
+function numberedLevelName(buf: Buffer, start: number, end: number): string | null {
+  if (end - start !== 2 || buf[start + 1] !== DIGIT_0) return null;
+  const tens = buf[start] - DIGIT_0;
+  return tens >= 1 && tens <= 6 ? NUMBERED_LEVEL_NAMES[tens - 1] : null;
+}
+
+/** Integer microseconds, or -1. */
+function durationAt(buf: Buffer, start: number, end: number, unitMicros: number): number {
+  const micros = parseDurationField(buf, start, end, unitMicros);
+  // Rounding matters only for sub-microsecond units (a bare nanosecond count).
+  return micros < 0 ? -1 : Math.round(micros);
+}
+
+/** The access-log path rules, keeping `escaped` only when the path itself (not its query) holds one. */
+function setEscapedPath(path: ByteField, buf: Buffer, start: number, end: number, escaped: boolean): void {
+  setPath(path, buf, start, end);
+  if (escaped && path.present) path.escaped = hasBackslash(buf, path.start, path.end);
+}
+
+/** `METHOD target[ protocol]`: sets method and path where each is still absent. */
+function setRequest(rec: LineRecord, buf: Buffer, start: number, end: number, escaped: boolean): void {
+  let i = start;
+  while (i < end && isMethodByte(buf[i])) i++;
+  const methodEnd = i;
+  if (methodEnd === start || methodEnd - start > MAX_METHOD_LENGTH || i >= end || buf[i] !== SPACE) return;
+  const targetStart = ++i;
+  while (i < end && buf[i] !== SPACE) i++;
+  if (i === targetStart) return;
+  if (!rec.method.present) rec.method.set(start, methodEnd);
+  if (!rec.path.present) setEscapedPath(rec.path, buf, targetStart, i, escaped);
+}
+
+function hasBackslash(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] === BACKSLASH) return true;
+  return false;
+}

@@ -1,0 +1,86 @@
+// Chooses the parser for each line. `auto` looks at a line's first bytes to pick one parser (so a
+// file mixing formats works, and a line costs one parse, not one per format); a named format skips
+// detection. A line no parser accepts is malformed, counted under the family it looked like.
+import { AnalyzerError } from '../errors';
+import { parseAccessLine } from './access-log-parser';
+import { parseApplogLine } from './applog-parser';
+import { parseJsonLine } from './json-line-parser';
+import type { LineParser, LineRecord } from './line-record';
+import { parseLogfmtLine } from './logfmt-parser';
+import { compileNginxLogFormat } from './nginx-log-format';
+
+export const NAMED_FORMATS = ['auto', 'applog', 'json', 'combined', 'common', 'logfmt'] as const;
+export type NamedFormat = (typeof NAMED_FORMATS)[number];
+
+/** A named format, or a custom format given as an nginx `log_format` string. */
+export type FormatOption = NamedFormat | { nginx: string };
+
+/** Where a malformed line is counted: the format it looked like, or why no parser could read it. */
+export const MALFORMED_FAMILIES = ['applog', 'json', 'access', 'logfmt', 'custom', 'unknown', 'invalid_utf8', 'oversized'] as const;
+export type MalformedFamily = (typeof MALFORMED_FAMILIES)[number];
+
+/** Parses a line into rec; returns null when it parsed, else the family it is malformed in. */
+export type SelectedParser = (buf: Buffer, start: number, end: number, rec: LineRecord) => MalformedFamily | null;
+
+const SPACE = 0x20;
+const TAB = 0x09;
+
+const isDigit = (b: number): boolean => b >= 0x30 && b <= 0x39;
+
+function looksLikeApplog(buf: Buffer, i: number, end: number): boolean {
+  return end - i >= 10 && isDigit(buf[i]) && isDigit(buf[i + 3]) && buf[i + 4] === 0x2d && buf[i + 7] === 0x2d;
+}
+
+/** `key=` at the start of the line: a logfmt key is letters, digits and _ . @ - */
+function looksLikeLogfmt(buf: Buffer, i: number, end: number): boolean {
+  for (let j = i; j < end && j - i < 64; j++) {
+    const b = buf[j];
+    if (b === 0x3d) return j > i;
+    const keyByte = (b >= 0x61 && b <= 0x7a) || (b >= 0x41 && b <= 0x5a) || isDigit(b) || b === 0x5f || b === 0x2e || b === 0x40 || b === 0x2d;
+    if (!keyByte) return false;
+  }
+  return false;
+}
+
+/** An access line has ` [` (its time) early on. */
+function looksLikeAccess(buf: Buffer, i: number, end: number): boolean {
+  const limit = Math.min(end - 1, i + 128);
+  for (let j = i; j < limit; j++) if (buf[j] === SPACE && buf[j + 1] === 0x5b) return true;
+  return false;
+}
+
+function single(parser: LineParser, family: MalformedFamily): SelectedParser {
+  return (buf, start, end, rec) => (parser(buf, start, end, rec) ? null : family);
+}
+
+export function selectParser(format: FormatOption = 'auto'): SelectedParser {
+  if (typeof format === 'object') return single(compileNginxLogFormat(format.nginx), 'custom');
+  switch (format) {
+    case 'applog':
+      return single(parseApplogLine, 'applog');
+    case 'json':
+      return single(parseJsonLine, 'json');
+    case 'combined':
+    case 'common':
+      return single(parseAccessLine, 'access');
+    case 'logfmt':
+      return single(parseLogfmtLine, 'logfmt');
+    case 'auto':
+      return autoDetect;
+    default:
+      throw new AnalyzerError('invalid_argument', `unknown log format "${String(format)}"; expected one of ${NAMED_FORMATS.join(', ')} or an nginx log_format`);
+  }
+}
+
+const autoDetect: SelectedParser = (buf, start, end, rec) => {
+  let i = start;
+  while (i < end && (buf[i] === SPACE || buf[i] === TAB)) i++;
+  if (buf[i] === 0x7b) return parseJsonLine(buf, start, end, rec) ? null : 'json';
+  if (looksLikeApplog(buf, i, end)) return parseApplogLine(buf, start, end, rec) ? null : 'applog';
+  if (parseAccessLine(buf, start, end, rec)) return null;
+  if (looksLikeLogfmt(buf, i, end)) {
+    rec.reset(rec.buf);
+    return parseLogfmtLine(buf, start, end, rec) ? null : 'logfmt';
+  }
+  return looksLikeAccess(buf, i, end) ? 'access' : 'unknown';
+};

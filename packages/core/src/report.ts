@@ -1,0 +1,183 @@
+// Turns merged partial metrics into the report people read: the seed's fields first, then the rest,
+// with every sketch-based figure next to its error bound.
+import { HLL_STANDARD_ERROR, HyperLogLog } from './analytics/hyperloglog';
+import { QuantileSketch, SKETCH_RELATIVE_ACCURACY } from './analytics/quantile-sketch';
+import { Timeline } from './analytics/timeline';
+import { SerializedTopK, TopK } from './analytics/top-k';
+import { MalformedSample, PartialMetrics, sortKeys, TOP_DIMENSIONS, TopDimension } from './partial-metrics';
+
+export const TOP_N = 10;
+const PERCENTILES = [
+  ['p50', 0.5],
+  ['p90', 0.9],
+  ['p95', 0.95],
+  ['p99', 0.99],
+  ['p99_9', 0.999],
+] as const;
+
+export interface ResponseTimeReport {
+  unit: 'ms';
+  min: number | null;
+  max: number | null;
+  p50: number | null;
+  p90: number | null;
+  p95: number | null;
+  p99: number | null;
+  p99_9: number | null;
+  /** Percentiles are within this fraction of the exact value; min and max are exact. */
+  relative_error: number;
+}
+
+export interface TopItem {
+  key: string;
+  count: number;
+  /** count may exceed the true count by at most this (0 when exact). */
+  error: number;
+  errors: number;
+  /** Only for paths: p95 response time of the path's timed requests, ms. */
+  p95_response_time?: number | null;
+}
+
+export interface TopReport {
+  exact: boolean;
+  /** Largest possible overcount of any listed count. */
+  error_bound: number;
+  /** Distinct keys tracked exactly before switching to Space-Saving. */
+  capacity: number;
+  items: TopItem[];
+}
+
+export interface TimelinePoint {
+  minute: string;
+  requests: number;
+  errors: number;
+  avg_response_time: number | null;
+  p95_response_time: number | null;
+}
+
+export interface RateReport {
+  average: number;
+  peak: number;
+  peak_at: string | null;
+}
+
+export interface MetricsReport {
+  error_count: number;
+  request_count: number;
+  /** Milliseconds. */
+  total_response_time: number;
+  /** Milliseconds per timed request, 0 without any. */
+  avg_response_time: number;
+  /** error_count / request_count, 0 without requests (as the original defined it). */
+  error_rate: number;
+  timed_requests: number;
+  client_errors: number;
+  lines: number;
+  blank_lines: number;
+  bytes: number;
+  bytes_sent: number;
+  malformed_lines: number;
+  malformed: { by_family: Record<string, number>; samples: MalformedSample[] };
+  levels: Record<string, number>;
+  status_codes: Record<string, number>;
+  status_classes: Record<string, number>;
+  methods: Record<string, number>;
+  formats: Record<string, number>;
+  response_time: ResponseTimeReport;
+  first_timestamp: string | null;
+  last_timestamp: string | null;
+  requests_per_second: RateReport;
+  errors_per_minute: RateReport;
+  timeline: TimelinePoint[];
+  top: Record<TopDimension, TopReport>;
+  unique_clients: { estimate: number; standard_error: number };
+}
+
+const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
+
+function topReport(s: SerializedTopK, dimension: TopDimension): TopReport {
+  const top = TopK.deserialize(s, dimension === 'paths');
+  return {
+    exact: top.exact,
+    error_bound: top.errorBound(),
+    capacity: top.capacity,
+    items: top.top(TOP_N).map((e) => ({
+      key: e.key,
+      count: e.count,
+      error: e.error,
+      errors: e.errors,
+      ...(dimension === 'paths' ? { p95_response_time: e.sketch ? e.sketch.quantile(0.95) : null } : {}),
+    })),
+  };
+}
+
+function statusClasses(statuses: Record<string, number>): Record<string, number> {
+  const classes: Record<string, number> = {};
+  for (const [status, n] of Object.entries(statuses)) {
+    const cls = `${status[0]}xx`;
+    classes[cls] = (classes[cls] ?? 0) + n;
+  }
+  return sortKeys(classes);
+}
+
+export function toReport(m: PartialMetrics): MetricsReport {
+  const total = m.total_response_time_us / 1000;
+  const latency = m.latency === null ? null : QuantileSketch.deserialize(m.latency);
+  const timeline = Timeline.deserialize(m.timeline);
+  const buckets = timeline.minuteBuckets();
+  const spanMs = m.first_timestamp_ms === null || m.last_timestamp_ms === null ? 0 : m.last_timestamp_ms - m.first_timestamp_ms;
+  const peakSecond = timeline.peakSecond();
+  let peakMinute: { at: number; errors: number } | null = null;
+  for (const [minute, b] of buckets) if (b.errors > 0 && (!peakMinute || b.errors > peakMinute.errors)) peakMinute = { at: minute, errors: b.errors };
+
+  const percentiles = Object.fromEntries(PERCENTILES.map(([name, q]) => [name, latency ? latency.quantile(q) : null])) as Record<(typeof PERCENTILES)[number][0], number | null>;
+  return {
+    error_count: m.error_count,
+    request_count: m.request_count,
+    total_response_time: total,
+    avg_response_time: m.timed_requests === 0 ? 0 : total / m.timed_requests,
+    error_rate: m.request_count === 0 ? 0 : m.error_count / m.request_count,
+    timed_requests: m.timed_requests,
+    client_errors: m.client_errors,
+    lines: m.lines,
+    blank_lines: m.blank_lines,
+    bytes: m.bytes,
+    bytes_sent: m.bytes_sent,
+    malformed_lines: m.malformed_lines,
+    malformed: { by_family: m.malformed_by_family, samples: m.malformed_samples },
+    levels: m.levels,
+    status_codes: m.statuses,
+    status_classes: statusClasses(m.statuses),
+    methods: m.methods,
+    formats: m.formats,
+    response_time: {
+      unit: 'ms',
+      min: m.min_response_time_us === null ? null : m.min_response_time_us / 1000,
+      max: m.max_response_time_us === null ? null : m.max_response_time_us / 1000,
+      ...percentiles,
+      relative_error: SKETCH_RELATIVE_ACCURACY,
+    },
+    first_timestamp: iso(m.first_timestamp_ms),
+    last_timestamp: iso(m.last_timestamp_ms),
+    // Averages over the span from the first to the last timestamp, at least one second / minute.
+    requests_per_second: {
+      average: m.request_count / Math.max(1, spanMs / 1000),
+      peak: peakSecond?.requests ?? 0,
+      peak_at: iso(peakSecond?.at ?? null),
+    },
+    errors_per_minute: {
+      average: m.error_count / Math.max(1, spanMs / 60_000),
+      peak: peakMinute?.errors ?? 0,
+      peak_at: iso(peakMinute?.at ?? null),
+    },
+    timeline: buckets.map(([minute, b]) => ({
+      minute: new Date(minute).toISOString(),
+      requests: b.requests,
+      errors: b.errors,
+      avg_response_time: b.timed === 0 ? null : b.duration_us / 1000 / b.timed,
+      p95_response_time: b.sketch ? b.sketch.quantile(0.95) : null,
+    })),
+    top: Object.fromEntries(TOP_DIMENSIONS.map((d) => [d, topReport(m.top[d], d)])) as Record<TopDimension, TopReport>,
+    unique_clients: { estimate: HyperLogLog.deserialize(m.unique_clients).estimate(), standard_error: HLL_STANDARD_ERROR },
+  };
+}
