@@ -120,12 +120,16 @@ function statusClasses(statuses: Record<string, number>): Record<string, number>
   return sortKeys(classes);
 }
 
+function bucketsSpanned(m: PartialMetrics, bucketMs: number): number {
+  if (m.first_timestamp_ms === null || m.last_timestamp_ms === null) return 1;
+  return Math.floor(m.last_timestamp_ms / bucketMs) - Math.floor(m.first_timestamp_ms / bucketMs) + 1;
+}
+
 export function toReport(m: PartialMetrics): MetricsReport {
   const total = m.total_response_time_us / 1000;
   const latency = m.latency === null ? null : QuantileSketch.deserialize(m.latency);
   const timeline = Timeline.deserialize(m.timeline);
   const buckets = timeline.minuteBuckets();
-  const spanMs = m.first_timestamp_ms === null || m.last_timestamp_ms === null ? 0 : m.last_timestamp_ms - m.first_timestamp_ms;
   const peakSecond = timeline.peakSecond();
   let peakMinute: { at: number; errors: number } | null = null;
   for (const [minute, b] of buckets) if (b.errors > 0 && (!peakMinute || b.errors > peakMinute.errors)) peakMinute = { at: minute, errors: b.errors };
@@ -159,14 +163,15 @@ export function toReport(m: PartialMetrics): MetricsReport {
     },
     first_timestamp: iso(m.first_timestamp_ms),
     last_timestamp: iso(m.last_timestamp_ms),
-    // Averages over the span from the first to the last timestamp, at least one second / minute.
+    // Averages over the whole seconds / minutes from the first timestamp's to the last's, both included,
+    // so an average never exceeds its peak.
     requests_per_second: {
-      average: m.request_count / Math.max(1, spanMs / 1000),
+      average: m.request_count / bucketsSpanned(m, 1000),
       peak: peakSecond?.requests ?? 0,
       peak_at: iso(peakSecond?.at ?? null),
     },
     errors_per_minute: {
-      average: m.error_count / Math.max(1, spanMs / 60_000),
+      average: m.error_count / bucketsSpanned(m, 60_000),
       peak: peakMinute?.errors ?? 0,
       peak_at: iso(peakMinute?.at ?? null),
     },

@@ -44,6 +44,41 @@ function decodeEscaped(buf: Buffer, start: number, end: number): string {
   }
 }
 
+function hasBackslash(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] === 0x5c) return true;
+  return false;
+}
+
+const hexValue = (b: number): number => (b >= 0x30 && b <= 0x39 ? b - 0x30 : b >= 0x61 && b <= 0x66 ? b - 0x57 : b >= 0x41 && b <= 0x46 ? b - 0x37 : -1);
+
+/** Resolves \xHH, \" and \\ as access logs write them; any other backslash is kept. */
+export function decodeAccessEscapes(buf: Buffer, start: number, end: number): string {
+  const out = Buffer.allocUnsafe(end - start);
+  let o = 0;
+  for (let i = start; i < end; i++) {
+    const b = buf[i];
+    if (b === 0x5c && i + 1 < end) {
+      const next = buf[i + 1];
+      if (next === 0x22 || next === 0x5c) {
+        out[o++] = next;
+        i++;
+        continue;
+      }
+      if (next === 0x78 && i + 3 < end) {
+        const hi = hexValue(buf[i + 2]);
+        const lo = hexValue(buf[i + 3]);
+        if (hi >= 0 && lo >= 0) {
+          out[o++] = hi * 16 + lo;
+          i += 3;
+          continue;
+        }
+      }
+    }
+    out[o++] = b;
+  }
+  return out.toString('utf8', 0, o);
+}
+
 export class MetricsAccumulator {
   private lines = 0;
   private blankLines = 0;
@@ -102,6 +137,7 @@ export class MetricsAccumulator {
   addRecord(rec: LineRecord): void {
     this.lines++;
     const buf = rec.buf;
+    this.accessEscapes = rec.format === 'combined' || rec.format === 'common' || rec.format === 'custom';
     this.formats.set(rec.format, (this.formats.get(rec.format) ?? 0) + 1);
 
     const time = rec.timeMs;
@@ -156,10 +192,15 @@ export class MetricsAccumulator {
   }
 
   private count(top: TopK, buf: Buffer, f: ByteField, maxBytes: number): TopKEntry {
-    // Escaped JSON strings are decoded first, so "a\/b" and "a/b" are one key.
+    // Escaped strings are decoded first, so "a\/b" and "a/b" (JSON), or nginx's "B\xC3\xBC" and
+    // "Bü", are one key whatever format logged them.
     if (f.escaped) return top.addString(this.keyOf(buf, f, maxBytes));
+    if (this.accessEscapes && hasBackslash(buf, f.start, f.end)) return top.addString(decodeAccessEscapes(buf, f.start, f.end).slice(0, maxBytes));
     return top.addBytes(buf, f.start, cutAt(buf, f.start, f.end, maxBytes), decodeUtf8);
   }
+
+  /** Set per line: access logs escape quotes and bytes C-style (nginx \xHH, Apache \" and \xhh). */
+  private accessEscapes = false;
 
   private keyOf(buf: Buffer, f: ByteField, maxBytes: number): string {
     if (f.escaped) return decodeEscaped(buf, f.start, f.end).slice(0, maxBytes);
