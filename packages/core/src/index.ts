@@ -22,3 +22,5 @@ export { AnalyzerError, fileError } from './errors';
 export type { AnalyzerErrorCode } from './errors';
 export { generateApplog, writeApplogFile } from './applog-generator';
 export type { ApplogGeneratorOptions } from './applog-generator';
+export { generateAccessLog, generateJsonLog, generateLogfmtLog, generateMixedLog, writeLogFile } from './log-generators';
+export type { LogGeneratorOptions, AccessLogOptions, MixedLogOptions } from './log-generators';

@@ -6,8 +6,40 @@ export const HLL_PRECISION = 14;
 const REGISTERS = 1 << HLL_PRECISION;
 /** 1.04 / sqrt(m): the relative standard error of the estimate. */
 export const HLL_STANDARD_ERROR = 1.04 / Math.sqrt(REGISTERS);
-const ALPHA = 0.7213 / (1 + 1.079 / REGISTERS);
+/** Bits of the hash left for the rank: a register holds 0 (empty) to RANK_BITS + 1. */
+const RANK_BITS = 32 - HLL_PRECISION;
+const ALPHA_INFINITY = 1 / (2 * Math.LN2);
 const TWO_POW_32 = 2 ** 32;
+
+/** Ertl's σ(x) = x + Σ_{k≥1} x^(2^k)·2^(k−1), for the empty registers. */
+function sigma(x: number): number {
+  if (x === 1) return Infinity;
+  let z = x;
+  let previous: number;
+  let power = 1;
+  do {
+    x *= x;
+    previous = z;
+    z += x * power;
+    power += power;
+  } while (z !== previous);
+  return z;
+}
+
+/** Ertl's τ(x) = (1 − x − Σ_{k≥1} (1 − x^(2^−k))²·2^−k) / 3, for the registers at the maximum rank. */
+function tau(x: number): number {
+  if (x === 0 || x === 1) return 0;
+  let z = 1 - x;
+  let previous: number;
+  let weight = 1;
+  do {
+    x = Math.sqrt(x);
+    previous = z;
+    weight *= 0.5;
+    z -= (1 - x) ** 2 * weight;
+  } while (z !== previous);
+  return z / 3;
+}
 
 export class HyperLogLog {
   readonly registers: Uint8Array;
@@ -31,21 +63,20 @@ export class HyperLogLog {
     for (let i = 0; i < REGISTERS; i++) if (b[i] > a[i]) a[i] = b[i];
   }
 
+  /**
+   * Ertl's improved estimator ("New cardinality estimation algorithms for HyperLogLog sketches", 2017,
+   * as in Redis): one formula over the histogram of register values for the whole range. The classic
+   * estimator, switching from linear counting at 2.5·m registers, read about 2.4% high near 41 000 keys.
+   * It counts distinct 32-bit hashes; keys whose hashes collide are added back at the end.
+   */
   estimate(): number {
-    let sum = 0;
-    let zeros = 0;
-    for (let i = 0; i < REGISTERS; i++) {
-      const r = this.registers[i];
-      sum += 2 ** -r;
-      if (r === 0) zeros++;
-    }
-    let estimate = (ALPHA * REGISTERS * REGISTERS) / sum;
-    if (estimate <= 2.5 * REGISTERS && zeros > 0) {
-      estimate = REGISTERS * Math.log(REGISTERS / zeros); // linear counting for small sets
-    } else if (estimate > TWO_POW_32 / 30) {
-      estimate = -TWO_POW_32 * Math.log(1 - estimate / TWO_POW_32); // 32-bit hash collisions
-    }
-    return Math.round(estimate);
+    const histogram = new Array<number>(RANK_BITS + 2).fill(0);
+    for (let i = 0; i < REGISTERS; i++) histogram[Math.min(this.registers[i], RANK_BITS + 1)]++;
+    let z = REGISTERS * tau(1 - histogram[RANK_BITS + 1] / REGISTERS);
+    for (let k = RANK_BITS; k >= 1; k--) z = 0.5 * (z + histogram[k]);
+    z += REGISTERS * sigma(histogram[0] / REGISTERS);
+    const distinctHashes = (ALPHA_INFINITY * REGISTERS * REGISTERS) / z;
+    return Math.round(distinctHashes < TWO_POW_32 ? -TWO_POW_32 * Math.log1p(-distinctHashes / TWO_POW_32) : distinctHashes);
   }
 
   /** Sparse (index, rank) pairs when few registers are set, else the dense registers; base64. */

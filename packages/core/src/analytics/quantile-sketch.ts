@@ -25,7 +25,13 @@ export class QuantileSketch {
   }
 
   merge(other: QuantileSketch): void {
-    if (other.sketch.count > 0) this.sketch.merge(other.sketch);
+    // Bin by bin, not DDSketch.merge: the library's DenseStore.merge grows its range by
+    // `_extendRange(minKey, maxKey)`, which takes a maxKey of 0 (the bin of values near 1 ms) for
+    // "absent", so that bin, when beyond this store's range, is written past its array as NaN.
+    const { bins, offset } = other.sketch.store;
+    for (let i = 0; i < bins.length; i++) if (bins[i] !== 0) this.sketch.store.add(i + offset, bins[i]);
+    this.sketch.zeroCount += other.sketch.zeroCount;
+    this.sketch.count += other.sketch.count;
   }
 
   /** The value at quantile q (0..1), or null when empty. */

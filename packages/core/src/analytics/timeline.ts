@@ -2,6 +2,7 @@
 // counts. Buckets are keyed by time, so merging adds them exactly whatever the chunking. Logs are
 // mostly in time order, so the current bucket is cached and the maps are touched once per second.
 import { QuantileSketch } from './quantile-sketch';
+import { SecondCounts } from './second-counts';
 
 const MINUTE = 60_000;
 const SECOND = 1000;
@@ -27,7 +28,7 @@ export interface SerializedTimeline {
 
 export class Timeline {
   private readonly minutes = new Map<number, MinuteBucket>();
-  private readonly seconds = new Map<number, number>();
+  private readonly seconds = new SecondCounts();
   private currentMinute = NaN;
   private current: MinuteBucket | null = null;
   private currentSecond = NaN;
@@ -68,9 +69,7 @@ export class Timeline {
   }
 
   private flushSecond(): void {
-    if (this.currentSecondCount > 0) {
-      this.seconds.set(this.currentSecond, (this.seconds.get(this.currentSecond) ?? 0) + this.currentSecondCount);
-    }
+    if (this.currentSecondCount > 0) this.seconds.add(this.currentSecond, this.currentSecondCount);
     this.currentSecondCount = 0;
   }
 
@@ -91,7 +90,7 @@ export class Timeline {
       mine.duration_us += b.duration_us;
       if (b.sketch) (mine.sketch ??= QuantileSketch.empty()).merge(b.sketch);
     }
-    for (const [second, n] of other.seconds) this.seconds.set(second, (this.seconds.get(second) ?? 0) + n);
+    for (const [second, n] of other.seconds.entries()) this.seconds.add(second, n);
     this.current = null;
   }
 
@@ -104,7 +103,7 @@ export class Timeline {
   peakSecond(): { at: number; requests: number } | null {
     this.flushSecond();
     let best: { at: number; requests: number } | null = null;
-    for (const [second, n] of this.seconds) {
+    for (const [second, n] of this.seconds.entries()) {
       if (!best || n > best.requests || (n === best.requests && second * SECOND < best.at)) best = { at: second * SECOND, requests: n };
     }
     return best;
@@ -120,7 +119,7 @@ export class Timeline {
       timed: buckets.map(([, b]) => b.timed),
       duration_us: buckets.map(([, b]) => b.duration_us),
       sketches: buckets.map(([, b]) => (b.sketch ? b.sketch.serialize() : null)),
-      seconds: [...this.seconds.entries()].sort((a, b) => a[0] - b[0]),
+      seconds: this.seconds.entries(),
     };
   }
 
@@ -136,7 +135,7 @@ export class Timeline {
         sketch: sketch === null ? null : QuantileSketch.deserialize(sketch),
       });
     });
-    for (const [second, n] of s.seconds) t.seconds.set(second, n);
+    for (const [second, n] of s.seconds) t.seconds.add(second, n);
     return t;
   }
 }

@@ -1,0 +1,290 @@
+// Top-k counting: exact while the keys fit, then Space-Saving with every count in [true, true + error]
+// and error ≤ total / capacity, through merges and serialization; keys meet whether added as bytes
+// or as strings, and keys whose hashes collide stay apart.
+import { hashString } from '../src/analytics/byte-hash';
+import { QuantileSketch } from '../src/analytics/quantile-sketch';
+import { SerializedTopK, TopK } from '../src/analytics/top-k';
+import { mulberry32, Random, randomInt, shuffled } from './helpers';
+
+const decodeUtf8 = (buf: Buffer, start: number, end: number): string => buf.toString('utf8', start, end);
+
+/** Ranks 1..distinct with P(rank) ∝ rank^-exponent, by inverse CDF. */
+function zipf(random: Random, distinct: number, exponent: number): () => number {
+  const cdf = new Float64Array(distinct);
+  let sum = 0;
+  for (let rank = 1; rank <= distinct; rank++) cdf[rank - 1] = sum += rank ** -exponent;
+  return () => {
+    const u = random() * sum;
+    let lo = 0;
+    let hi = distinct - 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (cdf[mid] < u) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo + 1;
+  };
+}
+
+/** A Zipf stream of path-like keys; `name` keeps two streams' heavy hitters apart. */
+function zipfStream(seed: number, length: number, name = 'p'): string[] {
+  const random = mulberry32(seed);
+  const next = zipf(random, 5000, 1.1);
+  return Array.from({ length }, () => `/${name}/${next()}`);
+}
+
+function countsOf(keys: readonly string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const key of keys) counts.set(key, (counts.get(key) ?? 0) + 1);
+  return counts;
+}
+
+/** Adds each key, alternately as bytes (inside a larger buffer) and as a string, as the accumulator does. */
+function feed(top: TopK, keys: readonly string[]): TopK {
+  keys.forEach((key, i) => {
+    if (i % 2 === 0) top.addString(key);
+    else {
+      const buf = Buffer.from(`<${key}>`);
+      top.addBytes(buf, 1, buf.length - 1, decodeUtf8);
+    }
+  });
+  return top;
+}
+
+function topOf(capacity: number, keys: readonly string[]): TopK {
+  return feed(new TopK(capacity), keys);
+}
+
+/** Everything Space-Saving promises, as a list of broken promises (empty when all hold). */
+function brokenBounds(top: TopK, truth: ReadonlyMap<string, number>): string[] {
+  const total = [...truth.values()].reduce((a, b) => a + b, 0);
+  const broken: string[] = [];
+  if (top.total !== total) broken.push(`total ${top.total} is not ${total}`);
+  if (top.errorBound() > total / top.capacity) broken.push(`error bound ${top.errorBound()} exceeds total / capacity = ${total / top.capacity}`);
+  const monitored = new Set<string>();
+  for (const e of top.entries()) {
+    const trueCount = truth.get(e.key) ?? 0;
+    monitored.add(e.key);
+    if (!(trueCount <= e.count && e.count <= trueCount + e.error)) broken.push(`${e.key}: count ${e.count}, error ${e.error}, true ${trueCount}`);
+    if (e.error > top.errorBound()) broken.push(`${e.key}: error ${e.error} above the error bound ${top.errorBound()}`);
+  }
+  if (top.entries().length !== Math.min(top.capacity, truth.size)) broken.push(`${top.entries().length} entries for capacity ${top.capacity}`);
+  // A key seen more than total / capacity times is always monitored.
+  for (const [key, n] of truth) if (n > total / top.capacity && !monitored.has(key)) broken.push(`frequent ${key} (${n}) not monitored`);
+  return broken;
+}
+
+const trueTop = (truth: ReadonlyMap<string, number>, k: number): string[] =>
+  [...truth].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, k).map(([key]) => key);
+
+it('counts exactly while the distinct keys fit its capacity', () => {
+  const random = mulberry32(1);
+  const keys = Array.from({ length: 5000 }, () => `/k/${randomInt(random, 1, 64)}`);
+  const top = topOf(64, keys);
+  const truth = countsOf(keys);
+  expect([top.exact, top.errorBound(), top.total, top.size]).toStrictEqual([true, 0, 5000, truth.size]);
+  expect(new Map(top.entries().map((e) => [e.key, [e.count, e.error]]))).toStrictEqual(new Map([...truth].map(([key, n]) => [key, [n, 0]])));
+});
+
+it('orders its top by count, then by key', () => {
+  const top = topOf(10, ['c', 'b', 'a', 'c', 'b', 'd']);
+  expect(top.top(3).map((e) => [e.key, e.count])).toStrictEqual([
+    ['b', 2],
+    ['c', 2],
+    ['a', 1],
+  ]);
+});
+
+const STREAMS: Record<string, () => string[]> = {
+  'a Zipf stream': () => zipfStream(2, 100_000),
+  // Every key once, then the heavy hitters: the early counters all turn over.
+  'a long tail first, then a Zipf stream': () => [...Array.from({ length: 30_000 }, (_, i) => `/tail/${i}`), ...zipfStream(3, 70_000)],
+  'a Zipf stream sorted by key, each key in one run': () => zipfStream(4, 100_000).sort(),
+};
+
+it.each(Object.keys(STREAMS))('keeps every count within [true, true + error], error ≤ total / capacity, past its capacity: %s', (name) => {
+  const keys = STREAMS[name]();
+  const top = topOf(200, keys);
+  expect(top.exact).toBe(false);
+  expect(brokenBounds(top, countsOf(keys))).toStrictEqual([]);
+});
+
+it('reports the true top 10 of a Zipf stream as its top 10, in order', () => {
+  const keys = zipfStream(5, 100_000);
+  const truth = countsOf(keys);
+  const top = topOf(200, keys);
+  // Each of them is seen more than total / capacity times: Space-Saving must keep them.
+  expect(trueTop(truth, 10).every((key) => (truth.get(key) as number) > 100_000 / 200)).toBe(true);
+  expect(top.top(10).map((e) => e.key)).toStrictEqual(trueTop(truth, 10));
+});
+
+it('merges two Space-Saving summaries of streams with different heavy hitters within the same bounds, either way round', () => {
+  const a = zipfStream(6, 60_000, 'a');
+  const b = [...zipfStream(7, 30_000, 'b'), ...zipfStream(8, 10_000, 'a')];
+  const truth = countsOf([...a, ...b]);
+  for (const [first, second] of [
+    [a, b],
+    [b, a],
+  ]) {
+    const merged = topOf(100, first);
+    merged.merge(topOf(100, second));
+    expect(merged.exact).toBe(false);
+    expect(brokenBounds(merged, truth)).toStrictEqual([]);
+    expect(new Set(merged.top(5).map((e) => e.key))).toStrictEqual(new Set(trueTop(truth, 5)));
+  }
+});
+
+/** Merges serialized summaries in a random tree, deserializing each as partial metrics do. */
+function mergeInRandomTree(random: Random, parts: readonly SerializedTopK[]): TopK {
+  if (parts.length === 1) return TopK.deserialize(parts[0]);
+  const split = randomInt(random, 1, parts.length - 1);
+  const left = mergeInRandomTree(random, parts.slice(0, split));
+  left.merge(mergeInRandomTree(random, parts.slice(split)));
+  return left;
+}
+
+it('merges many shards, exact and approximate, in any order or tree within the bounds', () => {
+  const keys = zipfStream(9, 80_000);
+  const truth = countsOf(keys);
+  const random = mulberry32(10);
+  for (let round = 0; round < 4; round++) {
+    // Random cuts, a few of them close behind another: some shards stay exact, others are approximate.
+    const randomCuts = Array.from({ length: 11 }, () => randomInt(random, 0, keys.length - 40));
+    const cuts = [0, ...randomCuts, ...randomCuts.slice(0, 3).map((cut) => cut + randomInt(random, 1, 40)), keys.length].sort((x, y) => x - y);
+    const shards = cuts.slice(1).map((end, i) => topOf(50, keys.slice(cuts[i], end)).serialize());
+    expect(shards.some((s) => s.exact) && shards.some((s) => !s.exact)).toBe(true);
+    const sequential = new TopK(50);
+    for (const shard of shuffled(random, shards)) sequential.merge(TopK.deserialize(shard));
+    expect({ round, broken: brokenBounds(sequential, truth) }).toStrictEqual({ round, broken: [] });
+    expect({ round, broken: brokenBounds(mergeInRandomTree(random, shuffled(random, shards)), truth) }).toStrictEqual({ round, broken: [] });
+  }
+});
+
+it('stays exact, with exact counts, when merged summaries together still fit its capacity', () => {
+  const a = ['x', 'y', 'y', 'z'];
+  const b = ['y', 'w', 'w'];
+  const merged = topOf(4, a);
+  merged.merge(topOf(4, b));
+  expect(merged.serialize()).toStrictEqual({
+    capacity: 4,
+    total: 7,
+    exact: true,
+    entries: [
+      ['w', 2, 0, 0, null],
+      ['x', 1, 0, 0, null],
+      ['y', 3, 0, 0, null],
+      ['z', 1, 0, 0, null],
+    ],
+  });
+  // One key more than fits: no longer exact.
+  merged.merge(topOf(4, ['v']));
+  expect([merged.exact, merged.size, merged.total]).toStrictEqual([false, 4, 8]);
+});
+
+it('round-trips serialize and deserialize, latency sketches included, and keeps counting the same keys', () => {
+  const top = new TopK(20, true);
+  const random = mulberry32(11);
+  for (const key of zipfStream(12, 5000)) top.recordLatency(top.addString(key), Math.floor(random() * 500) / 10);
+  const encoded = top.serialize();
+  const decoded = TopK.deserialize(encoded, true);
+  expect(decoded.serialize()).toStrictEqual(encoded);
+  expect(decoded.top(20).map((e) => [e.key, e.count, e.error, e.sketch?.quantile(0.95)])).toStrictEqual(top.top(20).map((e) => [e.key, e.count, e.error, e.sketch?.quantile(0.95)]));
+
+  // The hash index is rebuilt: the same key, as a string or as bytes, finds its entry.
+  const [hottest] = decoded.top(1);
+  const before = hottest.count;
+  decoded.addString(hottest.key);
+  decoded.addBytes(Buffer.from(hottest.key), 0, Buffer.byteLength(hottest.key), decodeUtf8);
+  expect([hottest.count, decoded.size, decoded.total]).toStrictEqual([before + 2, 20, 5002]);
+});
+
+it('counts a key added as bytes and as a string as one entry, in either order', () => {
+  const key = '/grüße/café';
+  const buf = Buffer.from(`GET ${key} HTTP/1.1`);
+  const start = 4;
+  const end = start + Buffer.byteLength(key);
+
+  const bytesFirst = new TopK(8);
+  bytesFirst.addBytes(buf, start, end, decodeUtf8);
+  bytesFirst.addString(key);
+  const stringFirst = new TopK(8);
+  stringFirst.addString(key);
+  stringFirst.addBytes(buf, start, end, decodeUtf8);
+  for (const top of [bytesFirst, stringFirst]) {
+    expect(top.entries().map((e) => [e.key, e.count, e.hash])).toStrictEqual([[key, 2, hashString(key)]]);
+  }
+});
+
+// Found by search: distinct keys with one 32-bit hash.
+const COLLIDING_A: string = '/item/459759';
+const COLLIDING_B: string = '/item/1987754';
+const OTHER = '/other';
+
+function addBytes(top: TopK, key: string): void {
+  top.addBytes(Buffer.from(key), 0, Buffer.byteLength(key), decodeUtf8);
+}
+
+/** Entries as [key, count, error], by key. */
+function table(top: TopK): Array<[string, number, number]> {
+  return top
+    .entries()
+    .map((e): [string, number, number] => [e.key, e.count, e.error])
+    .sort((x, y) => (x[0] < y[0] ? -1 : 1));
+}
+
+it('has two keys whose hashes collide to test with', () => {
+  expect([COLLIDING_A === COLLIDING_B, hashString(COLLIDING_A), hashString(COLLIDING_B)]).toStrictEqual([false, 3350198152, 3350198152]);
+});
+
+it('counts keys whose hashes collide apart, through eviction, serialization and lookups by bytes or string', () => {
+  const top = new TopK(2);
+  for (let i = 0; i < 5; i++) top.addString(COLLIDING_A);
+  for (let i = 0; i < 3; i++) addBytes(top, COLLIDING_B);
+  expect(table(top)).toStrictEqual([
+    [COLLIDING_B, 3, 0],
+    [COLLIDING_A, 5, 0],
+  ]);
+  // OTHER evicts COLLIDING_B, the smallest; COLLIDING_A must still be found under the shared hash.
+  top.addString(OTHER);
+  addBytes(top, COLLIDING_A);
+  expect(table(top)).toStrictEqual([
+    [COLLIDING_A, 6, 0],
+    [OTHER, 4, 3],
+  ]);
+  // COLLIDING_B comes back in place of OTHER, and shares the hash slot with COLLIDING_A again.
+  addBytes(top, COLLIDING_B);
+  top.addString(COLLIDING_A);
+  expect(table(top)).toStrictEqual([
+    [COLLIDING_B, 5, 4],
+    [COLLIDING_A, 7, 0],
+  ]);
+  const decoded = TopK.deserialize(top.serialize());
+  decoded.addString(COLLIDING_B);
+  addBytes(decoded, COLLIDING_A);
+  expect(table(decoded)).toStrictEqual([
+    [COLLIDING_B, 6, 4],
+    [COLLIDING_A, 8, 0],
+  ]);
+  expect(brokenBounds(decoded, new Map([[COLLIDING_A, 8], [COLLIDING_B, 5], [OTHER, 1]]))).toStrictEqual([]);
+});
+
+it.each([1, 2, 3])('keeps its bounds with a capacity of %i and many keys', (capacity) => {
+  const random = mulberry32(20 + capacity);
+  const keys = Array.from({ length: 3000 }, () => `/k/${Math.floor(300 * random() ** 3)}`);
+  expect(brokenBounds(topOf(capacity, keys), countsOf(keys))).toStrictEqual([]);
+  const shards = [keys.slice(0, 1000), keys.slice(1000, 1001), keys.slice(1001)].map((part) => topOf(capacity, part));
+  const merged = shards[0];
+  merged.merge(shards[1]);
+  merged.merge(shards[2]);
+  expect(brokenBounds(merged, countsOf(keys))).toStrictEqual([]);
+});
+
+it('copies, not shares, a merged-in latency sketch', () => {
+  const a = new TopK(4, true);
+  const b = new TopK(4, true);
+  b.recordLatency(b.addString('/x'), 5);
+  a.merge(b);
+  a.recordLatency(a.entries()[0], 500);
+  const sketch = b.entries()[0].sketch as QuantileSketch;
+  expect([sketch.count, a.entries()[0].sketch?.count]).toStrictEqual([1, 2]);
+});
