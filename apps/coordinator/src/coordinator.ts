@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { open, stat } from 'node:fs/promises';
 import type { ChunkTask, Job as JobBody, JobSummary, MetricsReport, WorkerInfo } from '@loganalyzer/contract';
-import { defaultChunkSize, emptyMetrics, mergeMetrics, PartialMetrics, planChunks, selectParser, toReport } from '@loganalyzer/core';
+import { defaultChunkSize, MetricsMerger, PartialMetrics, planChunks, selectParser, toReport } from '@loganalyzer/core';
 import { ChunkState, Job, JobParsing } from './job';
 import { chunkKey, WorkerEntry, WorkerRegistry } from './worker-registry';
 
@@ -60,7 +60,6 @@ export class Coordinator {
   private readonly log: Logger;
   private readonly registry = new WorkerRegistry();
   private readonly jobs = new Map<string, Job>();
-  private totals: PartialMetrics = emptyMetrics();
   private sweepTimer: NodeJS.Timeout | null = null;
   private dispatchScheduled = false;
 
@@ -78,7 +77,20 @@ export class Coordinator {
 
   /** Starts the timer that marks silent workers inactive. */
   start(): void {
-    this.sweepTimer ??= setInterval(() => this.sweep(), Math.max(10, Math.floor(this.heartbeatIntervalMs / 2)));
+    const intervalMs = Math.max(10, Math.floor(this.heartbeatIntervalMs / 2));
+    let last = this.now();
+    this.sweepTimer ??= setInterval(() => {
+      const now = this.now();
+      const lateMs = now - last - intervalMs;
+      last = now;
+      // A late timer means our own event loop was blocked: heartbeats may be waiting unread in the
+      // socket queue, so silence is not evidence of a dead worker this time.
+      if (lateMs > intervalMs) {
+        this.log.warn(`event loop blocked for ${lateMs} ms; skipping one worker sweep`);
+        return;
+      }
+      this.sweep();
+    }, intervalMs);
     this.sweepTimer.unref();
   }
 
@@ -237,7 +249,7 @@ export class Coordinator {
         bytes_done: job.bytes_done,
         chunks_reassigned: job.chunks_reassigned,
       },
-      metrics: toReport(job.metrics),
+      metrics: job.report(),
       ...(job.error !== undefined ? { error: job.error } : {}),
     };
   }
@@ -248,7 +260,10 @@ export class Coordinator {
 
   /** Metrics over every chunk merged so far, across jobs. */
   totalMetrics(): MetricsReport {
-    return toReport(this.totals);
+    // Computed on request (it is rarely asked for) rather than merged twice on every chunk.
+    const all = new MetricsMerger();
+    for (const job of this.jobs.values()) if (job.chunks_done > 0) all.add(job.metrics);
+    return toReport(all.result());
   }
 
   private summarize(job: Job): JobSummary {
@@ -273,7 +288,6 @@ export class Coordinator {
     const { job, chunk } = this.liveAttempt(report);
     if (!chunk) return this.staleOutcome(job, report);
     this.release(chunk, job, report.worker_id, true);
-    this.totals = mergeMetrics(this.totals, report.metrics);
     if (job.complete(chunk, report.metrics, this.now())) {
       this.log.info(`job ${job.job_id} completed: ${job.chunks.length} chunk(s), ${job.chunks_reassigned} reassigned`);
     }

@@ -1,5 +1,5 @@
 // One analysis job: its chunks, which attempt of each is live, and the metrics merged so far.
-import { ChunkRange, emptyMetrics, mergeMetrics, PartialMetrics } from '@loganalyzer/core';
+import { ChunkRange, MetricsMerger, MetricsReport, PartialMetrics, toReport } from '@loganalyzer/core';
 import type { JobStatus, LogFormat } from '@loganalyzer/contract';
 
 export interface JobParsing {
@@ -21,7 +21,9 @@ export interface ChunkState extends ChunkRange {
 export class Job {
   status: JobStatus = 'queued';
   chunks: ChunkState[] = [];
-  metrics: PartialMetrics = emptyMetrics();
+  /** Every merged chunk result, kept live so a merge costs only the incoming chunk. */
+  private readonly merger = new MetricsMerger();
+  private cachedReport: { merged: number; report: MetricsReport } | null = null;
   chunks_done = 0;
   bytes_total = 0;
   bytes_done = 0;
@@ -82,7 +84,7 @@ export class Job {
   complete(chunk: ChunkState, metrics: PartialMetrics, now: number): boolean {
     chunk.state = 'done';
     chunk.worker_id = null;
-    this.metrics = mergeMetrics(this.metrics, metrics);
+    this.merger.add(metrics);
     this.chunks_done++;
     this.bytes_done += chunk.size;
     if (this.chunks_done === this.chunks.length) {
@@ -90,6 +92,17 @@ export class Job {
       return true;
     }
     return false;
+  }
+
+  /** The merged metrics, serialized. */
+  get metrics(): PartialMetrics {
+    return this.merger.result();
+  }
+
+  /** The report of what is merged so far; rebuilt only after a new merge, since polls are frequent. */
+  report(): MetricsReport {
+    if (this.cachedReport?.merged !== this.merger.size) this.cachedReport = { merged: this.merger.size, report: toReport(this.merger.result()) };
+    return this.cachedReport.report;
   }
 
   finish(status: 'completed' | 'failed', now: number, error?: string): void {

@@ -740,3 +740,22 @@ it('refuses fewer than one allowed chunk failure', () => {
 
   expect(() => new Coordinator({ sendChunk, maxChunkFailures: 0 })).toThrow(new RangeError('max chunk failures must be at least 1, got 0'));
 });
+
+it('skips the worker sweep that runs late because its own event loop was blocked, then expires silent workers', () => {
+  jest.useFakeTimers();
+  try {
+    const coordinator = new Coordinator({ sendChunk: async () => {}, heartbeatIntervalMs: 100, workerTimeoutMs: 300, now: () => Date.now() });
+    coordinator.register({ worker_id: 'w-1', url: 'http://127.0.0.1:9', concurrency: 1 });
+    coordinator.start();
+
+    jest.setSystemTime(Date.now() + 1000); // a second passes with no timer run: the loop was blocked
+    jest.advanceTimersByTime(50); // the first sweep after the stall is late by ~1 s
+    expect(coordinator.listWorkers()[0].status).toBe('active');
+
+    jest.advanceTimersByTime(400); // punctual sweeps: the worker really is silent
+    expect(coordinator.listWorkers()[0].status).toBe('inactive');
+    coordinator.stop();
+  } finally {
+    jest.useRealTimers();
+  }
+});

@@ -24,3 +24,4 @@ export { generateApplog, writeApplogFile } from './applog-generator';
 export type { ApplogGeneratorOptions } from './applog-generator';
 export { generateAccessLog, generateJsonLog, generateLogfmtLog, generateMixedLog, writeLogFile } from './log-generators';
 export type { LogGeneratorOptions, AccessLogOptions, MixedLogOptions } from './log-generators';
+export { MetricsMerger } from './metrics-merger';

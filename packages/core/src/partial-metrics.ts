@@ -3,9 +3,9 @@
 // merge exactly; the sketches merge within their stated bounds (and, for HyperLogLog and the
 // DDSketch bins, exactly too).
 import { HyperLogLog } from './analytics/hyperloglog';
-import { QuantileSketch } from './analytics/quantile-sketch';
 import { SerializedTimeline, Timeline } from './analytics/timeline';
 import { DEFAULT_TOP_K_CAPACITY, SerializedTopK, TopK } from './analytics/top-k';
+import { MetricsMerger } from './metrics-merger';
 
 export const MAX_MALFORMED_SAMPLES = 10;
 export const MALFORMED_SAMPLE_BYTES = 200;
@@ -85,18 +85,6 @@ export function emptyMetrics(topCapacity = DEFAULT_TOP_K_CAPACITY): PartialMetri
   };
 }
 
-function pick(a: number | null, b: number | null, choose: (x: number, y: number) => number): number | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  return choose(a, b);
-}
-
-function addCounts(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
-  const sum: Record<string, number> = { ...a };
-  for (const [key, n] of Object.entries(b)) sum[key] = (sum[key] ?? 0) + n;
-  return sortKeys(sum);
-}
-
 /** Key order must not depend on merge order, so that equal results serialize identically. */
 export function sortKeys(record: Record<string, number>): Record<string, number> {
   const sorted: Record<string, number> = {};
@@ -113,63 +101,13 @@ export function keepFirstSamples(samples: MalformedSample[]): MalformedSample[] 
   return [...samples].sort(compareSamples).slice(0, MAX_MALFORMED_SAMPLES);
 }
 
-function mergeLatency(a: string | null, b: string | null): string | null {
-  if (a === null) return b;
-  if (b === null) return a;
-  const sketch = QuantileSketch.deserialize(a);
-  sketch.merge(QuantileSketch.deserialize(b));
-  return sketch.serialize();
-}
-
-function mergeTop(a: SerializedTopK, b: SerializedTopK, trackLatency: boolean): SerializedTopK {
-  if (b.total === 0) return a;
-  if (a.total === 0) return b;
-  const top = TopK.deserialize(a, trackLatency);
-  top.merge(TopK.deserialize(b, trackLatency));
-  return top.serialize();
-}
-
 /** Merges two partials into a new one; neither input is changed. */
 export function mergeMetrics(a: PartialMetrics, b: PartialMetrics): PartialMetrics {
-  const clients = HyperLogLog.deserialize(a.unique_clients);
-  clients.merge(HyperLogLog.deserialize(b.unique_clients));
-  const timeline = Timeline.deserialize(a.timeline);
-  timeline.merge(Timeline.deserialize(b.timeline));
-  return {
-    lines: a.lines + b.lines,
-    blank_lines: a.blank_lines + b.blank_lines,
-    bytes: a.bytes + b.bytes,
-    malformed_lines: a.malformed_lines + b.malformed_lines,
-    request_count: a.request_count + b.request_count,
-    timed_requests: a.timed_requests + b.timed_requests,
-    error_count: a.error_count + b.error_count,
-    client_errors: a.client_errors + b.client_errors,
-    total_response_time_us: a.total_response_time_us + b.total_response_time_us,
-    min_response_time_us: pick(a.min_response_time_us, b.min_response_time_us, Math.min),
-    max_response_time_us: pick(a.max_response_time_us, b.max_response_time_us, Math.max),
-    bytes_sent: a.bytes_sent + b.bytes_sent,
-    levels: addCounts(a.levels, b.levels),
-    statuses: addCounts(a.statuses, b.statuses),
-    methods: addCounts(a.methods, b.methods),
-    formats: addCounts(a.formats, b.formats),
-    malformed_by_family: addCounts(a.malformed_by_family, b.malformed_by_family),
-    malformed_samples: keepFirstSamples([...a.malformed_samples, ...b.malformed_samples]),
-    first_timestamp_ms: pick(a.first_timestamp_ms, b.first_timestamp_ms, Math.min),
-    last_timestamp_ms: pick(a.last_timestamp_ms, b.last_timestamp_ms, Math.max),
-    latency: mergeLatency(a.latency, b.latency),
-    unique_clients: clients.serialize(),
-    top: {
-      paths: mergeTop(a.top.paths, b.top.paths, true),
-      clients: mergeTop(a.top.clients, b.top.clients, false),
-      user_agents: mergeTop(a.top.user_agents, b.top.user_agents, false),
-      error_messages: mergeTop(a.top.error_messages, b.top.error_messages, false),
-    },
-    timeline: timeline.serialize(),
-  };
+  return new MetricsMerger().add(a).add(b).result();
 }
 
 export function mergeAll(parts: Iterable<PartialMetrics>): PartialMetrics {
-  let total: PartialMetrics | null = null;
-  for (const part of parts) total = total === null ? part : mergeMetrics(total, part);
-  return total ?? emptyMetrics();
+  const merger = new MetricsMerger();
+  for (const part of parts) merger.add(part);
+  return merger.result();
 }

@@ -1,0 +1,100 @@
+// End-to-end throughput: a job on a fresh embedded cluster, timed from POST /jobs until the
+// coordinator lists it completed, so it includes planning, dispatch, analysis and merging.
+import { LocalCluster } from '@loganalyzer/cli';
+import { createCoordinatorClient } from '@loganalyzer/contract';
+import type { CoordinatorClient, Job } from '@loganalyzer/contract';
+import type { BenchInput } from './inputs';
+import { log } from './log';
+import { bestOf, mbPerSecond, perSecond, secondsSince } from './measure';
+
+export interface ClusterThroughput {
+  format: string;
+  bytes: number;
+  lines: number;
+  chunks: number;
+  seconds: number;
+  mb_per_s: number;
+  lines_per_s: number;
+  run_seconds: number[];
+}
+
+export const CLUSTER_WORKERS = 2;
+
+/**
+ * Completion is polled on GET /jobs, which lists summaries. GET /jobs/:id (what runJob polls) builds
+ * the whole report on every call, which on large jobs costs the coordinator a good part of a second;
+ * polling it every few ms would slow down the job being measured. It is fetched once, at the end.
+ */
+const POLL_INTERVAL_MS = 10;
+/** A coordinator busy merging a large chunk can leave a request unanswered for many seconds. */
+const REQUEST_TIMEOUT_MS = 10 * 60_000;
+/**
+ * After such a stall the coordinator may close a kept-alive connection just as a request arrives on
+ * it (ECONNRESET). The job is unaffected, so the request is repeated, a few times at most.
+ */
+const MAX_RETRIES = 5;
+const TRANSIENT_CODES = new Set(['ECONNRESET', 'EPIPE']);
+
+const isTransient = (err: unknown): boolean => TRANSIENT_CODES.has((err as { code?: unknown })?.code as string);
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function withRetries<T>(what: string, request: () => Promise<T>): Promise<T> {
+  for (let retries = 0; ; retries++) {
+    try {
+      return await request();
+    } catch (err) {
+      if (!isTransient(err) || retries >= MAX_RETRIES) throw err;
+      log(`${what}: ${(err as Error).message}; trying again`);
+    }
+  }
+}
+
+export function benchClient(cluster: LocalCluster): CoordinatorClient {
+  return createCoordinatorClient(cluster.coordinatorUrl, { timeoutMs: REQUEST_TIMEOUT_MS });
+}
+
+async function waitUntilFinished(client: CoordinatorClient, jobId: string): Promise<void> {
+  for (;;) {
+    const listed = await withRetries('listing jobs', () => client.listJobs());
+    const summary = listed.body.jobs.find((job) => job.job_id === jobId);
+    if (!summary) throw new Error(`the coordinator does not list job ${jobId}`);
+    if (summary.status === 'completed' || summary.status === 'failed') return;
+    await sleep(POLL_INTERVAL_MS);
+  }
+}
+
+export async function runTimedJob(client: CoordinatorClient, input: BenchInput, chunkSize?: number): Promise<{ job: Job; seconds: number }> {
+  const start = process.hrtime.bigint();
+  const created = await client.createJob({ body: { filepath: input.path, format: input.format, ...(chunkSize ? { chunk_size: chunkSize } : {}) } });
+  if (created.status !== 201) throw new Error(`the coordinator refused the job on ${input.path}: ${created.body.message}`);
+  const jobId = created.body.job_id;
+  await waitUntilFinished(client, jobId);
+  const seconds = secondsSince(start);
+  const fetched = await withRetries(`fetching job ${jobId}`, () => client.getJob({ params: { job_id: jobId } }));
+  if (fetched.status !== 200) throw new Error(`cannot fetch job ${jobId}: ${fetched.body.message}`);
+  const job = fetched.body;
+  if (job.status !== 'completed') throw new Error(`job ${jobId} on ${input.path} ${job.status}: ${job.error ?? 'no error given'}`);
+  return { job, seconds };
+}
+
+/** Best of `runs` jobs on one fresh cluster, so that no other input's jobs share its coordinator. */
+export async function measureClusterThroughput(input: BenchInput, runs: number, workerConcurrency?: number): Promise<ClusterThroughput> {
+  const cluster = await LocalCluster.start({ workers: CLUSTER_WORKERS, concurrency: workerConcurrency });
+  try {
+    const client = benchClient(cluster);
+    const { best, runSeconds } = await bestOf(runs, () => runTimedJob(client, input));
+    const { metrics, progress } = best.job;
+    return {
+      format: input.format,
+      bytes: metrics.bytes,
+      lines: metrics.lines,
+      chunks: progress.chunks_total,
+      seconds: best.seconds,
+      mb_per_s: mbPerSecond(metrics.bytes, best.seconds),
+      lines_per_s: perSecond(metrics.lines, best.seconds),
+      run_seconds: runSeconds,
+    };
+  } finally {
+    await cluster.stop();
+  }
+}

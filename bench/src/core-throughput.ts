@@ -1,0 +1,39 @@
+// Core throughput on one thread: analyzeFilePartial over a whole file in a fresh process per run,
+// with the file already in the page cache.
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import type { BenchInput } from './inputs';
+import { warmPageCache } from './inputs';
+import { bestOf, mbPerSecond, perSecond } from './measure';
+
+export interface CoreThroughput {
+  format: string;
+  bytes: number;
+  lines: number;
+  seconds: number;
+  mb_per_s: number;
+  lines_per_s: number;
+  run_seconds: number[];
+}
+
+const childScript = join(__dirname, 'core-throughput-main.js');
+
+function runChild(input: BenchInput): { lines: number; bytes: number; seconds: number } {
+  const child = spawnSync(process.execPath, [childScript, input.path, input.format], { encoding: 'utf8' });
+  if (child.status !== 0) throw new Error(`core throughput run on ${input.path} failed (${child.signal ?? child.status}):\n${child.stderr}`);
+  return JSON.parse(child.stdout) as { lines: number; bytes: number; seconds: number };
+}
+
+export async function measureCoreThroughput(input: BenchInput, runs: number): Promise<CoreThroughput> {
+  warmPageCache(input.path);
+  const { best, runSeconds } = await bestOf(runs, () => runChild(input));
+  return {
+    format: input.format,
+    bytes: best.bytes,
+    lines: best.lines,
+    seconds: best.seconds,
+    mb_per_s: mbPerSecond(best.bytes, best.seconds),
+    lines_per_s: perSecond(best.lines, best.seconds),
+    run_seconds: runSeconds,
+  };
+}

@@ -1,0 +1,127 @@
+// The result of a bench run: its JSON shape and the tables printed for people.
+import type { BaselineRun } from './baselines';
+import type { ClusterThroughput } from './cluster-throughput';
+import type { CoreThroughput } from './core-throughput';
+import type { MachineFacts } from './machine';
+import { sizeLabel } from './measure';
+import type { WorkerPeakRss } from './rss';
+import { count, fixed, renderTable, times } from './table';
+import type { TargetCheck } from './targets';
+
+/** A measurement that broke; its figures are missing from the result. */
+export interface Failure {
+  measurement: string;
+  error: string;
+}
+
+export interface BenchResult {
+  started_at: string;
+  finished_at: string;
+  machine: MachineFacts;
+  options: { size_bytes: number; runs: number; seed: number };
+  units: { MB: string };
+  inputs: { format: string; path: string; bytes: number; lines: number; generated: boolean }[];
+  core: CoreThroughput[];
+  cluster: { workers: number; worker_concurrency: number | 'default'; results: ClusterThroughput[] };
+  worker_rss: WorkerPeakRss[];
+  /** null: the measurement failed (see failures). */
+  baselines: { wc_l: BaselineRun | null; awk: BaselineRun | null; goaccess: BaselineRun | 'not installed' | null };
+  targets: TargetCheck[];
+  failures: Failure[];
+  /** Cross-checks between measurements, e.g. line counts that should agree. */
+  notes: string[];
+}
+
+/** The target and met/missed cells of a row, or blanks when the row has no target. */
+function targetCells(result: BenchResult, key: string): [string, string] {
+  const check = result.targets.find((c) => c.key === key);
+  return check ? [check.target, check.met ? 'met' : 'missed'] : ['', ''];
+}
+
+function header(result: BenchResult): string {
+  const { machine, options } = result;
+  const lines = [
+    `loganalyzer bench · commit ${machine.commit ?? 'unknown'} · ${result.started_at}`,
+    `${machine.cpu_model} · ${machine.cores} cores · ${machine.memory_gib} GiB · Linux ${machine.kernel} · Node ${machine.node} · load ${machine.load_average.join(' ')} at start`,
+    `inputs ${sizeLabel(options.size_bytes)} per format, seed ${options.seed} · best of ${options.runs} runs · MB = 10^6 bytes`,
+  ];
+  if (options.size_bytes < 2 ** 30) lines.push(`(the targets are stated for 1GiB inputs; this run used ${sizeLabel(options.size_bytes)})`);
+  return lines.join('\n');
+}
+
+function coreTable(result: BenchResult): string {
+  return renderTable({
+    title: 'core, one thread: analyzeFilePartial in a fresh process, file in page cache',
+    headers: ['format', 'MB', 'lines', 'seconds', 'MB/s', 'lines/s', 'target', 'result'],
+    align: ['left', 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
+    rows: result.core.map((run) => [run.format, fixed(run.bytes / 1e6), count(run.lines), fixed(run.seconds, 3), fixed(run.mb_per_s), count(run.lines_per_s), ...targetCells(result, `core.${run.format}`)]),
+  });
+}
+
+function clusterTable(result: BenchResult): string {
+  const { workers, worker_concurrency } = result.cluster;
+  return renderTable({
+    title: `end to end: coordinator + ${workers} workers (threads each: ${worker_concurrency}), POST /jobs → completed`,
+    headers: ['format', 'chunks', 'seconds', 'MB/s', 'lines/s', 'target', 'result'],
+    align: ['left', 'right', 'right', 'right', 'right', 'left', 'left'],
+    rows: result.cluster.results.map((run) => [run.format, String(run.chunks), fixed(run.seconds, 3), fixed(run.mb_per_s), count(run.lines_per_s), ...targetCells(result, `cluster.${run.format}`)]),
+  });
+}
+
+function rssTable(result: BenchResult): string {
+  return renderTable({
+    title: 'worker peak RSS (VmHWM): 1 worker, 1 thread, applog file',
+    headers: ['chunk size', 'chunks', 'seconds', 'idle MB', 'peak MB', 'target', 'result'],
+    align: ['left', 'right', 'right', 'right', 'right', 'left', 'left'],
+    rows: result.worker_rss.map((run) => {
+      const size = sizeLabel(run.chunk_size);
+      return [size, String(run.chunks), fixed(run.seconds, 3), fixed(run.idle_peak_rss_mb), fixed(run.peak_rss_mb), ...targetCells(result, `worker_rss.chunk_${size}`)];
+    }),
+  });
+}
+
+function baselineTable(result: BenchResult): string {
+  const row = (run: BaselineRun, key: string): string[] => {
+    const core = result.core.find((r) => r.format === run.format);
+    const cluster = result.cluster.results.find((r) => r.format === run.format);
+    return [
+      run.tool,
+      run.format,
+      fixed(run.seconds, 3),
+      fixed(run.mb_per_s),
+      core ? times(core.mb_per_s / run.mb_per_s) : '',
+      cluster ? times(cluster.mb_per_s / run.mb_per_s) : '',
+      ...targetCells(result, key),
+    ];
+  };
+  const { wc_l, awk, goaccess } = result.baselines;
+  const rows: string[][] = [];
+  if (wc_l) rows.push(row(wc_l, 'cluster.applog_vs_wc'));
+  if (awk) rows.push(row(awk, 'cluster.applog_vs_awk'));
+  if (goaccess && goaccess !== 'not installed') rows.push(row(goaccess, ''));
+  const lines = [
+    renderTable({
+      title: 'baselines on the same files (ours/theirs: core one thread, and end to end)',
+      headers: ['tool', 'file', 'seconds', 'MB/s', 'core/theirs', 'e2e/theirs', 'target (e2e/theirs)', 'result'],
+      align: ['left', 'left', 'right', 'right', 'right', 'right', 'left', 'left'],
+      rows,
+    }),
+  ];
+  if (awk) lines.push(`${awk.tool} computed: ${awk.output}`);
+  if (goaccess === 'not installed') lines.push('goaccess: not installed');
+  return lines.join('\n');
+}
+
+function summary(result: BenchResult): string {
+  const met = result.targets.filter((check) => check.met).length;
+  const unmeasured = result.targets.filter((check) => check.figure === null).length;
+  const missed = result.targets.length - met - unmeasured;
+  return `targets: ${met} met, ${missed} missed${unmeasured > 0 ? `, ${unmeasured} not measured` : ''}`;
+}
+
+export function renderReport(result: BenchResult): string {
+  const sections = [header(result), coreTable(result), clusterTable(result), rssTable(result), baselineTable(result), summary(result)];
+  if (result.failures.length > 0) sections.push(['failed measurements:', ...result.failures.map((f) => `  - ${f.measurement}: ${f.error}`)].join('\n'));
+  if (result.notes.length > 0) sections.push(['notes:', ...result.notes.map((note) => `  - ${note}`)].join('\n'));
+  return sections.join('\n\n') + '\n';
+}

@@ -1,0 +1,62 @@
+// The issue's targets and whether this run met them. Figures only: a missed target is reported,
+// never turned into a failing exit code. A target whose measurement failed has no figure and is missed.
+import type { BaselineRun } from './baselines';
+import type { ClusterThroughput } from './cluster-throughput';
+import type { CoreThroughput } from './core-throughput';
+import { sizeLabel } from './measure';
+import type { WorkerPeakRss } from './rss';
+
+export const TARGETS = {
+  coreMbPerS: { applog: 700, combined: 250, json: 200 } as Record<string, number>,
+  clusterApplogMbPerS: 1000,
+  clusterApplogTimesAwk: 7,
+  /** End to end within 3× of `wc -l`: at least a third of its speed. */
+  clusterApplogWithinWcFactor: 3,
+  workerPeakRssMb: 150,
+};
+
+export interface TargetCheck {
+  /** Stable key, e.g. `core.applog`, for tools that compare runs. */
+  key: string;
+  description: string;
+  /** null when the measurement failed. */
+  figure: number | null;
+  target: string;
+  met: boolean;
+}
+
+export interface Figures {
+  core: CoreThroughput[];
+  cluster: ClusterThroughput[];
+  workerRss: WorkerPeakRss[];
+  /** The chunk sizes the RSS measurement tried, whether or not it succeeded. */
+  rssChunkSizes: number[];
+  wc: BaselineRun | null;
+  awk: BaselineRun | null;
+}
+
+function check(key: string, description: string, figure: number | null, target: string, passes: (figure: number) => boolean): TargetCheck {
+  return { key, description, figure, target, met: figure !== null && passes(figure) };
+}
+
+const ratio = (ours: number | undefined, theirs: number | undefined): number | null => (ours !== undefined && theirs ? ours / theirs : null);
+
+export function checkTargets(figures: Figures): TargetCheck[] {
+  const checks: TargetCheck[] = [];
+  for (const [format, min] of Object.entries(TARGETS.coreMbPerS)) {
+    const run = figures.core.find((r) => r.format === format);
+    checks.push(check(`core.${format}`, `core one thread, ${format}, MB/s`, run?.mb_per_s ?? null, `≥ ${min} MB/s`, (f) => f >= min));
+  }
+  const applog = figures.cluster.find((run) => run.format === 'applog')?.mb_per_s;
+  const { clusterApplogMbPerS, clusterApplogTimesAwk, clusterApplogWithinWcFactor } = TARGETS;
+  checks.push(check('cluster.applog', 'end to end, 2 workers, applog, MB/s', applog ?? null, `≥ ${clusterApplogMbPerS} MB/s`, (f) => f >= clusterApplogMbPerS));
+  const awkName = figures.awk?.tool ?? 'awk';
+  checks.push(check('cluster.applog_vs_awk', `end to end applog ÷ ${awkName}`, ratio(applog, figures.awk?.mb_per_s), `≥ ${clusterApplogTimesAwk}×`, (f) => f >= clusterApplogTimesAwk));
+  checks.push(check('cluster.applog_vs_wc', 'end to end applog ÷ wc -l', ratio(applog, figures.wc?.mb_per_s), `≥ 1/${clusterApplogWithinWcFactor}×`, (f) => f >= 1 / clusterApplogWithinWcFactor));
+  for (const chunkSize of figures.rssChunkSizes) {
+    const size = sizeLabel(chunkSize);
+    const run = figures.workerRss.find((r) => r.chunk_size === chunkSize);
+    checks.push(check(`worker_rss.chunk_${size}`, `worker peak RSS, ${size} chunks, MB`, run?.peak_rss_mb ?? null, `≤ ${TARGETS.workerPeakRssMb} MB`, (f) => f <= TARGETS.workerPeakRssMb));
+  }
+  return checks;
+}
