@@ -1,6 +1,7 @@
 // Deterministic application logs for tests, demos and benchmarks, with the nasty cases mixed in:
 // malformed and blank lines, CRLF endings, multi-byte and invalid UTF-8, every duration unit.
-import { closeSync, openSync, writeSync } from 'node:fs';
+import { writeLogFile } from './log-generators';
+import { mulberry32 } from './seeded-random';
 
 export interface ApplogGeneratorOptions {
   seed?: number;
@@ -10,16 +11,6 @@ export interface ApplogGeneratorOptions {
   nasty?: boolean;
 }
 
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const pad = (n: number, width: number): string => String(n).padStart(width, '0');
 
@@ -70,26 +61,5 @@ export function* generateApplog(lineCount: number, options: ApplogGeneratorOptio
 
 /** Writes `lineCount` generated lines to a file, in batches, and returns the bytes written. */
 export function writeApplogFile(filepath: string, lineCount: number, options: ApplogGeneratorOptions = {}): number {
-  const fd = openSync(filepath, 'w');
-  let written = 0;
-  try {
-    let batch: Buffer[] = [];
-    let batchBytes = 0;
-    const flush = (): void => {
-      const data = Buffer.concat(batch, batchBytes);
-      writeSync(fd, data);
-      written += data.length;
-      batch = [];
-      batchBytes = 0;
-    };
-    for (const line of generateApplog(lineCount, options)) {
-      batch.push(line);
-      batchBytes += line.length;
-      if (batchBytes >= 1 << 20) flush();
-    }
-    flush();
-  } finally {
-    closeSync(fd);
-  }
-  return written;
+  return writeLogFile(filepath, generateApplog(lineCount, options));
 }

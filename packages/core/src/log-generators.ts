@@ -2,6 +2,7 @@
 // access lines (combined or common, optionally timed), JSON (nginx escape=json and pino), logfmt, and a
 // mix of all of them with the nasty cases. Same seed, same bytes; timestamps never go backwards.
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { mulberry32, Random } from './seeded-random';
 
 export interface LogGeneratorOptions {
   seed: number;
@@ -21,18 +22,6 @@ export interface MixedLogOptions extends LogGeneratorOptions {
   nasty?: boolean;
 }
 
-type Random = () => number;
-
-function mulberry32(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const DEFAULT_START = Date.UTC(2024, 0, 24, 10, 15, 32, 123);
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -5,19 +5,10 @@ import { join } from 'node:path';
 import type { ChunkRange } from '../src/chunk-planner';
 import { LineReaderOptions, readLinesInRange } from '../src/line-reader';
 
-export type Random = () => number;
+import { mulberry32, Random } from '../src/seeded-random';
 
-/** mulberry32: a tiny seeded PRNG, uniform in [0, 1). */
-export function mulberry32(seed: number): Random {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 };
+export type { Random };
 
 /** An integer in [min, max]. */
 export function randomInt(random: Random, min: number, max: number): number {
