@@ -2,8 +2,9 @@
 // +HH:MM, +HHMM) from bytes into epoch milliseconds; times without a zone are read as UTC.
 // The calendar is computed once per distinct minute, not once per line.
 
+import { isRealDate, twoDigits, utcMinuteStart } from './calendar';
+
 const DIGIT_0 = 0x30;
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 let cachedMinuteKey = -1;
 let cachedMinuteMs = 0;
@@ -11,15 +12,7 @@ let cachedMinuteMs = 0;
 /** Index just past the timestamp parsed by the last successful parseTimestamp call. */
 export let timestampEnd = 0;
 
-function twoDigits(buf: Buffer, i: number): number {
-  const a = buf[i] - DIGIT_0;
-  const b = buf[i + 1] - DIGIT_0;
-  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
-}
 
-function isLeapYear(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
 
 /**
  * Parses the timestamp at buf[s]; returns epoch ms and sets timestampEnd, or returns NaN.
@@ -40,7 +33,7 @@ export function parseTimestamp(buf: Buffer, s: number, end: number): number {
     return NaN;
   }
   const year = century * 100 + yy;
-  if (day > DAYS_IN_MONTH[month - 1] || (month === 2 && day === 29 && !isLeapYear(year))) return NaN;
+  if (!isRealDate(year, month, day)) return NaN;
 
   let i = s + 19;
   let millis = 0;
@@ -59,8 +52,7 @@ export function parseTimestamp(buf: Buffer, s: number, end: number): number {
   const minuteKey = ((((year * 13 + month) * 32 + day) * 24 + hour) * 60) + minute;
   if (minuteKey !== cachedMinuteKey) {
     cachedMinuteKey = minuteKey;
-    // Not Date.UTC: it reads years 0-99 as 1900-1999.
-    cachedMinuteMs = new Date(0).setUTCFullYear(year, month - 1, day) + (hour * 60 + minute) * 60_000;
+    cachedMinuteMs = utcMinuteStart(year, month, day, hour, minute);
   }
   let zoneOffsetMs = 0;
   if (i < end && buf[i] === 0x5a) {

@@ -1,6 +1,8 @@
 // Reads the access-log time between the brackets, `10/Oct/2000:13:55:36 -0700`, from bytes into epoch
 // milliseconds. The calendar arithmetic runs once per distinct minute, not once per line.
 
+import { isRealDate, twoDigits, utcMinuteStart } from '../calendar';
+
 const DIGIT_0 = 0x30;
 const SPACE = 0x20;
 const SLASH = 0x2f;
@@ -8,20 +10,11 @@ const COLON = 0x3a;
 const DOT = 0x2e;
 const PLUS = 0x2b;
 const MINUS = 0x2d;
-const DAYS_IN_MONTH = [31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 let cachedMinuteKey = -1;
 let cachedMinuteMs = 0;
 
-function twoDigits(buf: Buffer, i: number): number {
-  const a = buf[i] - DIGIT_0;
-  const b = buf[i + 1] - DIGIT_0;
-  return a >= 0 && a <= 9 && b >= 0 && b <= 9 ? a * 10 + b : -1;
-}
 
-function isLeapYear(year: number): boolean {
-  return (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
-}
 
 /** 1-12 for an English month abbreviation in any case (`Oct`, `OCT`), else -1. */
 function monthAt(buf: Buffer, i: number): number {
@@ -79,7 +72,7 @@ export function parseClfTime(buf: Buffer, start: number, end: number): number {
     return NaN;
   }
   const year = century * 100 + yy;
-  if (day > DAYS_IN_MONTH[month - 1] || (month === 2 && day === 29 && !isLeapYear(year))) return NaN;
+  if (!isRealDate(year, month, day)) return NaN;
 
   let i = start + 20;
   let millis = 0;
@@ -107,8 +100,7 @@ export function parseClfTime(buf: Buffer, start: number, end: number): number {
   const minuteKey = (((year * 13 + month) * 32 + day) * 24 + hour) * 60 + minute;
   if (minuteKey !== cachedMinuteKey) {
     cachedMinuteKey = minuteKey;
-    // Not Date.UTC: it reads years 0-99 as 1900-1999.
-    cachedMinuteMs = new Date(0).setUTCFullYear(year, month - 1, day) + (hour * 60 + minute) * 60_000;
+    cachedMinuteMs = utcMinuteStart(year, month, day, hour, minute);
   }
   return cachedMinuteMs + second * 1000 + millis - offsetMinutes * 60_000;
 }
