@@ -35,6 +35,7 @@ export interface RangeReadResult {
 export const DEFAULT_BUFFER_SIZE = 1024 * 1024;
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 const NEWLINE = 10;
+const UTF8_STRETCH = 4096;
 
 export function readLinesInRange(
   fd: number,
@@ -73,11 +74,28 @@ export function readLinesInRange(
     const last = len > from ? buf.lastIndexOf(NEWLINE, len - 1) : -1;
     validUtf8Until = last >= from && isUtf8(buf.subarray(from, last + 1)) ? last + 1 : from;
   };
+  // When a batch holds a bad line, validate the following lines in small stretches rather than one
+  // by one, and one by one only inside a stretch that failed, so one bad byte costs a few lines.
+  let failedStretchEnd = -1;
+  const checkStretch = (from: number, nl: number): boolean => {
+    if (from >= failedStretchEnd) {
+      const stretchEnd = buf.lastIndexOf(NEWLINE, Math.min(len - 1, from + UTF8_STRETCH));
+      if (stretchEnd >= nl) {
+        if (isUtf8(buf.subarray(from, stretchEnd + 1))) {
+          validUtf8Until = stretchEnd + 1;
+          return true;
+        }
+        failedStretchEnd = stretchEnd + 1;
+      }
+    }
+    return isUtf8(buf.subarray(from, nl));
+  };
   const discardBefore = (cursor: number): void => {
     buf.copyWithin(0, cursor, len);
     windowPos += cursor;
     len -= cursor;
     validUtf8Until = Math.max(0, validUtf8Until - cursor);
+    failedStretchEnd = Math.max(-1, failedStretchEnd - cursor);
   };
 
   let cursor = 0;
@@ -104,7 +122,7 @@ export function readLinesInRange(
   while (windowPos + cursor <= limit && (cursor < len || !eof)) {
     const nl = findNewline(scanFrom);
     if (nl !== -1) {
-      const valid = nl < validUtf8Until || isUtf8(buf.subarray(cursor, nl));
+      const valid = nl < validUtf8Until || checkStretch(cursor, nl);
       onLine(buf, cursor, nl, valid, windowPos + cursor);
       result.lines++;
       result.bytes += nl + 1 - cursor;

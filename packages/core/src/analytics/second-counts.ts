@@ -49,13 +49,11 @@ export class SecondCounts {
 
   /** Non-zero [second, count] pairs in time order. */
   entries(): Array<[number, number]> {
-    const all = new Map(this.outliers);
+    const dense: Array<[number, number]> = [];
     const counts = this.counts;
-    if (counts) {
-      for (let i = 0; i < counts.length; i++) {
-        if (counts[i] !== 0) all.set(this.base + i, (all.get(this.base + i) ?? 0) + counts[i]);
-      }
-    }
-    return [...all.entries()].sort((a, b) => a[0] - b[0]);
+    if (counts) for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) dense.push([this.base + i, counts[i]]);
+    if (this.outliers.size === 0) return dense; // already in time order
+    // Outliers lie outside the window, so they never share a second with the dense part.
+    return [...dense, ...this.outliers.entries()].sort((a, b) => a[0] - b[0]);
   }
 }
