@@ -1,82 +1,10 @@
-import { ByteField, LineRecord } from '../src/formats/line-record';
 import { parseLogfmtLine } from '../src/formats/logfmt-parser';
+import { absentFields, Fields, parserBetween } from './record-fields';
 
-/** The record's fields as plain values: byte fields decoded, absent ones null. */
-interface Fields {
-  format: string;
-  time: string | null;
-  level: string | null;
-  levelName: string | null;
-  status: number;
-  method: string | null;
-  path: string | null;
-  client: string | null;
-  userAgent: string | null;
-  message: string | null;
-  bytesSent: number;
-  durationUs: number;
-  isRequest: boolean;
-  /** The byte fields marked as holding escapes. */
-  escaped: string[];
-}
-
-const ABSENT: Fields = {
-  format: 'logfmt',
-  time: null,
-  level: null,
-  levelName: null,
-  status: 0,
-  method: null,
-  path: null,
-  client: null,
-  userAgent: null,
-  message: null,
-  bytesSent: -1,
-  durationUs: -1,
-  isRequest: false,
-  escaped: [],
-};
+const ABSENT: Fields = absentFields('logfmt');
 
 // The line sits between bytes that would complete a truncated line, so reading past `end` shows.
-const BEFORE = Buffer.from('a=1 b=2\n');
-const AFTER = Buffer.from('" x=1\nc=3 d=4');
-
-function fieldsOf(rec: LineRecord): Fields {
-  const byteFields: Record<string, ByteField> = {
-    level: rec.level,
-    method: rec.method,
-    path: rec.path,
-    client: rec.client,
-    userAgent: rec.userAgent,
-    message: rec.message,
-  };
-  const text = (f: ByteField): string | null => (f.present ? rec.buf.toString('utf8', f.start, f.end) : null);
-  return {
-    format: rec.format,
-    time: Number.isNaN(rec.timeMs) ? null : new Date(rec.timeMs).toISOString(),
-    level: text(rec.level),
-    levelName: rec.levelName,
-    status: rec.status,
-    method: text(rec.method),
-    path: text(rec.path),
-    client: text(rec.client),
-    userAgent: text(rec.userAgent),
-    message: text(rec.message),
-    bytesSent: rec.bytesSent,
-    durationUs: rec.durationUs,
-    isRequest: rec.isRequest,
-    escaped: Object.keys(byteFields).filter((name) => byteFields[name].escaped),
-  };
-}
-
-/** The fields parsed from `line`, or null when the parser rejects it. */
-function parse(line: string): Fields | null {
-  const buf = Buffer.concat([BEFORE, Buffer.from(line), AFTER]);
-  const rec = new LineRecord();
-  rec.reset(buf);
-  const start = BEFORE.length;
-  return parseLogfmtLine(buf, start, start + Buffer.byteLength(line), rec) ? fieldsOf(rec) : null;
-}
+const parse = parserBetween(parseLogfmtLine, 'a=1 b=2\n', '" x=1\nc=3 d=4');
 
 describe('logfmt lines', () => {
   it('reads a request line with bare and quoted values', () => {
