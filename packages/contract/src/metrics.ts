@@ -20,7 +20,10 @@ export const SerializedTimelineSchema = z.object({
   timed: z.array(count),
   duration_us: z.array(count),
   sketches: z.array(z.string().nullable()),
-  seconds: z.array(z.tuple([z.number().int(), count])).describe('[epoch second, requests]'),
+  seconds: z
+    .string()
+    .regex(/^(?:-?\d+:[1-9]\d*(?:,(?:[1-9]\d*)?:[1-9]\d*)*)?$/)
+    .describe('requests per epoch second as "Δsecond:count" entries joined by commas: the first Δ is the epoch second, later ones the gap to the previous entry, a gap of 1 left empty ("1706091332:3,:5,7:1")'),
 });
 
 export const MalformedSampleSchema = z.object({

@@ -16,17 +16,25 @@ const isDigit = (b: number): boolean => b >= DIGIT_0 && b <= DIGIT_9;
 const isWordByte = (b: number): boolean =>
   (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || b === 0x5f || b >= 0x80;
 
-/** Microseconds per unit, keyed by the unit's bytes. */
-function unitAt(buf: Buffer, i: number, end: number): { micros: number; length: number } | null {
+/** Bytes of the unit found by the last successful unitAt call. */
+let unitLength = 0;
+
+const found = (length: number, micros: number): number => {
+  unitLength = length;
+  return micros;
+};
+
+/** Microseconds per unit of the unit at buf[i] (setting unitLength), or -1. No object per call: hot path. */
+function unitAt(buf: Buffer, i: number, end: number): number {
   const b0 = buf[i];
   const b1 = i + 1 < end ? buf[i + 1] : -1;
+  if (b0 === 0x6d && b1 === 0x73) return found(2, 1000); // ms
+  if (b0 === 0x75 && b1 === 0x73) return found(2, 1); // us
+  if (b0 === 0x73) return found(1, 1_000_000); // s
   const b2 = i + 2 < end ? buf[i + 2] : -1;
-  if (b0 === 0x6d && b1 === 0x73) return { micros: 1000, length: 2 }; // ms
-  if (b0 === 0x75 && b1 === 0x73) return { micros: 1, length: 2 }; // us
-  if (b0 === 0xc2 && b1 === 0xb5 && b2 === 0x73) return { micros: 1, length: 3 }; // µs (micro sign)
-  if (b0 === 0xce && b1 === 0xbc && b2 === 0x73) return { micros: 1, length: 3 }; // μs (Greek mu)
-  if (b0 === 0x73) return { micros: 1_000_000, length: 1 }; // s
-  return null;
+  if (b0 === 0xc2 && b1 === 0xb5 && b2 === 0x73) return found(3, 1); // µs (micro sign)
+  if (b0 === 0xce && b1 === 0xbc && b2 === 0x73) return found(3, 1); // μs (Greek mu)
+  return -1;
 }
 
 /**
@@ -60,11 +68,11 @@ export function parseDurationAt(buf: Buffer, i: number, end: number): number {
   }
   if (i < end && buf[i] === SPACE) i++;
   if (i >= end) return -1;
-  const unit = unitAt(buf, i, end);
-  if (unit === null) return -1;
-  const after = i + unit.length;
+  const unitMicros = unitAt(buf, i, end);
+  if (unitMicros < 0) return -1;
+  const after = i + unitLength;
   if (after < end && isWordByte(buf[after])) return -1;
-  const micros = whole * unit.micros + Math.round((fraction * unit.micros) / fractionScale);
+  const micros = whole * unitMicros + Math.round((fraction * unitMicros) / fractionScale);
   return micros <= MAX_DURATION_US ? micros : -1;
 }
 
@@ -137,6 +145,5 @@ export function parseDurationField(buf: Buffer, start: number, end: number, defa
   // parseDurationAt stops after the unit; anything but the end of the field means it was not a duration.
   let i = decimalEnd;
   if (buf[i] === SPACE) i++;
-  const unit = unitAt(buf, i, end);
-  return unit !== null && i + unit.length === end ? withUnit : -1;
+  return unitAt(buf, i, end) >= 0 && i + unitLength === end ? withUnit : -1;
 }

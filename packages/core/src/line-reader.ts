@@ -8,6 +8,7 @@
 // that tile the file.
 import { readSync } from 'node:fs';
 import { isUtf8 } from 'node:buffer';
+import { isUtf8Range } from './text/utf8-range';
 
 /**
  * Receives one line: bytes [start, end) of buf, without the '\n', and the line's offset in the file.
@@ -75,7 +76,8 @@ export function readLinesInRange(
     validUtf8Until = last >= from && isUtf8(buf.subarray(from, last + 1)) ? last + 1 : from;
   };
   // When a batch holds a bad line, validate the following lines in small stretches rather than one
-  // by one, and one by one only inside a stretch that failed, so one bad byte costs a few lines.
+  // by one, and one by one (in JS, without a Buffer view per line) only inside a stretch that failed,
+  // so one bad byte costs a few lines.
   let failedStretchEnd = -1;
   const checkStretch = (from: number, nl: number): boolean => {
     if (from >= failedStretchEnd) {
@@ -88,7 +90,7 @@ export function readLinesInRange(
         failedStretchEnd = stretchEnd + 1;
       }
     }
-    return isUtf8(buf.subarray(from, nl));
+    return isUtf8Range(buf, from, nl);
   };
   const discardBefore = (cursor: number): void => {
     buf.copyWithin(0, cursor, len);
@@ -132,7 +134,7 @@ export function readLinesInRange(
     }
     if (eof) {
       // The last line of the file has no newline; it still counts.
-      onLine(buf, cursor, len, isUtf8(buf.subarray(cursor, len)), windowPos + cursor);
+      onLine(buf, cursor, len, isUtf8Range(buf, cursor, len), windowPos + cursor);
       result.lines++;
       result.bytes += len - cursor;
       cursor = len;

@@ -1,5 +1,6 @@
 // The response-time sketch: percentiles within 1% of the exact ones on skewed data, serialization that
 // round-trips and stays compact, and merges that give the single-pass sketch in any order.
+import { DDSketch } from '@datadog/sketches-js';
 import { QuantileSketch, SKETCH_RELATIVE_ACCURACY } from '../src/analytics/quantile-sketch';
 import { mulberry32, Random, randomInt, shuffled, thrownBy } from './helpers';
 
@@ -69,6 +70,13 @@ it('reports exactly zero for a percentile that falls on the zeros', () => {
   expect(Math.abs((sketch.quantile(1) as number) - 5) <= 5 * SKETCH_RELATIVE_ACCURACY).toBe(true);
 });
 
+it.each(Object.keys(DISTRIBUTIONS))('gives exactly the quantiles of the library DDSketch it replaces the store of: %s', (name) => {
+  const values = sample(name, 50 + name.length);
+  const library = new DDSketch({ relativeAccuracy: SKETCH_RELATIVE_ACCURACY });
+  for (const value of values) library.accept(value);
+  expect(quantilesOf(sketchOf(values))).toStrictEqual(QUANTILES.map((q) => library.getValueAtQuantile(q)));
+});
+
 it('reports null for every percentile of an empty sketch, which serializes to "0;"', () => {
   const sketch = QuantileSketch.empty();
   expect(quantilesOf(sketch)).toStrictEqual(QUANTILES.map(() => null));
@@ -86,7 +94,7 @@ it.each(Object.keys(DISTRIBUTIONS))('round-trips serialize and deserialize with 
 });
 
 it('rejects text that is not a serialized sketch', () => {
-  for (const encoded of ['', 'abc', 'x;1:1', '1.5;0:1']) {
+  for (const encoded of ['', 'abc', 'x;1:1', '1.5;0:1', '1;0:x', '1;0:1,y:2', '0;3:0', '0;3:-1']) {
     expect({ encoded, message: (thrownBy(() => QuantileSketch.deserialize(encoded)) as Error).message }).toStrictEqual({ encoded, message: 'not a serialized quantile sketch' });
   }
 });

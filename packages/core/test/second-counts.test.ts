@@ -1,4 +1,4 @@
-import { SecondCounts } from '../src/analytics/second-counts';
+import { forEachSerialized, SecondCounts } from '../src/analytics/second-counts';
 
 it('counts seconds in any order, growing the window both ways', () => {
   const counts = new SecondCounts();
@@ -28,4 +28,22 @@ it('keeps a second far outside the window apart instead of stretching the array'
     [t0 + 1, 1],
     [t0 + 100 * 86_400, 6],
   ]);
+});
+
+it('serializes as gaps and counts, a gap of one left empty, and reads that back', () => {
+  const counts = new SecondCounts();
+  const t0 = 1_706_091_332;
+  for (const [second, n] of [[t0, 3], [t0 + 1, 5], [t0 + 8, 1], [t0 + 100 * 86_400, 2]]) counts.add(second, n);
+  const encoded = counts.serialize();
+  expect(encoded).toBe(`${t0}:3,:5,7:1,${100 * 86_400 - 8}:2`);
+  const copy = new SecondCounts();
+  copy.addSerialized(encoded);
+  expect(copy.entries()).toStrictEqual(counts.entries());
+  expect(new SecondCounts().serialize()).toBe('');
+});
+
+it('rejects text that is not serialized per-second counts', () => {
+  for (const encoded of ['x', '1:0', '5:1,0:1', '5:1,-2:1', '5:1,', ':1', '1.5:2']) {
+    expect({ encoded, thrown: (() => { try { forEachSerialized(encoded, () => undefined); return null; } catch (err) { return (err as Error).message; } })() }).toStrictEqual({ encoded, thrown: 'not serialized per-second counts' });
+  }
 });

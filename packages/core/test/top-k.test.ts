@@ -184,7 +184,7 @@ it('stays exact, with exact counts, when merged summaries together still fit its
 it('round-trips serialize and deserialize, latency sketches included, and keeps counting the same keys', () => {
   const top = new TopK(20, true);
   const random = mulberry32(11);
-  for (const key of zipfStream(12, 5000)) top.recordLatency(top.addString(key), Math.floor(random() * 500) / 10);
+  for (const key of zipfStream(12, 5000)) top.recordLatency(top.addString(key), QuantileSketch.keyOf(Math.floor(random() * 500) / 10));
   const encoded = top.serialize();
   const decoded = TopK.deserialize(encoded, true);
   expect(decoded.serialize()).toStrictEqual(encoded);
@@ -282,9 +282,9 @@ it.each([1, 2, 3])('keeps its bounds with a capacity of %i and many keys', (capa
 it('copies, not shares, a merged-in latency sketch', () => {
   const a = new TopK(4, true);
   const b = new TopK(4, true);
-  b.recordLatency(b.addString('/x'), 5);
+  b.recordLatency(b.addString('/x'), QuantileSketch.keyOf(5));
   a.merge(b);
-  a.recordLatency(a.entries()[0], 500);
+  a.recordLatency(a.entries()[0], QuantileSketch.keyOf(500));
   const sketch = b.entries()[0].sketch as QuantileSketch;
   expect([sketch.count, a.entries()[0].sketch?.count]).toStrictEqual([1, 2]);
 });

@@ -3,9 +3,11 @@
 import type { FormatName, LineRecord, ByteField } from '../formats/line-record';
 import type { MalformedFamily } from '../formats/format-selector';
 import { levelAt, LevelInfo, levelInfo } from '../level-names';
+import { shortTokenAt } from '../text/short-token';
 import { keepFirstSamples, MALFORMED_SAMPLE_BYTES, MalformedSample, PartialMetrics, sortKeys } from '../partial-metrics';
 import { HyperLogLog } from './hyperloglog';
 import { QuantileSketch } from './quantile-sketch';
+import { RunCounter } from './run-counter';
 import { Timeline } from './timeline';
 import { DEFAULT_TOP_K_CAPACITY, TopK, TopKEntry } from './top-k';
 
@@ -93,10 +95,10 @@ export class MetricsAccumulator {
   private bytesSent = 0;
   private first = Infinity;
   private last = -Infinity;
-  private readonly levels = counter();
-  private readonly statuses = new Map<number, number>();
-  private readonly methods = counter();
-  private readonly formats = new Map<FormatName, number>();
+  private readonly levels = new RunCounter<LevelInfo>();
+  private readonly statuses = new RunCounter<number>();
+  private readonly methods = new RunCounter<string>();
+  private readonly formats = new RunCounter<FormatName>();
   private readonly malformedByFamily = counter();
   private samples: MalformedSample[] = [];
   private readonly latency = QuantileSketch.empty();
@@ -138,7 +140,7 @@ export class MetricsAccumulator {
     this.lines++;
     const buf = rec.buf;
     this.accessEscapes = rec.format === 'combined' || rec.format === 'common' || rec.format === 'custom';
-    this.formats.set(rec.format, (this.formats.get(rec.format) ?? 0) + 1);
+    this.formats.add(rec.format);
 
     const time = rec.timeMs;
     const hasTime = !Number.isNaN(time);
@@ -150,17 +152,19 @@ export class MetricsAccumulator {
     let level: LevelInfo | null = null;
     if (rec.levelName !== null) level = levelInfo(rec.levelName);
     else if (rec.level.present && rec.level.end > rec.level.start) level = levelAt(buf, rec.level.start, rec.level.end);
-    if (level !== null) bump(this.levels, level.name);
+    if (level !== null) this.levels.add(level);
 
     const status = rec.status;
-    if (status > 0) this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
+    if (status > 0) this.statuses.add(status);
     const isError = (level !== null && level.isError) || status >= 500;
     if (status >= 400 && status < 500) this.clientErrors++;
 
     let pathEntry: TopKEntry | null = null;
+    let sketchKey = 0;
     if (rec.isRequest) {
       this.requests++;
-      if (rec.method.present && rec.method.end > rec.method.start) bump(this.methods, this.keyOf(buf, rec.method, 16));
+      const method = rec.method;
+      if (method.present && method.end > method.start) this.methods.add(method.escaped ? this.keyOf(buf, method, 16) : shortTokenAt(buf, method.start, cutAt(buf, method.start, method.end, 16)));
       if (rec.path.present && rec.path.end > rec.path.start) pathEntry = this.count(this.paths, buf, rec.path, MAX_KEY_BYTES.path);
       if (rec.bytesSent > 0) this.bytesSent += rec.bytesSent;
       const us = rec.durationUs;
@@ -169,11 +173,12 @@ export class MetricsAccumulator {
         this.totalUs += us;
         if (us < this.minUs) this.minUs = us;
         if (us > this.maxUs) this.maxUs = us;
-        const ms = us / 1000;
-        this.latency.add(ms);
-        if (pathEntry) this.paths.recordLatency(pathEntry, ms);
+        // One logarithm per request, shared by the overall, per-minute and per-path sketches.
+        sketchKey = QuantileSketch.keyOf(us / 1000);
+        this.latency.addKey(sketchKey);
+        if (pathEntry) this.paths.recordLatency(pathEntry, sketchKey);
       }
-      if (hasTime) this.timeline.addRequest(time, us);
+      if (hasTime) this.timeline.addRequest(time, us, sketchKey);
     }
 
     if (rec.client.present && rec.client.end > rec.client.start) {
@@ -210,6 +215,8 @@ export class MetricsAccumulator {
   result(bytes: number): PartialMetrics {
     const statuses: Record<string, number> = {};
     for (const [status, n] of [...this.statuses.entries()].sort((a, b) => a[0] - b[0])) statuses[String(status)] = n;
+    const levels: Record<string, number> = {};
+    for (const [level, n] of this.levels.entries()) levels[level.name] = (levels[level.name] ?? 0) + n;
     return {
       lines: this.lines,
       blank_lines: this.blankLines,
@@ -223,10 +230,10 @@ export class MetricsAccumulator {
       min_response_time_us: this.minUs === Infinity ? null : this.minUs,
       max_response_time_us: this.maxUs === -Infinity ? null : this.maxUs,
       bytes_sent: this.bytesSent,
-      levels: sortKeys(Object.fromEntries(this.levels)),
+      levels: sortKeys(levels),
       statuses,
-      methods: sortKeys(Object.fromEntries(this.methods)),
-      formats: sortKeys(Object.fromEntries(this.formats)),
+      methods: sortKeys(Object.fromEntries(this.methods.entries())),
+      formats: sortKeys(Object.fromEntries(this.formats.entries())),
       malformed_by_family: sortKeys(Object.fromEntries(this.malformedByFamily)),
       malformed_samples: keepFirstSamples(this.samples),
       first_timestamp_ms: this.first === Infinity ? null : this.first,

@@ -1,6 +1,11 @@
 // Request counts per epoch second, for the peak second. Logs are mostly in time order, so counts live
 // in a dense array over a growing window of seconds (an index, no hashing); a second far outside the
 // window (a stray timestamp days away) goes to a small map instead of stretching the array.
+//
+// Serialized as one string of "Δsecond:count" entries, the first Δ the epoch second itself and a Δ
+// of 1 left empty ("1706091332:3,:5,7:1" = 3 requests in that second, 5 in the next, 1 seven later):
+// a chunk can hold millions of seconds, and a [second, count] array per second made the partial's
+// largest and slowest part.
 
 const INITIAL_WINDOW = 4096;
 /** 2^20 seconds ≈ 12 days: at most 4 MiB of counts. */
@@ -47,6 +52,32 @@ export class SecondCounts {
     return true;
   }
 
+  /** Visits the non-zero seconds in time order. */
+  forEach(visit: (second: number, n: number) => void): void {
+    const counts = this.counts;
+    if (this.outliers.size === 0) {
+      if (counts) for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) visit(this.base + i, counts[i]);
+      return;
+    }
+    for (const [second, n] of this.entries()) visit(second, n);
+  }
+
+  serialize(): string {
+    let out = '';
+    let previous = NaN;
+    this.forEach((second, n) => {
+      const gap = second - previous;
+      out += Number.isNaN(gap) ? `${second}:${n}` : gap === 1 ? `,:${n}` : `,${gap}:${n}`;
+      previous = second;
+    });
+    return out;
+  }
+
+  /** Adds the counts of a serialized SecondCounts. */
+  addSerialized(encoded: string): void {
+    forEachSerialized(encoded, (second, n) => this.add(second, n));
+  }
+
   /** Non-zero [second, count] pairs in time order. */
   entries(): Array<[number, number]> {
     const dense: Array<[number, number]> = [];
@@ -55,5 +86,24 @@ export class SecondCounts {
     if (this.outliers.size === 0) return dense; // already in time order
     // Outliers lie outside the window, so they never share a second with the dense part.
     return [...dense, ...this.outliers.entries()].sort((a, b) => a[0] - b[0]);
+  }
+}
+
+/** The shape serialize() writes; the first second may be negative, gaps are positive. */
+export const SERIALIZED_SECONDS = /^(?:-?\d+:[1-9]\d*(?:,(?:[1-9]\d*)?:[1-9]\d*)*)?$/;
+
+/** Visits the seconds of a serialized SecondCounts, which must match SERIALIZED_SECONDS. */
+export function forEachSerialized(encoded: string, visit: (second: number, n: number) => void): void {
+  if (!SERIALIZED_SECONDS.test(encoded)) throw new Error('not serialized per-second counts');
+  let i = 0;
+  let second = NaN;
+  while (i < encoded.length) {
+    const colon = encoded.indexOf(':', i);
+    let comma = encoded.indexOf(',', colon);
+    if (comma === -1) comma = encoded.length;
+    const gap = colon === i ? 1 : Number(encoded.slice(i, colon));
+    second = Number.isNaN(second) ? gap : second + gap;
+    visit(second, Number(encoded.slice(colon + 1, comma)));
+    i = comma + 1;
   }
 }

@@ -1,11 +1,15 @@
 // Per-minute buckets (requests, errors, response times with a p95 sketch) and per-second request
 // counts. Buckets are keyed by time, so merging adds them exactly whatever the chunking. Logs are
 // mostly in time order, so the current bucket is cached and the maps are touched once per second.
+// Only the last few minutes written keep their sketches unpacked; older ones are packed into their
+// serialized text, so a chunk spanning weeks holds a few hundred bytes per minute, not a dense array.
 import { QuantileSketch } from './quantile-sketch';
 import { SecondCounts } from './second-counts';
 
 const MINUTE = 60_000;
 const SECOND = 1000;
+/** Minutes whose sketches stay unpacked: lines from a few sources interleave around minute boundaries. */
+const LIVE_MINUTES = 4;
 
 export interface MinuteBucket {
   requests: number;
@@ -15,7 +19,7 @@ export interface MinuteBucket {
   sketch: QuantileSketch | null;
 }
 
-/** Columns of minute buckets, sorted by minute; seconds as [epoch second, requests] pairs. */
+/** Columns of minute buckets, sorted by minute; requests per epoch second in one string. */
 export interface SerializedTimeline {
   minutes: number[];
   requests: number[];
@@ -23,7 +27,8 @@ export interface SerializedTimeline {
   timed: number[];
   duration_us: number[];
   sketches: Array<string | null>;
-  seconds: Array<[number, number]>;
+  /** Requests per second, as SecondCounts serializes them. */
+  seconds: string;
 }
 
 export class Timeline {
@@ -33,33 +38,45 @@ export class Timeline {
   private current: MinuteBucket | null = null;
   private currentSecond = NaN;
   private currentSecondCount = 0;
+  /** Buckets written to lately, most recent last; only these hold unpacked sketches. */
+  private readonly live: MinuteBucket[] = [];
 
   private bucket(timeMs: number): MinuteBucket {
+    // Range checks first: a division per line costs more than two comparisons.
+    if (timeMs >= this.currentMinute && timeMs < this.currentMinute + MINUTE && this.current !== null) return this.current;
     const minute = Math.floor(timeMs / MINUTE) * MINUTE;
-    if (minute !== this.currentMinute || this.current === null) {
-      let bucket = this.minutes.get(minute);
-      if (!bucket) {
-        bucket = { requests: 0, errors: 0, timed: 0, duration_us: 0, sketch: null };
-        this.minutes.set(minute, bucket);
-      }
-      this.currentMinute = minute;
-      this.current = bucket;
+    let bucket = this.minutes.get(minute);
+    if (!bucket) {
+      bucket = { requests: 0, errors: 0, timed: 0, duration_us: 0, sketch: null };
+      this.minutes.set(minute, bucket);
     }
-    return this.current;
+    this.currentMinute = minute;
+    this.current = bucket;
+    this.markLive(bucket);
+    return bucket;
   }
 
-  addRequest(timeMs: number, durationUs: number): void {
+  private markLive(bucket: MinuteBucket): void {
+    const live = this.live;
+    const at = live.indexOf(bucket);
+    if (at !== -1) live.splice(at, 1);
+    live.push(bucket);
+    if (live.length > LIVE_MINUTES) live.shift()!.sketch?.pack();
+  }
+
+  /** A request at timeMs; durationUs is -1 when untimed. Callers that have the duration's sketch key pass it. */
+  addRequest(timeMs: number, durationUs: number, sketchKey = QuantileSketch.keyOf(durationUs / 1000)): void {
     const bucket = this.bucket(timeMs);
     bucket.requests++;
     if (durationUs >= 0) {
       bucket.timed++;
       bucket.duration_us += durationUs;
-      (bucket.sketch ??= QuantileSketch.empty()).add(durationUs / 1000);
+      (bucket.sketch ??= QuantileSketch.empty()).addKey(sketchKey);
     }
-    const second = Math.floor(timeMs / SECOND);
-    if (second !== this.currentSecond) {
+    const secondStart = this.currentSecond * SECOND;
+    if (!(timeMs >= secondStart && timeMs < secondStart + SECOND)) {
       this.flushSecond();
-      this.currentSecond = second;
+      this.currentSecond = Math.floor(timeMs / SECOND);
     }
     this.currentSecondCount++;
   }
@@ -79,9 +96,8 @@ export class Timeline {
     for (const [minute, b] of other.minutes) {
       const mine = this.minutes.get(minute);
       if (!mine) {
-        const sketch = b.sketch ? QuantileSketch.empty() : null;
-        if (sketch && b.sketch) sketch.merge(b.sketch);
-        this.minutes.set(minute, { ...b, sketch });
+        // A packed sketch copies as its text: minutes only one chunk saw cost no unpacking.
+        this.minutes.set(minute, { ...b, sketch: b.sketch ? b.sketch.copy() : null });
         continue;
       }
       mine.requests += b.requests;
@@ -90,7 +106,7 @@ export class Timeline {
       mine.duration_us += b.duration_us;
       if (b.sketch) (mine.sketch ??= QuantileSketch.empty()).merge(b.sketch);
     }
-    for (const [second, n] of other.seconds.entries()) this.seconds.add(second, n);
+    other.seconds.forEach((second, n) => this.seconds.add(second, n));
     this.current = null;
   }
 
@@ -102,11 +118,16 @@ export class Timeline {
   /** The second with the most requests (earliest on ties), or null. */
   peakSecond(): { at: number; requests: number } | null {
     this.flushSecond();
-    let best: { at: number; requests: number } | null = null;
-    for (const [second, n] of this.seconds.entries()) {
-      if (!best || n > best.requests || (n === best.requests && second * SECOND < best.at)) best = { at: second * SECOND, requests: n };
-    }
-    return best;
+    let bestSecond = NaN;
+    let bestRequests = 0;
+    // Seconds come in time order, so the first of equal peaks stays.
+    this.seconds.forEach((second, n) => {
+      if (n > bestRequests) {
+        bestSecond = second;
+        bestRequests = n;
+      }
+    });
+    return Number.isNaN(bestSecond) ? null : { at: bestSecond * SECOND, requests: bestRequests };
   }
 
   serialize(): SerializedTimeline {
@@ -119,7 +140,7 @@ export class Timeline {
       timed: buckets.map(([, b]) => b.timed),
       duration_us: buckets.map(([, b]) => b.duration_us),
       sketches: buckets.map(([, b]) => (b.sketch ? b.sketch.serialize() : null)),
-      seconds: this.seconds.entries(),
+      seconds: this.seconds.serialize(),
     };
   }
 
@@ -135,7 +156,7 @@ export class Timeline {
         sketch: sketch === null ? null : QuantileSketch.deserialize(sketch),
       });
     });
-    for (const [second, n] of s.seconds) t.seconds.add(second, n);
+    t.seconds.addSerialized(s.seconds);
     return t;
   }
 }

@@ -65,8 +65,9 @@ export class TopK {
     return entry;
   }
 
-  recordLatency(entry: TopKEntry, ms: number): void {
-    (entry.sketch ??= QuantileSketch.empty()).add(ms);
+  /** Adds a response time, given by its QuantileSketch.keyOf, to the entry's sketch. */
+  recordLatency(entry: TopKEntry, sketchKey: number): void {
+    (entry.sketch ??= QuantileSketch.empty()).addKey(sketchKey);
   }
 
   entries(): TopKEntry[] {
