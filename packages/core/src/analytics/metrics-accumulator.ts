@@ -35,7 +35,6 @@ function cutAt(buf: Buffer, start: number, end: number, max: number): number {
   return cut;
 }
 
-const decodeUtf8 = (buf: Buffer, start: number, end: number): string => buf.toString('utf8', start, end);
 
 /** A JSON string's content with its escapes resolved. */
 function decodeEscaped(buf: Buffer, start: number, end: number): string {
@@ -201,7 +200,7 @@ export class MetricsAccumulator {
     // "Bü", are one key whatever format logged them.
     if (f.escaped) return top.addString(this.keyOf(buf, f, maxBytes));
     if (this.accessEscapes && hasBackslash(buf, f.start, f.end)) return top.addString(decodeAccessEscapes(buf, f.start, f.end).slice(0, maxBytes));
-    return top.addBytes(buf, f.start, cutAt(buf, f.start, f.end, maxBytes), decodeUtf8);
+    return top.addBytes(buf, f.start, cutAt(buf, f.start, f.end, maxBytes));
   }
 
   /** Set per line: access logs escape quotes and bytes C-style (nginx \xHH, Apache \" and \xhh). */

@@ -41,6 +41,9 @@ export class QuantileSketch {
   /** bins[i] counts key offset + i; null until the first positive value, and while packed. */
   private bins: number[] | null = null;
   private offset = 0;
+  /** bins[low..high] holds every non-zero bin: scans and clearing skip the rest of a big array. */
+  private low = Infinity;
+  private high = -1;
   /** The serialized form while packed, else null. */
   private packed: string | null = null;
 
@@ -116,15 +119,14 @@ export class QuantileSketch {
 
   serialize(): string {
     if (this.packed !== null) return this.packed;
-    let out = `${this.zeroCount};`;
+    // Joined once: `+=` would leave a rope of hundreds of small strings alive inside a packed sketch.
+    const parts: string[] = [];
     let previous = 0;
-    let first = true;
     this.forEachBin((key, n) => {
-      out += first ? `${key}:${n}` : `,${key - previous}:${n}`;
+      parts.push(`${parts.length === 0 ? key : key - previous}:${n}`);
       previous = key;
-      first = false;
     });
-    return out;
+    return `${this.zeroCount};${parts.join(',')}`;
   }
 
   static deserialize(encoded: string): QuantileSketch {
@@ -150,7 +152,7 @@ export class QuantileSketch {
     if (this.packed !== null) return forEachPackedBin(this.packed, visit);
     const bins = this.bins;
     if (bins === null) return;
-    for (let i = 0; i < bins.length; i++) if (bins[i] !== 0) visit(i + this.offset, bins[i]);
+    for (let i = this.low; i <= this.high; i++) if (bins[i] !== 0) visit(i + this.offset, bins[i]);
   }
 
   private unpack(): void {
@@ -162,7 +164,9 @@ export class QuantileSketch {
   private release(): void {
     const bins = this.bins;
     this.bins = null;
-    if (bins !== null && pool.length < POOL_LIMIT) pool.push(bins.fill(0));
+    if (bins !== null && pool.length < POOL_LIMIT) pool.push(this.high < 0 ? bins : bins.fill(0, this.low, this.high + 1));
+    this.low = Infinity;
+    this.high = -1;
   }
 
   private addToBin(key: number, n: number): void {
@@ -177,19 +181,25 @@ export class QuantileSketch {
       index = key - this.offset;
     }
     bins[index] += n;
+    if (index < this.low) this.low = index;
+    if (index > this.high) this.high = index;
   }
 
   /** Doubles the bins until key fits, the new room on the side that grew. */
   private grow(key: number): number[] {
     const old = this.bins!;
-    const low = Math.min(this.offset, key);
-    const high = Math.max(this.offset + old.length, key + 1);
+    const lowKey = Math.min(this.offset, key);
+    const endKey = Math.max(this.offset + old.length, key + 1);
     let size = old.length * 2;
-    while (size < high - low) size *= 2;
-    const newOffset = key < this.offset ? high - size : low;
+    while (size < endKey - lowKey) size *= 2;
+    const newOffset = key < this.offset ? endKey - size : lowKey;
     const grown = zeros(size);
     const shift = this.offset - newOffset;
-    for (let i = 0; i < old.length; i++) grown[i + shift] = old[i];
+    for (let i = this.low; i <= this.high; i++) grown[i + shift] = old[i];
+    if (this.high >= 0) {
+      this.low += shift;
+      this.high += shift;
+    }
     this.bins = grown;
     this.offset = newOffset;
     return grown;

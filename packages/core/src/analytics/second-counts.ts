@@ -63,14 +63,14 @@ export class SecondCounts {
   }
 
   serialize(): string {
-    let out = '';
+    const parts: string[] = [];
     let previous = NaN;
     this.forEach((second, n) => {
       const gap = second - previous;
-      out += Number.isNaN(gap) ? `${second}:${n}` : gap === 1 ? `,:${n}` : `,${gap}:${n}`;
+      parts.push(Number.isNaN(gap) ? `${second}:${n}` : gap === 1 ? `:${n}` : `${gap}:${n}`);
       previous = second;
     });
-    return out;
+    return parts.join(',');
   }
 
   /** Adds the counts of a serialized SecondCounts. */

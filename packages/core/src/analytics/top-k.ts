@@ -3,23 +3,73 @@
 // upper bound at most `error` above the truth, and error ≤ total / capacity. Keys are looked up by a
 // hash of their bytes, so a line's key costs no string unless it is new.
 import { hashBytes } from './byte-hash';
+import { HashSlots } from './hash-slots';
 import { QuantileSketch } from './quantile-sketch';
 
 export const DEFAULT_TOP_K_CAPACITY = 1000;
 
-export interface TopKEntry {
-  key: string;
-  /** The key's UTF-8 bytes, which its hash is computed from. */
-  bytes: Buffer;
-  hash: number;
-  count: number;
+/**
+ * One counted key. Its bytes live in a buffer that may be longer than the key, so that Space-Saving can
+ * hand an evicted entry to the next new key without allocating; the key's string is decoded only when
+ * asked for (reports and merges), not per line.
+ */
+export class TopKEntry {
   /** How much count may exceed the true count (0 while exact). */
-  error: number;
+  error = 0;
   /** Lines with this key that were errors. */
-  errors: number;
+  errors = 0;
   /** Response times of this key's requests, when tracked. */
-  sketch: QuantileSketch | null;
-  heapIndex: number;
+  sketch: QuantileSketch | null = null;
+  heapIndex = 0;
+  /** Position in its table's byId, or -1 before it joins one. */
+  id = -1;
+  private keyString: string | null;
+
+  constructor(
+    /** The key's UTF-8 bytes are bytes[0, length); its hash is computed from them. */
+    public bytes: Buffer,
+    public length: number,
+    public hash: number,
+    public count: number,
+    key: string | null,
+  ) {
+    this.keyString = key;
+  }
+
+  get key(): string {
+    return (this.keyString ??= this.bytes.toString('utf8', 0, this.length));
+  }
+
+  /** Makes this entry count a new key from buf[start, end) (Space-Saving's eviction). */
+  reuseFor(buf: Buffer, start: number, end: number, hash: number): void {
+    const length = end - start;
+    if (this.bytes.length < length) this.bytes = Buffer.allocUnsafe(Math.max(length, 2 * this.bytes.length));
+    // A loop: Buffer#copy goes through a JS wrapper that costs more than copying a path's bytes.
+    const bytes = this.bytes;
+    for (let i = 0; i < length; i++) bytes[i] = buf[start + i];
+    this.length = length;
+    this.hash = hash;
+    this.keyString = null;
+    this.errors = 0;
+    this.sketch?.clear();
+  }
+
+  sameBytes(buf: Buffer, start: number, end: number): boolean {
+    if (this.length !== end - start) return false;
+    // A loop beats buf.compare's native call for keys this short.
+    const bytes = this.bytes;
+    for (let i = 0; i < this.length; i++) if (bytes[i] !== buf[start + i]) return false;
+    return true;
+  }
+
+  /** A copy with another count and error, sharing nothing mutable. */
+  copy(count: number, error: number): TopKEntry {
+    const entry = new TopKEntry(Buffer.from(this.bytes.subarray(0, this.length)), this.length, this.hash, count, this.keyString);
+    entry.error = error;
+    entry.errors = this.errors;
+    entry.sketch = this.sketch === null ? null : this.sketch.copy();
+    return entry;
+  }
 }
 
 /** The serialized form: [key, count, error, errors, sketch?] tuples. */
@@ -33,23 +83,28 @@ export interface SerializedTopK {
 export class TopK {
   total = 0;
   exact = true;
-  private readonly byHash = new Map<number, TopKEntry | TopKEntry[]>();
   private readonly heap: TopKEntry[] = []; // min-heap on count
+  /** Entries by id: an entry keeps its id while Space-Saving hands it from key to key. */
+  private readonly byId: TopKEntry[] = [];
+  private readonly slots: HashSlots;
+  private readonly hashOfId = (id: number): number => this.byId[id].hash;
 
   constructor(
     readonly capacity: number = DEFAULT_TOP_K_CAPACITY,
     private readonly trackLatency = false,
-  ) {}
+  ) {
+    this.slots = new HashSlots(capacity);
+  }
 
   get size(): number {
     return this.heap.length;
   }
 
-  /** Counts the key buf[start, end); decode turns the bytes into the key string when it is new. */
-  addBytes(buf: Buffer, start: number, end: number, decode: (buf: Buffer, start: number, end: number) => string): TopKEntry {
+  /** Counts the key whose UTF-8 bytes are buf[start, end). */
+  addBytes(buf: Buffer, start: number, end: number): TopKEntry {
     const hash = hashBytes(buf, start, end);
     let entry = this.findBytes(hash, buf, start, end);
-    if (!entry) entry = this.insert(decode(buf, start, end), Buffer.from(buf.subarray(start, end)), hash, 1, 0);
+    if (!entry) entry = this.insert(buf, start, end, hash, null);
     else this.bump(entry, 1);
     this.total++;
     return entry;
@@ -58,8 +113,8 @@ export class TopK {
   addString(key: string): TopKEntry {
     const bytes = Buffer.from(key, 'utf8');
     const hash = hashBytes(bytes, 0, bytes.length);
-    let entry = this.findString(hash, key);
-    if (!entry) entry = this.insert(key, bytes, hash, 1, 0);
+    let entry = this.findBytes(hash, bytes, 0, bytes.length);
+    if (!entry) entry = this.insert(bytes, 0, bytes.length, hash, key);
     else this.bump(entry, 1);
     this.total++;
     return entry;
@@ -92,7 +147,11 @@ export class TopK {
     const thisFloor = this.exact ? 0 : this.minCount();
     const otherFloor = other.exact ? 0 : other.minCount();
     const merged = new Map<string, TopKEntry>();
-    for (const e of this.heap) merged.set(e.key, { ...e, count: e.count + otherFloor, error: e.error + otherFloor });
+    for (const e of this.heap) {
+      e.count += otherFloor;
+      e.error += otherFloor;
+      merged.set(e.key, e);
+    }
     for (const e of other.heap) {
       const mine = merged.get(e.key);
       if (mine) {
@@ -101,7 +160,7 @@ export class TopK {
         mine.errors += e.errors;
         if (e.sketch) (mine.sketch ??= QuantileSketch.empty()).merge(e.sketch);
       } else {
-        merged.set(e.key, { ...e, count: e.count + thisFloor, error: e.error + thisFloor, sketch: copySketch(e.sketch) });
+        merged.set(e.key, e.copy(e.count + thisFloor, e.error + thisFloor));
       }
     }
     this.total += other.total;
@@ -125,16 +184,14 @@ export class TopK {
     topK.total = s.total;
     topK.exact = s.exact;
     topK.rebuild(
-      s.entries.map(([key, count, error, errors, sketch]) => ({
-        key,
-        bytes: Buffer.from(key, 'utf8'),
-        hash: 0,
-        count,
-        error,
-        errors,
-        sketch: sketch === null ? null : QuantileSketch.deserialize(sketch),
-        heapIndex: 0,
-      })),
+      s.entries.map(([key, count, error, errors, sketch]) => {
+        const bytes = Buffer.from(key, 'utf8');
+        const entry = new TopKEntry(bytes, bytes.length, hashBytes(bytes, 0, bytes.length), count, key);
+        entry.error = error;
+        entry.errors = errors;
+        entry.sketch = sketch === null ? null : QuantileSketch.deserialize(sketch);
+        return entry;
+      }),
     );
     return topK;
   }
@@ -151,10 +208,11 @@ export class TopK {
       entries.length = this.capacity;
       this.exact = false;
     }
-    this.byHash.clear();
+    this.slots.clear();
     this.heap.length = 0;
+    this.byId.length = 0;
     for (const e of entries) {
-      e.hash = hashBytes(e.bytes, 0, e.bytes.length);
+      e.id = -1;
       e.heapIndex = this.heap.length;
       this.heap.push(e);
       this.index(e);
@@ -162,9 +220,10 @@ export class TopK {
     }
   }
 
-  private insert(key: string, bytes: Buffer, hash: number, count: number, error: number): TopKEntry {
+  private insert(buf: Buffer, start: number, end: number, hash: number, key: string | null): TopKEntry {
     if (this.heap.length < this.capacity) {
-      const entry: TopKEntry = { key, bytes, hash, count, error, errors: 0, sketch: null, heapIndex: this.heap.length };
+      const entry = new TopKEntry(Buffer.from(buf.subarray(start, end)), end - start, hash, 1, key);
+      entry.heapIndex = this.heap.length;
       this.heap.push(entry);
       this.index(entry);
       this.siftUp(entry.heapIndex);
@@ -172,10 +231,11 @@ export class TopK {
     }
     // Space-Saving: the new key takes over the smallest counter, inheriting its count as error.
     this.exact = false;
-    const victim = this.heap[0];
-    this.unindex(victim);
-    const entry: TopKEntry = { key, bytes, hash, count: victim.count + count, error: victim.count + error, errors: 0, sketch: null, heapIndex: 0 };
-    this.heap[0] = entry;
+    const entry = this.heap[0];
+    this.unindex(entry);
+    entry.reuseFor(buf, start, end, hash);
+    entry.error = entry.count;
+    entry.count++;
     this.index(entry);
     this.siftDown(0);
     return entry;
@@ -187,34 +247,25 @@ export class TopK {
   }
 
   private findBytes(hash: number, buf: Buffer, start: number, end: number): TopKEntry | undefined {
-    const slot = this.byHash.get(hash);
-    if (slot === undefined) return undefined;
-    if (!Array.isArray(slot)) return sameBytes(slot.bytes, buf, start, end) ? slot : undefined;
-    return slot.find((e) => sameBytes(e.bytes, buf, start, end));
-  }
-
-  private findString(hash: number, key: string): TopKEntry | undefined {
-    const slot = this.byHash.get(hash);
-    if (slot === undefined) return undefined;
-    if (!Array.isArray(slot)) return slot.key === key ? slot : undefined;
-    return slot.find((e) => e.key === key);
+    const slots = this.slots;
+    for (let slot = slots.start(hash); ; slot = slots.next(slot)) {
+      const id = slots.idAt(slot);
+      if (id < 0) return undefined;
+      const entry = this.byId[id];
+      if (entry.hash === hash && entry.sameBytes(buf, start, end)) return entry;
+    }
   }
 
   private index(entry: TopKEntry): void {
-    const slot = this.byHash.get(entry.hash);
-    if (slot === undefined) this.byHash.set(entry.hash, entry);
-    else if (Array.isArray(slot)) slot.push(entry);
-    else this.byHash.set(entry.hash, [slot, entry]);
+    if (entry.id < 0) {
+      entry.id = this.byId.length;
+      this.byId.push(entry);
+    }
+    this.slots.add(entry.hash, entry.id);
   }
 
   private unindex(entry: TopKEntry): void {
-    const slot = this.byHash.get(entry.hash);
-    if (slot === entry) this.byHash.delete(entry.hash);
-    else if (Array.isArray(slot)) {
-      const rest = slot.filter((e) => e !== entry);
-      if (rest.length === 1) this.byHash.set(entry.hash, rest[0]);
-      else this.byHash.set(entry.hash, rest);
-    }
+    this.slots.remove(entry.hash, entry.id, this.hashOfId);
   }
 
   private siftUp(i: number): void {
@@ -248,15 +299,4 @@ export class TopK {
     heap[i] = entry;
     entry.heapIndex = i;
   }
-}
-
-function copySketch(sketch: QuantileSketch | null): QuantileSketch | null {
-  if (!sketch) return null;
-  const copy = QuantileSketch.empty();
-  copy.merge(sketch);
-  return copy;
-}
-
-function sameBytes(bytes: Buffer, buf: Buffer, start: number, end: number): boolean {
-  return bytes.length === end - start && buf.compare(bytes, 0, bytes.length, start, end) === 0;
 }
