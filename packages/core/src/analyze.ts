@@ -3,9 +3,9 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { MetricsAccumulator } from './analytics/metrics-accumulator';
 import { AnalyzerError, fileError } from './errors';
-import { FormatOption, selectParser } from './formats/format-selector';
+import { FormatOption, SelectedParser, selectParser } from './formats/format-selector';
 import { LineRecord } from './formats/line-record';
-import { LineReaderOptions, readLinesInRange } from './line-reader';
+import { LineReaderOptions, LineSink, readLinesInRange } from './line-reader';
 import type { PartialMetrics } from './partial-metrics';
 import { MetricsReport, toReport } from './report';
 
@@ -48,28 +48,39 @@ function withFile<T>(filepath: string, use: (fd: number) => T): T {
   }
 }
 
+/** Parses each line of a range and folds it into the accumulator (a class: see LineSink). */
+class RangeAnalyzer implements LineSink {
+  private readonly rec = new LineRecord();
+
+  constructor(
+    private readonly parse: SelectedParser,
+    readonly acc: MetricsAccumulator,
+  ) {}
+
+  line(buf: Buffer, lineStart: number, lineEnd: number, utf8Valid: boolean, fileOffset: number): void {
+    const acc = this.acc;
+    if (lineEnd > lineStart && buf[lineEnd - 1] === CR) lineEnd--;
+    let i = lineStart;
+    while (i < lineEnd && (buf[i] === SPACE || buf[i] === TAB)) i++;
+    if (i === lineEnd) return acc.addBlank();
+    if (!utf8Valid) return acc.addMalformed('invalid_utf8', buf, lineStart, lineEnd, fileOffset);
+    const rec = this.rec;
+    rec.reset(buf);
+    const malformedIn = this.parse(buf, lineStart, lineEnd, rec);
+    if (malformedIn === null) acc.addRecord(rec);
+    else acc.addMalformed(malformedIn, buf, lineStart, lineEnd, fileOffset);
+  }
+}
+
 function analyzeFd(fd: number, filepath: string, start: number, size: number, options: AnalyzeOptions): PartialMetrics {
-  const parse = selectParser(options.format ?? 'auto');
   const acc = new MetricsAccumulator({ filepath, topCapacity: options.topCapacity });
-  const rec = new LineRecord();
-  const read = readLinesInRange(
-    fd,
-    start,
-    size,
-    (buf, lineStart, lineEnd, utf8Valid, fileOffset) => {
-      if (lineEnd > lineStart && buf[lineEnd - 1] === CR) lineEnd--;
-      let i = lineStart;
-      while (i < lineEnd && (buf[i] === SPACE || buf[i] === TAB)) i++;
-      if (i === lineEnd) return acc.addBlank();
-      if (!utf8Valid) return acc.addMalformed('invalid_utf8', buf, lineStart, lineEnd, fileOffset);
-      rec.reset(buf);
-      const malformedIn = parse(buf, lineStart, lineEnd, rec);
-      if (malformedIn === null) acc.addRecord(rec);
-      else acc.addMalformed(malformedIn, buf, lineStart, lineEnd, fileOffset);
-    },
+  const analyzer = new RangeAnalyzer(selectParser(options.format ?? 'auto'), acc);
+  const read = readLinesInRange(fd, start, size, analyzer, {
+    bufferSize: options.bufferSize,
+    maxLineBytes: options.maxLineBytes,
     // Too long to be a log event we can parse: counted, never buffered whole.
-    { bufferSize: options.bufferSize, maxLineBytes: options.maxLineBytes, onOversizedLine: (offset) => acc.addMalformed('oversized', null, 0, 0, offset) },
-  );
+    onOversizedLine: (offset) => acc.addMalformed('oversized', null, 0, 0, offset),
+  });
   return acc.result(read.bytes);
 }
 

@@ -4,7 +4,7 @@ export type { AnalyzeOptions } from './analyze';
 export { planChunks, defaultChunkSize, MAX_DEFAULT_CHUNK_SIZE, CHUNKS_PER_WORKER } from './chunk-planner';
 export type { ChunkRange } from './chunk-planner';
 export { readLinesInRange, DEFAULT_BUFFER_SIZE, DEFAULT_MAX_LINE_BYTES } from './line-reader';
-export type { LineSink, LineReaderOptions, RangeReadResult } from './line-reader';
+export type { LineHandler, LineSink, LineReaderOptions, RangeReadResult } from './line-reader';
 export { emptyMetrics, mergeMetrics, mergeAll, TOP_DIMENSIONS, MAX_MALFORMED_SAMPLES } from './partial-metrics';
 export type { PartialMetrics, MalformedSample, TopDimension } from './partial-metrics';
 export { toReport, TOP_N } from './report';

@@ -5,17 +5,21 @@
 export interface LevelInfo {
   name: string;
   isError: boolean;
+  /** 0, 1, 2… in order of first sight in this process: an index for per-level counters. */
+  id: number;
 }
 
 const ERROR_LEVELS = new Set(['ERROR', 'FATAL', 'CRITICAL']);
 const MAX_PACKED_LETTERS = 10;
 const byPackedKey = new Map<number, LevelInfo>();
 const byName = new Map<string, LevelInfo>();
+let lastKey = -1;
+let lastInfo: LevelInfo | null = null;
 
 export function levelInfo(name: string): LevelInfo {
   let found = byName.get(name);
   if (found === undefined) {
-    found = { name, isError: ERROR_LEVELS.has(name) };
+    found = { name, isError: ERROR_LEVELS.has(name), id: byName.size };
     byName.set(name, found);
   }
   return found;
@@ -33,10 +37,14 @@ export function levelAt(buf: Buffer, start: number, end: number): LevelInfo {
     else key = key * 32 + ((b & 0xdf) - 0x40);
   }
   if (!packable) return levelInfo(buf.toString('utf8', start, end).toUpperCase());
+  // Consecutive lines mostly share a level; a hit here skips the map lookup on a double key.
+  if (key === lastKey) return lastInfo!;
   let found = byPackedKey.get(key);
   if (found === undefined) {
     found = levelInfo(buf.toString('latin1', start, end).toUpperCase());
     byPackedKey.set(key, found);
   }
+  lastKey = key;
+  lastInfo = found;
   return found;
 }

@@ -94,7 +94,9 @@ export class MetricsAccumulator {
   private bytesSent = 0;
   private first = Infinity;
   private last = -Infinity;
-  private readonly levels = new RunCounter<LevelInfo>();
+  /** Lines per level, indexed by LevelInfo.id. */
+  private readonly levelCounts: number[] = [];
+  private readonly levelsSeen: LevelInfo[] = [];
   private readonly statuses = new RunCounter<number>();
   private readonly methods = new RunCounter<string>();
   private readonly formats = new RunCounter<FormatName>();
@@ -151,7 +153,11 @@ export class MetricsAccumulator {
     let level: LevelInfo | null = null;
     if (rec.levelName !== null) level = levelInfo(rec.levelName);
     else if (rec.level.present && rec.level.end > rec.level.start) level = levelAt(buf, rec.level.start, rec.level.end);
-    if (level !== null) this.levels.add(level);
+    if (level !== null) {
+      const counts = this.levelCounts;
+      if (level.id < counts.length && counts[level.id] > 0) counts[level.id]++;
+      else this.firstOfLevel(level);
+    }
 
     const status = rec.status;
     if (status > 0) this.statuses.add(status);
@@ -195,6 +201,12 @@ export class MetricsAccumulator {
     }
   }
 
+  private firstOfLevel(level: LevelInfo): void {
+    while (this.levelCounts.length <= level.id) this.levelCounts.push(0);
+    this.levelCounts[level.id] = 1;
+    this.levelsSeen.push(level);
+  }
+
   private count(top: TopK, buf: Buffer, f: ByteField, maxBytes: number): TopKEntry {
     // Escaped strings are decoded first, so "a\/b" and "a/b" (JSON), or nginx's "B\xC3\xBC" and
     // "Bü", are one key whatever format logged them.
@@ -215,7 +227,7 @@ export class MetricsAccumulator {
     const statuses: Record<string, number> = {};
     for (const [status, n] of [...this.statuses.entries()].sort((a, b) => a[0] - b[0])) statuses[String(status)] = n;
     const levels: Record<string, number> = {};
-    for (const [level, n] of this.levels.entries()) levels[level.name] = (levels[level.name] ?? 0) + n;
+    for (const level of this.levelsSeen) levels[level.name] = this.levelCounts[level.id];
     return {
       lines: this.lines,
       blank_lines: this.blankLines,

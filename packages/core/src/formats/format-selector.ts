@@ -53,18 +53,25 @@ function single(parser: LineParser, family: MalformedFamily): SelectedParser {
   return (buf, start, end, rec) => (parser(buf, start, end, rec) ? null : family);
 }
 
+// One function per named format for the life of the process, so the analyzer's call to it stays
+// monomorphic from chunk to chunk.
+const applogOnly = single(parseApplogLine, 'applog');
+const jsonOnly = single(parseJsonLine, 'json');
+const accessOnly = single(parseAccessLine, 'access');
+const logfmtOnly = single(parseLogfmtLine, 'logfmt');
+
 export function selectParser(format: FormatOption = 'auto'): SelectedParser {
   if (typeof format === 'object') return single(compileNginxLogFormat(format.nginx), 'custom');
   switch (format) {
     case 'applog':
-      return single(parseApplogLine, 'applog');
+      return applogOnly;
     case 'json':
-      return single(parseJsonLine, 'json');
+      return jsonOnly;
     case 'combined':
     case 'common':
-      return single(parseAccessLine, 'access');
+      return accessOnly;
     case 'logfmt':
-      return single(parseLogfmtLine, 'logfmt');
+      return logfmtOnly;
     case 'auto':
       return autoDetect;
     default:
