@@ -40,6 +40,9 @@ export function createChunkPool(options: { concurrency?: number } = {}): ChunkPo
     minThreads: concurrency,
     maxThreads: concurrency,
     idleTimeout: 60_000,
+    // V8 sizes a young generation up to 48 MiB by default; analysis garbage dies young either way, and
+    // a 16 MiB one took ~40 MB off a worker's peak RSS on a 256 MiB chunk (266 → 224 MB).
+    resourceLimits: { maxYoungGenerationSizeMb: 16 },
   });
   let pending = 0;
   let closed: Promise<void> | null = null;

@@ -1,11 +1,11 @@
 import { forEachSerialized, SecondCounts } from '../src/analytics/second-counts';
 
-it('counts seconds in any order, growing the window both ways', () => {
+it('counts seconds in any order, across pages both ways', () => {
   const counts = new SecondCounts();
   const t0 = 1_706_000_000;
   counts.add(t0, 2);
-  counts.add(t0 + 10_000, 1); // past the initial window
-  counts.add(t0 - 10_000, 3); // before it
+  counts.add(t0 + 10_000, 1); // a later page
+  counts.add(t0 - 10_000, 3); // an earlier one
   counts.add(t0, 1);
 
   expect(counts.entries()).toStrictEqual([
@@ -15,15 +15,19 @@ it('counts seconds in any order, growing the window both ways', () => {
   ]);
 });
 
-it('keeps a second far outside the window apart instead of stretching the array', () => {
+it('counts seconds months apart and before 1970', () => {
   const counts = new SecondCounts();
   const t0 = 1_706_000_000;
   counts.add(t0, 1);
-  counts.add(t0 + 100 * 86_400, 5); // 100 days later: beyond the dense window's limit
+  counts.add(t0 + 100 * 86_400, 5); // 100 days later
   counts.add(t0 + 100 * 86_400, 1);
   counts.add(t0 + 1, 1);
+  counts.add(-1, 2);
+  counts.add(-1025, 1);
 
   expect(counts.entries()).toStrictEqual([
+    [-1025, 1],
+    [-1, 2],
     [t0, 1],
     [t0 + 1, 1],
     [t0 + 100 * 86_400, 6],

@@ -1,65 +1,45 @@
-// Request counts per epoch second, for the peak second. Logs are mostly in time order, so counts live
-// in a dense array over a growing window of seconds (an index, no hashing); a second far outside the
-// window (a stray timestamp days away) goes to a small map instead of stretching the array.
+// Request counts per epoch second, for the peak second. Counts live in pages of 1024 consecutive
+// seconds (an index into a typed array, no hashing per line), pages in a map by page number: memory
+// follows the seconds that have requests, so a chunk spanning a month holds ~2,500 pages of 4 KiB,
+// and a stray timestamp years away costs one page, not a stretched array.
 //
 // Serialized as one string of "Δsecond:count" entries, the first Δ the epoch second itself and a Δ
 // of 1 left empty ("1706091332:3,:5,7:1" = 3 requests in that second, 5 in the next, 1 seven later):
 // a chunk can hold millions of seconds, and a [second, count] array per second made the partial's
 // largest and slowest part.
 
-const INITIAL_WINDOW = 4096;
-/** 2^20 seconds ≈ 12 days: at most 4 MiB of counts. */
-const MAX_WINDOW = 1 << 20;
+const PAGE_BITS = 10;
+const PAGE_SIZE = 1 << PAGE_BITS;
 
 export class SecondCounts {
-  private base = 0;
-  private counts: Uint32Array | null = null;
-  private readonly outliers = new Map<number, number>();
+  private readonly pages = new Map<number, Uint32Array>();
+  /** The page written last: logs are mostly in time order, so most adds skip the map. */
+  private lastPageNumber = NaN;
+  private lastPage: Uint32Array | null = null;
 
   add(second: number, n: number): void {
-    let counts = this.counts;
-    if (counts === null) {
-      this.base = second - INITIAL_WINDOW / 2;
-      counts = this.counts = new Uint32Array(INITIAL_WINDOW);
-    }
-    let index = second - this.base;
-    if (index < 0 || index >= counts.length) {
-      if (!this.grow(second)) {
-        this.outliers.set(second, (this.outliers.get(second) ?? 0) + n);
-        return;
+    const pageNumber = Math.floor(second / PAGE_SIZE);
+    let page = this.lastPage;
+    if (pageNumber !== this.lastPageNumber || page === null) {
+      page = this.pages.get(pageNumber) ?? null;
+      if (page === null) {
+        page = new Uint32Array(PAGE_SIZE);
+        this.pages.set(pageNumber, page);
       }
-      counts = this.counts!;
-      index = second - this.base;
+      this.lastPageNumber = pageNumber;
+      this.lastPage = page;
     }
-    counts[index] += n;
-  }
-
-  /** Widens the window to hold `second`, doubling; false when that would pass MAX_WINDOW. */
-  private grow(second: number): boolean {
-    const counts = this.counts!;
-    const low = Math.min(this.base, second);
-    const high = Math.max(this.base + counts.length, second + 1);
-    if (high - low > MAX_WINDOW) return false;
-    let size = counts.length;
-    while (size < high - low) size *= 2;
-    size = Math.min(size, MAX_WINDOW);
-    // The new room goes on the side that grew, where the next seconds are likely to fall.
-    const newBase = second < this.base ? high - size : low;
-    const grown = new Uint32Array(size);
-    grown.set(counts, this.base - newBase);
-    this.base = newBase;
-    this.counts = grown;
-    return true;
+    page[second - pageNumber * PAGE_SIZE] += n;
   }
 
   /** Visits the non-zero seconds in time order. */
   forEach(visit: (second: number, n: number) => void): void {
-    const counts = this.counts;
-    if (this.outliers.size === 0) {
-      if (counts) for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) visit(this.base + i, counts[i]);
-      return;
+    const numbers = [...this.pages.keys()].sort((a, b) => a - b);
+    for (const pageNumber of numbers) {
+      const page = this.pages.get(pageNumber)!;
+      const base = pageNumber * PAGE_SIZE;
+      for (let i = 0; i < PAGE_SIZE; i++) if (page[i] !== 0) visit(base + i, page[i]);
     }
-    for (const [second, n] of this.entries()) visit(second, n);
   }
 
   serialize(): string {
@@ -80,12 +60,9 @@ export class SecondCounts {
 
   /** Non-zero [second, count] pairs in time order. */
   entries(): Array<[number, number]> {
-    const dense: Array<[number, number]> = [];
-    const counts = this.counts;
-    if (counts) for (let i = 0; i < counts.length; i++) if (counts[i] !== 0) dense.push([this.base + i, counts[i]]);
-    if (this.outliers.size === 0) return dense; // already in time order
-    // Outliers lie outside the window, so they never share a second with the dense part.
-    return [...dense, ...this.outliers.entries()].sort((a, b) => a[0] - b[0]);
+    const pairs: Array<[number, number]> = [];
+    this.forEach((second, n) => pairs.push([second, n]));
+    return pairs;
   }
 }
 
