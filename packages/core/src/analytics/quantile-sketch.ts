@@ -91,12 +91,14 @@ export class QuantileSketch {
     this.release();
   }
 
-  /** Empties the sketch; its bin array goes back to the pool. */
+  /** Empties the sketch, keeping its bin array (zeroed) for the values to come. */
   clear(): void {
     this.count = 0;
     this.zeroCount = 0;
     this.packed = null;
-    this.release();
+    if (this.bins !== null && this.high >= 0) this.bins.fill(0, this.low, this.high + 1);
+    this.low = Infinity;
+    this.high = -1;
   }
 
   /** The value at quantile q (0..1), or null when empty; the library's rank rule. */
