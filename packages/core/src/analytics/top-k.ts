@@ -143,6 +143,7 @@ export class TopK {
 
   /** Adds another summary's counts into this one (the mergeable-summaries rule for Space-Saving). */
   merge(other: TopK): void {
+    if (this.exact && other.exact && this.mergeExactInPlace(other)) return;
     // A key missing from an approximate summary may still have occurred there up to its minimum count.
     const thisFloor = this.exact ? 0 : this.minCount();
     const otherFloor = other.exact ? 0 : other.minCount();
@@ -166,6 +167,34 @@ export class TopK {
     this.total += other.total;
     this.exact = this.exact && other.exact && merged.size <= this.capacity;
     this.rebuild([...merged.values()]);
+  }
+
+  /**
+   * Both exact: adds other's counts in place when all its keys fit, so merging a chunk's few keys into a
+   * running table costs those keys, not a rebuild of the table. False, having changed nothing, when
+   * they do not fit (merge then takes the general path, which truncates).
+   */
+  private mergeExactInPlace(other: TopK): boolean {
+    let newKeys = 0;
+    for (const e of other.heap) if (!this.findBytes(e.hash, e.bytes, 0, e.length)) newKeys++;
+    if (this.heap.length + newKeys > this.capacity) return false;
+    for (const e of other.heap) {
+      const mine = this.findBytes(e.hash, e.bytes, 0, e.length);
+      if (mine) {
+        mine.count += e.count;
+        mine.errors += e.errors;
+        if (e.sketch) (mine.sketch ??= QuantileSketch.empty()).merge(e.sketch);
+        this.siftDown(mine.heapIndex);
+      } else {
+        const copy = e.copy(e.count, 0);
+        copy.heapIndex = this.heap.length;
+        this.heap.push(copy);
+        this.index(copy);
+        this.siftUp(copy.heapIndex);
+      }
+    }
+    this.total += other.total;
+    return true;
   }
 
   serialize(): SerializedTopK {
