@@ -77,21 +77,48 @@ export function parseDurationAt(buf: Buffer, i: number, end: number): number {
 }
 
 /**
+ * Horspool shifts for finding " in " and " too" (then "k ") with a 4-byte window: how far the window
+ * may move given its last byte, without passing an occurrence of either.
+ */
+const WINDOW_SHIFT = new Uint8Array(256).fill(4);
+for (const [byte, shift] of [
+  [SPACE, 3],
+  [0x69, 2], // i
+  [0x74, 2], // t
+  [0x6e, 1], // n
+  [0x6f, 1], // o
+] as const) {
+  WINDOW_SHIFT[byte] = shift;
+}
+
+/** The duration after the word at w ("in " or "took "), or -1. */
+function durationAfterWord(buf: Buffer, w: number, end: number): number {
+  let numberAt = -1;
+  if (w + 2 < end && buf[w] === 0x69 && buf[w + 1] === 0x6e && buf[w + 2] === SPACE) numberAt = w + 3; // "in "
+  else if (w + 4 < end && buf[w] === 0x74 && buf[w + 1] === 0x6f && buf[w + 2] === 0x6f && buf[w + 3] === 0x6b && buf[w + 4] === SPACE) numberAt = w + 5; // "took "
+  return numberAt !== -1 && numberAt < end && isDigit(buf[numberAt]) ? parseDurationAt(buf, numberAt, end) : -1;
+}
+
+/**
  * The first duration in buf[start, end) introduced by the word "in" or "took"
  * ("processed in 127ms", "took 1.5 s"), in integer microseconds; -1 when there is none.
+ *
+ * This scan is most of an application-log line's parsing, so it skips: a Horspool search for the
+ * words with the space before them moves up to four bytes per step, where looking at every byte
+ * took a quarter of a whole analysis pass.
  */
 export function findReportedDuration(buf: Buffer, start: number, end: number): number {
-  for (let i = start; i + 3 < end; i++) {
-    if (i > start && buf[i - 1] !== SPACE) continue;
-    let numberAt = -1;
-    if (buf[i] === 0x69 && buf[i + 1] === 0x6e && buf[i + 2] === SPACE) numberAt = i + 3; // "in "
-    else if (buf[i] === 0x74 && i + 5 < end && buf[i + 1] === 0x6f && buf[i + 2] === 0x6f && buf[i + 3] === 0x6b && buf[i + 4] === SPACE) {
-      numberAt = i + 5; // "took "
-    }
-    if (numberAt !== -1 && numberAt < end && isDigit(buf[numberAt])) {
-      const micros = parseDurationAt(buf, numberAt, end);
+  // A word at the very start has no space before it.
+  const first = durationAfterWord(buf, start, end);
+  if (first >= 0) return first;
+  // Windows [j, j + 4) within the message; a match needs a number after it, so stop 4 bytes early.
+  for (let j = start; j + 4 < end; ) {
+    const last = buf[j + 3];
+    if (buf[j] === SPACE && (last === SPACE || last === 0x6f)) {
+      const micros = durationAfterWord(buf, j + 1, end);
       if (micros >= 0) return micros;
     }
+    j += WINDOW_SHIFT[last];
   }
   return -1;
 }

@@ -10,6 +10,8 @@
 
 const PAGE_BITS = 10;
 const PAGE_SIZE = 1 << PAGE_BITS;
+/** ":n", the entry of a second right after the previous one, for small n. */
+const NEXT_SECOND = Array.from({ length: 1024 }, (_, n) => `:${n}`);
 
 export class SecondCounts {
   private readonly pages = new Map<number, Uint32Array>();
@@ -43,13 +45,23 @@ export class SecondCounts {
   }
 
   serialize(): string {
+    // Straight over the pages, with the common entries (the next second, a small count) as ready-made
+    // strings: a chunk can hold millions of seconds, and formatting each was ~9% of a pass.
     const parts: string[] = [];
     let previous = NaN;
-    this.forEach((second, n) => {
-      const gap = second - previous;
-      parts.push(Number.isNaN(gap) ? `${second}:${n}` : gap === 1 ? `:${n}` : `${gap}:${n}`);
-      previous = second;
-    });
+    for (const pageNumber of [...this.pages.keys()].sort((a, b) => a - b)) {
+      const page = this.pages.get(pageNumber)!;
+      const base = pageNumber * PAGE_SIZE;
+      for (let i = 0; i < PAGE_SIZE; i++) {
+        const n = page[i];
+        if (n === 0) continue;
+        const second = base + i;
+        const gap = second - previous;
+        if (gap === 1 && n < NEXT_SECOND.length) parts.push(NEXT_SECOND[n]);
+        else parts.push(Number.isNaN(gap) ? `${second}:${n}` : gap === 1 ? `:${n}` : `${gap}:${n}`);
+        previous = second;
+      }
+    }
     return parts.join(',');
   }
 
