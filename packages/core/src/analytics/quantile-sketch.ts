@@ -179,7 +179,12 @@ export class QuantileSketch {
     }
     let index = key - this.offset;
     if (index < 0 || index >= bins.length) {
-      bins = this.grow(key);
+      if (this.high < 0) {
+        // Empty (cleared for a new key): move the window rather than grow it.
+        this.offset = key - (bins.length >> 1);
+      } else {
+        bins = this.grow(key);
+      }
       index = key - this.offset;
     }
     bins[index] += n;

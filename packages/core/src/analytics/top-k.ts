@@ -56,7 +56,8 @@ export class TopKEntry {
 
   sameBytes(buf: Buffer, start: number, end: number): boolean {
     if (this.length !== end - start) return false;
-    // A loop beats buf.compare's native call for keys this short.
+    // A loop beats buf.compare's native call for short keys (paths, addresses), not for user agents.
+    if (this.length > 48) return buf.compare(this.bytes, 0, this.length, start, end) === 0;
     const bytes = this.bytes;
     for (let i = 0; i < this.length; i++) if (bytes[i] !== buf[start + i]) return false;
     return true;
