@@ -22,6 +22,9 @@ function bracketIPv6(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
+/** Largest request body accepted (chunk results are the large ones). */
+export const MAX_REPORT_BYTES = '512mb';
+
 export function createApp(coordinator: Coordinator): Express {
   const router = s.router(coordinatorContract, {
     register: async ({ body, req }) => {
@@ -83,7 +86,10 @@ export function createApp(coordinator: Coordinator): Express {
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '32mb' }));
+  // A chunk's partial grows with the distinct minutes and seconds it covers, not with its bytes: a
+  // 1 GiB chunk of a log spanning a month reports ~35 MB. Beyond this limit the answer is 413 and the
+  // worker reports the chunk as failed instead of retrying.
+  app.use(express.json({ limit: MAX_REPORT_BYTES }));
   createExpressEndpoints(coordinatorContract, router, app, {
     requestValidationErrorHandler: respondWithValidationError,
   });

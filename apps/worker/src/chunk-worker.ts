@@ -2,6 +2,7 @@
 import type { ChunkTask } from '@loganalyzer/contract';
 import type { PartialMetrics } from '@loganalyzer/core';
 import type { ChunkReporter } from './coordinator-link';
+import { ResultTooLargeError } from './retry';
 
 export type ChunkProcessor = (task: ChunkTask) => Promise<PartialMetrics>;
 
@@ -55,7 +56,13 @@ export class ChunkWorker {
       await this.options.reporter.reportFailure(task, message).catch((e) => this.log(`could not report the failure: ${(e as Error).message}`));
       return;
     }
-    await this.options.reporter.reportMetrics(task, metrics).catch((e) => this.log(`could not report chunk ${task.chunk_id}: ${(e as Error).message}`));
+    try {
+      await this.options.reporter.reportMetrics(task, metrics);
+    } catch (err) {
+      this.log(`could not report chunk ${task.chunk_id}: ${(err as Error).message}`);
+      // Refused for its size, the result will never be accepted: say so, so the job does not wait on it.
+      if (err instanceof ResultTooLargeError) await this.options.reporter.reportFailure(task, err.message).catch((e) => this.log(`could not report the failure: ${(e as Error).message}`));
+    }
   }
 
   /** Refuses new chunks and waits (up to graceMs) for the running ones to be reported. */

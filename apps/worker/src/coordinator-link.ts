@@ -2,7 +2,7 @@
 // (re-registering when the coordinator has forgotten us) and chunk reports retried with backoff.
 import type { ChunkTask, CoordinatorClient } from '@loganalyzer/contract';
 import type { PartialMetrics } from '@loganalyzer/core';
-import { PermanentError, withRetry } from './retry';
+import { PermanentError, ResultTooLargeError, withRetry } from './retry';
 
 export interface ChunkReporter {
   reportMetrics(task: ChunkTask, metrics: PartialMetrics): Promise<void>;
@@ -100,6 +100,7 @@ export class CoordinatorLink implements ChunkReporter {
         const message = (r.body as { message?: string }).message ?? `status ${r.status}`;
         // The coordinator does not know the job (it restarted) or refused the body: retrying cannot help.
         if (r.status === 400 || r.status === 404) throw new PermanentError(`coordinator refused the report of chunk ${task.chunk_id} of job ${task.job_id}: ${message}`);
+        if (r.status === 413) throw new ResultTooLargeError(`the result of chunk ${task.chunk_id} is too large for the coordinator (${message}); use smaller chunks`);
         throw new Error(message);
       },
       {

@@ -37,3 +37,6 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions =
 export class PermanentError extends Error {
   readonly retryable = false;
 }
+
+/** The coordinator refused a result as too large (413): the chunk must be reported as failed. */
+export class ResultTooLargeError extends PermanentError {}

@@ -1,5 +1,6 @@
 import type { PartialMetrics } from '@loganalyzer/core';
 import { ChunkWorker, ChunkWorkerOptions } from '../src/chunk-worker';
+import { ResultTooLargeError } from '../src/retry';
 import { deferred, fakeReporter, sampleMetrics, settle, task } from './helpers';
 
 function setup(options: Partial<ChunkWorkerOptions> = {}) {
@@ -96,6 +97,23 @@ it('logs a result it could not report instead of failing', async () => {
   await settle();
 
   expect(logged).toStrictEqual(['could not report chunk 3: coordinator refused the report']);
+  expect(worker.chunksInFlight).toBe(0);
+});
+
+it('reports a chunk whose result the coordinator refused as too large as failed, with the reason', async () => {
+  const tooLarge = new ResultTooLargeError('the result of chunk 3 is too large for the coordinator (request entity too large); use smaller chunks');
+  const { reporter, reports } = fakeReporter(() => (reports.length === 1 ? Promise.reject(tooLarge) : Promise.resolve()));
+  const logged: string[] = [];
+  const worker = new ChunkWorker({ workerId: 'w-1', concurrency: 1, process: async () => sampleMetrics(), reporter, log: (m) => logged.push(m) });
+
+  worker.accept(task());
+  await settle();
+
+  expect(reports.map((r) => (r.kind === 'failure' ? [r.kind, r.task.chunk_id, r.error] : [r.kind, r.task.chunk_id]))).toStrictEqual([
+    ['metrics', 3],
+    ['failure', 3, tooLarge.message],
+  ]);
+  expect(logged).toStrictEqual([`could not report chunk 3: ${tooLarge.message}`]);
   expect(worker.chunksInFlight).toBe(0);
 });
 

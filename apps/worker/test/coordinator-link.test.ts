@@ -1,6 +1,6 @@
 import { createCoordinatorClient } from '@loganalyzer/contract';
 import { CoordinatorLink, CoordinatorLinkOptions } from '../src/coordinator-link';
-import { PermanentError, RetryCancelledError } from '../src/retry';
+import { PermanentError, ResultTooLargeError, RetryCancelledError } from '../src/retry';
 import { FakeCoordinator, unusedPort, until } from './fake-coordinator';
 import { sampleMetrics, task } from './helpers';
 
@@ -192,6 +192,18 @@ it('gives up at once with a PermanentError on a report answered 404', async () =
   await expect(reporting).rejects.toThrow(
     'coordinator refused the report of chunk 3 of job job-from-before-a-restart: no job job-from-before-a-restart',
   );
+  expect(coordinator.metricsRequests).toHaveLength(1);
+});
+
+it('gives up at once with a ResultTooLargeError on a report answered 413', async () => {
+  const coordinator = fakeCoordinator();
+  coordinator.refuseReportsAsTooLarge = true;
+  const { link } = linkTo(await coordinator.start());
+
+  const reporting = link.reportMetrics(task(), sampleMetrics());
+
+  await expect(reporting).rejects.toThrow(new ResultTooLargeError('the result of chunk 3 is too large for the coordinator (request entity too large); use smaller chunks'));
+  await expect(reporting).rejects.toBeInstanceOf(ResultTooLargeError);
   expect(coordinator.metricsRequests).toHaveLength(1);
 });
 

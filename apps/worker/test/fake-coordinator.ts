@@ -25,6 +25,8 @@ export class FakeCoordinator {
   onHeartbeat: (workerId: string) => void = () => {};
   /** Answer the next this-many POST /metrics with 503. */
   unavailableReports = 0;
+  /** Answer every POST /metrics with 413, as a coordinator does to a body over its limit. */
+  refuseReportsAsTooLarge = false;
   /** Jobs whose reports are accepted; reports of any other job get 404. */
   readonly knownJobs = new Set<string>(['job-1']);
   private readonly knownWorkers = new Set<string>();
@@ -85,6 +87,7 @@ export class FakeCoordinator {
     app.use(express.json());
     app.post('/metrics', (req, res, next) => {
       this.metricsRequests.push(req.body);
+      if (this.refuseReportsAsTooLarge) return res.status(413).json({ error: 'body_too_large', message: 'request entity too large' });
       if (this.unavailableReports <= 0) return next();
       this.unavailableReports--;
       // Not a status of the contract: the client sees it as an unknown status, as with a proxy in between.

@@ -61,6 +61,7 @@ export const coordinatorContract = c.router(
         200: ChunkReportOutcomeSchema,
         400: ValidationErrorSchema,
         404: ErrorSchema,
+        413: ErrorSchema.describe('the partial is larger than the coordinator accepts: report the chunk as failed; smaller chunks have smaller partials'),
       },
     },
     reportChunkFailure: {
