@@ -4,7 +4,9 @@ import type { PartialMetrics } from '@loganalyzer/core';
 import type { ChunkReporter } from './coordinator-link';
 import { ResultTooLargeError } from './retry';
 
-export type ChunkProcessor = (task: ChunkTask) => Promise<PartialMetrics>;
+/** A chunk's partial metrics: as objects, or already as UTF-8 JSON in blocks (a pool thread's runAsJson). */
+export type ChunkResult = PartialMetrics | Uint8Array[];
+export type ChunkProcessor = (task: ChunkTask) => Promise<ChunkResult>;
 
 export interface ChunkWorkerOptions {
   workerId: string;
@@ -47,7 +49,7 @@ export class ChunkWorker {
   }
 
   private async run(task: ChunkTask): Promise<void> {
-    let metrics: PartialMetrics;
+    let metrics: ChunkResult;
     try {
       metrics = await this.options.process(task);
     } catch (err) {

@@ -1,11 +1,11 @@
 // Everything a worker says to the coordinator, through the typed client: registration, heartbeats
 // (re-registering when the coordinator has forgotten us) and chunk reports retried with backoff.
-import type { ChunkTask, CoordinatorClient } from '@loganalyzer/contract';
+import { embedJson, type ChunkTask, type CoordinatorClient } from '@loganalyzer/contract';
 import type { PartialMetrics } from '@loganalyzer/core';
 import { PermanentError, ResultTooLargeError, withRetry } from './retry';
 
 export interface ChunkReporter {
-  reportMetrics(task: ChunkTask, metrics: PartialMetrics): Promise<void>;
+  reportMetrics(task: ChunkTask, metrics: PartialMetrics | Uint8Array[]): Promise<void>;
   reportFailure(task: ChunkTask, error: string): Promise<void>;
 }
 
@@ -84,7 +84,9 @@ export class CoordinatorLink implements ChunkReporter {
     }
   }
 
-  reportMetrics(task: ChunkTask, metrics: PartialMetrics): Promise<void> {
+  reportMetrics(task: ChunkTask, result: PartialMetrics | Uint8Array[]): Promise<void> {
+    // JSON bytes from a pool thread go out as they are (the coordinator validates them as it would any body).
+    const metrics = Array.isArray(result) ? embedJson<PartialMetrics>(result) : result;
     return this.report(task, () => this.options.client.reportMetrics({ body: { ...key(task, this.options.workerId), metrics } }));
   }
 

@@ -45,8 +45,9 @@ async function main(): Promise<void> {
   const worker = new ChunkWorker({
     workerId: argv.id,
     concurrency: argv.concurrency,
+    // As JSON bytes: the worker only forwards a partial, so its objects never need to exist here.
     process: (task) =>
-      pool.run({
+      pool.runAsJson({
         filepath: task.filepath,
         start: task.start,
         size: task.size,

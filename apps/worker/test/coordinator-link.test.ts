@@ -148,6 +148,19 @@ it('reports the metrics of a chunk with its key and the worker id', async () => 
   expect(coordinator.reports).toStrictEqual([metricsReport()]);
 });
 
+it('reports a result given as JSON bytes (a pool thread\'s runAsJson) as the same body, retrying it whole', async () => {
+  const coordinator = fakeCoordinator();
+  const { link } = linkTo(await coordinator.start());
+  coordinator.unavailableReports = 1;
+
+  const json = Buffer.from(JSON.stringify(sampleMetrics()));
+  await link.reportMetrics(task(), [json.subarray(0, 10), json.subarray(10, 11), json.subarray(11)]);
+
+  // The fake coordinator is a ts-rest Express app: the bytes passed its body validation like any report.
+  expect(coordinator.metricsRequests).toStrictEqual([metricsReport(), metricsReport()]);
+  expect(coordinator.reports).toStrictEqual([metricsReport()]);
+});
+
 it('reports a chunk failure with its error text', async () => {
   const coordinator = fakeCoordinator();
   const { link } = linkTo(await coordinator.start());

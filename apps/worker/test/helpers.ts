@@ -19,7 +19,7 @@ export function deferred<T>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
-export type Report = { kind: 'metrics'; task: ChunkTask; metrics: PartialMetrics } | { kind: 'failure'; task: ChunkTask; error: string };
+export type Report = { kind: 'metrics'; task: ChunkTask; metrics: PartialMetrics | Uint8Array[] } | { kind: 'failure'; task: ChunkTask; error: string };
 
 /** A reporter that records each report and answers with `answer()` (resolved by default). */
 export function fakeReporter(answer: () => Promise<void> = () => Promise.resolve()) {

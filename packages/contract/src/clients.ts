@@ -2,6 +2,7 @@
 import { ApiFetcher, initClient } from '@ts-rest/core';
 import axios, { AxiosInstance } from 'axios';
 import { coordinatorContract } from './coordinator-contract';
+import { bodyWithEmbeddedJson } from './json-bytes';
 import { workerContract } from './worker-contract';
 
 export interface ClientOptions {
@@ -11,15 +12,17 @@ export interface ClientOptions {
   axiosInstance?: AxiosInstance;
 }
 
-/** A ts-rest fetcher backed by axios. Network errors reject; every HTTP status resolves. */
+/** A ts-rest fetcher backed by axios. Network errors reject; every HTTP status resolves. Understands embedJson fields. */
 export function axiosFetcher(options: ClientOptions = {}): ApiFetcher {
   const instance = options.axiosInstance ?? axios.create({ timeout: options.timeoutMs ?? 10_000 });
-  return async ({ path, method, headers, body }) => {
+  return async ({ path, method, headers, body, rawBody }) => {
+    // A field given with embedJson goes out as its bytes; ts-rest's own string of the body has null there.
+    const embedded = bodyWithEmbeddedJson(rawBody);
     const response = await instance.request({
       url: path,
       method,
-      headers,
-      data: body,
+      headers: embedded ? { ...headers, 'content-length': String(embedded.length) } : headers,
+      data: embedded ? embedded.stream : body,
       validateStatus: () => true,
     });
     const responseHeaders = new Headers();

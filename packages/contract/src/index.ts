@@ -6,3 +6,4 @@ export * from './coordinator-contract';
 export * from './worker-contract';
 export * from './openapi';
 export * from './clients';
+export { embedJson } from './json-bytes';

@@ -1,6 +1,6 @@
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { coordinatorContract, coordinatorOpenApi, createCoordinatorClient, workerContract, workerOpenApi } from '../src';
+import { coordinatorContract, coordinatorOpenApi, createCoordinatorClient, embedJson, workerContract, workerOpenApi } from '../src';
 
 type Route = { method: string; path: string; body?: unknown; responses: Record<number, unknown> };
 
@@ -39,14 +39,14 @@ it('rejects a job body whose chunk size is not a positive safe integer', () => {
 describe('the axios-backed coordinator client', () => {
   let server: Server;
   let baseUrl: string;
-  const requests: Array<{ method?: string; url?: string; body: string }> = [];
+  const requests: Array<{ method?: string; url?: string; body: string; length?: string }> = [];
 
   beforeAll(async () => {
     server = createServer((req, res) => {
-      let body = '';
-      req.on('data', (d) => (body += d));
+      const parts: Buffer[] = [];
+      req.on('data', (d: Buffer) => parts.push(d));
       req.on('end', () => {
-        requests.push({ method: req.method, url: req.url, body });
+        requests.push({ method: req.method, url: req.url, body: Buffer.concat(parts).toString('utf8'), length: req.headers['content-length'] });
         res.setHeader('content-type', 'application/json');
         if (req.url === '/jobs/missing') {
           res.statusCode = 404;
@@ -70,7 +70,22 @@ describe('the axios-backed coordinator client', () => {
 
     expect(response.status).toBe(201);
     expect(response.body).toStrictEqual({ job_id: 'j1' });
-    expect(requests.at(-1)).toStrictEqual({ method: 'POST', url: '/jobs', body: JSON.stringify({ filepath: '/var/log/app.log', chunk_size: 1024 }) });
+    expect(requests.at(-1)).toMatchObject({ method: 'POST', url: '/jobs', body: JSON.stringify({ filepath: '/var/log/app.log', chunk_size: 1024 }) });
+  });
+
+  it('sends a field given with embedJson as its bytes, in place, with the right content-length', async () => {
+    const client = createCoordinatorClient(baseUrl);
+    const filepath = '/var/log/caf\u00e9 \u2603.log';
+    const bytes = new TextEncoder().encode(JSON.stringify(filepath));
+
+    const response = await client.createJob({ body: { chunk_size: 7, filepath: embedJson<string>(bytes), format: undefined } });
+
+    expect(response.status).toBe(201);
+    const expected = JSON.stringify({ chunk_size: 7, filepath });
+    expect(requests.at(-1)).toStrictEqual({ method: 'POST', url: '/jobs', body: expected, length: String(Buffer.byteLength(expected)) });
+    // The same bytes again: the body is rebuilt per request, so a retry sends it whole.
+    await client.createJob({ body: { filepath: embedJson<string>(bytes) } });
+    expect(requests.at(-1)?.body).toBe(JSON.stringify({ filepath }));
   });
 
   it('resolves an error status instead of throwing', async () => {

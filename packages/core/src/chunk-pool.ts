@@ -14,14 +14,26 @@ export interface ChunkJob {
   options?: AnalyzeOptions;
 }
 
-/** What a thread sends back: metrics, or an AnalyzerError as data. */
-export type ChunkOutcome = { metrics: PartialMetrics } | { error: { code: AnalyzerErrorCode; message: string } };
+/** What a thread is asked: a job, and whether to answer with the partial's JSON bytes. */
+export interface ThreadRequest extends ChunkJob {
+  asJson: boolean;
+}
+
+/** What a thread sends back: metrics (as objects, or as UTF-8 JSON), or an AnalyzerError as data. */
+export type ChunkOutcome = { metrics: PartialMetrics } | Uint8Array[] | { error: { code: AnalyzerErrorCode; message: string } };
 
 export interface ChunkPool {
   readonly concurrency: number;
   /** Chunks queued or running. */
   readonly pending: number;
   run(job: ChunkJob): Promise<PartialMetrics>;
+  /**
+   * The same, answered with the partial's UTF-8 JSON in blocks (concatenated, they are
+   * JSON.stringify's text), moved (not copied) out of the thread.
+   * For callers that only forward the result (a worker posting it to its coordinator): the partial's
+   * objects then never exist in this thread's heap, which is most of a worker's memory otherwise.
+   */
+  runAsJson(job: ChunkJob): Promise<Uint8Array[]>;
   close(): Promise<void>;
 }
 
@@ -35,7 +47,7 @@ export function createChunkPool(options: { concurrency?: number } = {}): ChunkPo
     throw new AnalyzerError('invalid_argument', `concurrency must be a positive integer, got ${concurrency}`);
   }
   // The thread entry is the compiled chunk-thread.js next to this file.
-  const piscina = new Piscina<ChunkJob, ChunkOutcome>({
+  const piscina = new Piscina<ThreadRequest, ChunkOutcome>({
     filename: join(__dirname, 'chunk-thread.js'),
     minThreads: concurrency,
     maxThreads: concurrency,
@@ -46,20 +58,30 @@ export function createChunkPool(options: { concurrency?: number } = {}): ChunkPo
   });
   let pending = 0;
   let closed: Promise<void> | null = null;
+  const runInThread = async (request: ThreadRequest): Promise<Exclude<ChunkOutcome, { error: unknown }>> => {
+    pending++;
+    try {
+      const outcome = await piscina.run(request);
+      if ('error' in outcome) throw new AnalyzerError(outcome.error.code, outcome.error.message);
+      return outcome;
+    } finally {
+      pending--;
+    }
+  };
   return {
     concurrency,
     get pending() {
       return pending;
     },
     async run(job) {
-      pending++;
-      try {
-        const outcome = await piscina.run(job);
-        if ('error' in outcome) throw new AnalyzerError(outcome.error.code, outcome.error.message);
-        return outcome.metrics;
-      } finally {
-        pending--;
-      }
+      const outcome = await runInThread({ ...job, asJson: false });
+      if (Array.isArray(outcome)) throw new Error('a pool thread answered with JSON bytes to a request for objects');
+      return outcome.metrics;
+    },
+    async runAsJson(job) {
+      const outcome = await runInThread({ ...job, asJson: true });
+      if (!Array.isArray(outcome)) throw new Error('a pool thread answered with objects to a request for JSON bytes');
+      return outcome;
     },
     close() {
       closed ??= piscina.destroy();

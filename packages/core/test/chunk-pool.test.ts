@@ -59,6 +59,26 @@ it('passes the reader options to the threads', async () => {
   expect(report.malformed_lines > report.lines / 2).toBe(true);
 });
 
+it('answers runAsJson with the UTF-8 JSON of the same partial, in blocks of their own', async () => {
+  const chunks = core.planChunks(fileSize, 7001);
+  const [objects, bytes] = await Promise.all([
+    Promise.all(chunks.map((chunk) => pool.run({ filepath, ...chunk }))),
+    Promise.all(chunks.map((chunk) => pool.runAsJson({ filepath, ...chunk }))),
+  ]);
+  const texts = bytes.map((blocks) => Buffer.concat(blocks).toString('utf8'));
+  expect(texts).toStrictEqual(objects.map((partial) => JSON.stringify(partial)));
+  const decoded = texts.map((text) => JSON.parse(text) as Core.PartialMetrics);
+  // Moved, not views into a shared pool slab: every block starts its own ArrayBuffer.
+  expect(bytes.flat().every((b) => b.byteOffset === 0 && b.buffer.byteLength >= b.byteLength)).toBe(true);
+  expect(core.toReport(core.mergeAll(decoded))).toStrictEqual(await analyzeFile(filepath));
+});
+
+it('rejects runAsJson of a missing file with file_not_found', async () => {
+  const missing = temp.path('missing-too.log');
+  await expect(pool.runAsJson({ filepath: missing, start: 0, size: 100 })).rejects.toMatchObject({ code: 'file_not_found', message: `log file not found: ${missing}` });
+  expect(pool.pending).toBe(0);
+});
+
 it('rejects a chunk of a missing file with file_not_found, and keeps working', async () => {
   const missing = temp.path('missing.log');
   const err: unknown = await pool.run({ filepath: missing, start: 0, size: 100 }).catch((e: unknown) => e);

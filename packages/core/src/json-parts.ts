@@ -1,0 +1,80 @@
+// JSON written straight into a list of byte blocks, for results that leave the thread that made them.
+// JSON.stringify of a month-long chunk's partial is a 34 MB string, and encoding it to UTF-8 needs a
+// second copy at once; written piece by piece, the blocks are the only copy. The output is
+// byte-for-byte what JSON.stringify (then UTF-8) gives for plain data: objects, arrays, strings,
+// finite numbers, booleans and null (undefined properties are left out, undefined array items are
+// null). Values with toJSON, Maps, typed arrays and the like are not plain data and are refused.
+
+const BLOCK_BYTES = 1 << 20;
+/** A UTF-16 code unit is at most 3 UTF-8 bytes (a surrogate pair, 2 units, is 4). */
+const MAX_BYTES_PER_UNIT = 3;
+
+class BlockWriter {
+  readonly blocks: Uint8Array[] = [];
+  private block = Buffer.allocUnsafeSlow(BLOCK_BYTES);
+  private used = 0;
+
+  write(text: string): void {
+    if (text.length * MAX_BYTES_PER_UNIT > BLOCK_BYTES - this.used) {
+      this.flush();
+      if (text.length * MAX_BYTES_PER_UNIT > BLOCK_BYTES) {
+        // A long string (a chunk's per-second counts) becomes a block of its own, exactly sized.
+        const own = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+        own.write(text);
+        this.blocks.push(own);
+        return;
+      }
+    }
+    this.used += this.block.write(text, this.used);
+  }
+
+  finish(): Uint8Array[] {
+    this.flush();
+    return this.blocks;
+  }
+
+  private flush(): void {
+    if (this.used === 0) return;
+    // Blocks are views on buffers of their own (allocUnsafeSlow is never a slice of Buffer's shared
+    // pool), so they can be moved between threads.
+    this.blocks.push(this.block.subarray(0, this.used));
+    this.block = Buffer.allocUnsafeSlow(BLOCK_BYTES);
+    this.used = 0;
+  }
+}
+
+function writeValue(out: BlockWriter, value: unknown): void {
+  if (value === null || typeof value === 'string' || typeof value === 'boolean') {
+    out.write(JSON.stringify(value));
+  } else if (typeof value === 'number') {
+    out.write(Number.isFinite(value) ? String(value) : 'null');
+  } else if (Array.isArray(value)) {
+    out.write('[');
+    for (let i = 0; i < value.length; i++) {
+      if (i > 0) out.write(',');
+      const item: unknown = value[i];
+      if (item === undefined) out.write('null');
+      else writeValue(out, item);
+    }
+    out.write(']');
+  } else if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype && !('toJSON' in value)) {
+    out.write('{');
+    let first = true;
+    for (const [name, item] of Object.entries(value)) {
+      if (item === undefined) continue;
+      out.write(first ? `${JSON.stringify(name)}:` : `,${JSON.stringify(name)}:`);
+      first = false;
+      writeValue(out, item);
+    }
+    out.write('}');
+  } else {
+    throw new TypeError(`not plain JSON data: ${Object.prototype.toString.call(value)}`);
+  }
+}
+
+/** The UTF-8 JSON of plain data as a list of blocks, each a view on an ArrayBuffer of its own. */
+export function jsonBlocks(value: unknown): Uint8Array[] {
+  const out = new BlockWriter();
+  writeValue(out, value);
+  return out.finish();
+}

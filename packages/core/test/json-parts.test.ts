@@ -1,0 +1,56 @@
+import { analyzeFilePartial } from '../src/analyze';
+import { jsonBlocks } from '../src/json-parts';
+import { generateMixedLog, writeLogFile } from '../src/log-generators';
+import { mulberry32, pick, Random, randomInt, useTempDir } from './helpers';
+
+const temp = useTempDir();
+const STRINGS = ['', 'a', 'é', '\u2603', '\ud83d\ude00', '"', '\\', '\n\t', '\u0000', '\ud800', 'key with spaces'];
+
+/** A random plain JSON value (with undefined and non-finite numbers, which JSON.stringify also takes). */
+function randomValue(random: Random, depth: number): unknown {
+  const kind = randomInt(random, 0, depth > 3 ? 3 : 5);
+  if (kind === 0) return pick(random, [null, true, false, undefined]);
+  if (kind === 1) return pick(random, [0, -0, 1, -17, 3.25, 1e21, 5e-324, Number.MAX_SAFE_INTEGER, NaN, Infinity, random() * 1e6]);
+  if (kind === 2 || kind === 3) return Array.from({ length: randomInt(random, 0, 4) }, () => pick(random, STRINGS)).join('');
+  if (kind === 4) return Array.from({ length: randomInt(random, 0, 5) }, () => randomValue(random, depth + 1));
+  return Object.fromEntries(Array.from({ length: randomInt(random, 0, 5) }, () => [pick(random, STRINGS) + randomInt(random, 0, 9), randomValue(random, depth + 1)]));
+}
+
+const text = (blocks: Uint8Array[]) => Buffer.concat(blocks).toString('utf8');
+
+it('writes what JSON.stringify writes for any plain JSON value', () => {
+  const random = mulberry32(42);
+  for (let run = 0; run < 2000; run++) {
+    const value = { run, value: randomValue(random, 0) };
+    expect(text(jsonBlocks(value))).toBe(JSON.stringify(value));
+  }
+});
+
+it('leaves out undefined properties, writes undefined array items and non-finite numbers as null', () => {
+  const value = { a: undefined, b: [1, undefined, NaN, -Infinity], 'c"\u00e9': 'x\u2603\ud83d\ude00\n', d: -0, e: 1e21 };
+  expect(text(jsonBlocks(value))).toBe(JSON.stringify(value));
+});
+
+it('splits long output into blocks, a long string into one exactly sized block', () => {
+  const long = 'é'.repeat(3_000_000);
+  const value = { many: Array.from({ length: 400_000 }, (_, i) => `item ${i}`), long, after: [1, 2] };
+  const blocks = jsonBlocks(value);
+  expect(text(blocks)).toBe(JSON.stringify(value));
+  expect(blocks.length).toBeGreaterThan(3);
+  expect(blocks.some((b) => b.byteLength === Buffer.byteLength(JSON.stringify(long)))).toBe(true);
+  expect(blocks.every((b) => b.byteOffset === 0)).toBe(true);
+});
+
+it('refuses values that are not plain data rather than writing something else', () => {
+  expect(() => jsonBlocks({ m: new Map() })).toThrow('not plain JSON data: [object Map]');
+  expect(() => jsonBlocks([new Date(0)])).toThrow('not plain JSON data: [object Date]');
+  expect(() => jsonBlocks({ f: () => 1 })).toThrow('not plain JSON data');
+});
+
+it('writes a real partial exactly as JSON.stringify does', async () => {
+  const filepath = temp.path('mixed.log');
+  writeLogFile(filepath, generateMixedLog(3000, { seed: 5 }));
+  const partial = await analyzeFilePartial(filepath);
+  expect(partial.lines).toBe(3000);
+  expect(text(jsonBlocks(partial))).toBe(JSON.stringify(partial));
+});
