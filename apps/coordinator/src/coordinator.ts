@@ -24,6 +24,11 @@ export interface CoordinatorOptions {
   workerTimeoutMs?: number;
   /** Failed attempts of one chunk (reported by workers) before its job fails. */
   maxChunkFailures?: number;
+  /**
+   * How long an inactive worker stays listed after its last heartbeat before it is forgotten; default
+   * one hour. A forgotten worker that comes back is told to register again (404 on its heartbeat).
+   */
+  forgetInactiveAfterMs?: number;
   now?: () => number;
   logger?: Logger;
 }
@@ -55,11 +60,14 @@ export class Coordinator {
   readonly heartbeatIntervalMs: number;
   readonly workerTimeoutMs: number;
   private readonly maxChunkFailures: number;
+  private readonly forgetInactiveAfterMs: number;
   private readonly sendChunk: ChunkSender;
   private readonly now: () => number;
   private readonly log: Logger;
   private readonly registry = new WorkerRegistry();
   private readonly jobs = new Map<string, Job>();
+  /** Jobs that may still have chunks to hand out, oldest first: dispatch never walks the finished ones. */
+  private readonly unfinishedJobs = new Set<Job>();
   private sweepTimer: NodeJS.Timeout | null = null;
   private dispatchScheduled = false;
 
@@ -67,6 +75,8 @@ export class Coordinator {
     this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1000;
     this.workerTimeoutMs = options.workerTimeoutMs ?? 3 * this.heartbeatIntervalMs;
     this.maxChunkFailures = options.maxChunkFailures ?? 3;
+    this.forgetInactiveAfterMs = options.forgetInactiveAfterMs ?? 60 * 60_000;
+    if (!(this.forgetInactiveAfterMs > 0)) throw new RangeError(`forget-inactive delay must be positive, got ${this.forgetInactiveAfterMs}`);
     if (!(this.heartbeatIntervalMs > 0)) throw new RangeError(`heartbeat interval must be positive, got ${this.heartbeatIntervalMs}`);
     if (!(this.workerTimeoutMs > 0)) throw new RangeError(`worker timeout must be positive, got ${this.workerTimeoutMs}`);
     if (!(this.maxChunkFailures >= 1)) throw new RangeError(`max chunk failures must be at least 1, got ${this.maxChunkFailures}`);
@@ -121,17 +131,21 @@ export class Coordinator {
     if (!worker) return false;
     worker.last_heartbeat = this.now();
     if (worker.status === 'inactive') {
-      worker.status = 'active';
+      this.registry.setStatus(worker, 'active');
       this.log.info(`worker ${workerId} is active again`);
       this.scheduleDispatch();
     }
     return true;
   }
 
-  /** Marks workers that missed their heartbeats inactive and requeues their chunks. */
+  /** Marks workers that missed their heartbeats inactive and requeues their chunks; forgets long-gone ones. */
   sweep(): void {
     for (const worker of this.registry.expired(this.now(), this.workerTimeoutMs)) {
       this.deactivate(worker, `no heartbeat for ${this.now() - worker.last_heartbeat} ms`);
+    }
+    // Workers come and go (restarts under new ids, autoscaling); without this the registry only grows.
+    for (const worker of this.registry.forgetInactive(this.now() - this.forgetInactiveAfterMs)) {
+      this.log.info(`worker ${worker.worker_id} forgotten: inactive since its last heartbeat at ${new Date(worker.last_heartbeat).toISOString()}`);
     }
   }
 
@@ -150,7 +164,7 @@ export class Coordinator {
 
   private deactivate(worker: WorkerEntry, why: string): void {
     if (worker.status === 'inactive') return;
-    worker.status = 'inactive';
+    this.registry.setStatus(worker, 'inactive');
     this.log.warn(`worker ${worker.worker_id} is inactive: ${why}`);
     this.takeBackChunks(worker, why);
   }
@@ -190,6 +204,7 @@ export class Coordinator {
     }
     const job = new Job(randomUUID(), filepath, this.now(), parsing);
     this.jobs.set(job.job_id, job);
+    this.unfinishedJobs.add(job);
     this.log.info(`job ${job.job_id} created for ${filepath}`);
     void this.planJob(job, chunkSize);
     return job.job_id;
@@ -353,7 +368,12 @@ export class Coordinator {
 
   /** Hands pending chunks, oldest job first, to the active workers with the most free slots. */
   dispatch(): void {
-    for (const job of this.jobs.values()) {
+    for (const job of this.unfinishedJobs) {
+      // Jobs finish in several places (last merge, failures, planning errors); they leave the set here.
+      if (job.isFinished) {
+        this.unfinishedJobs.delete(job);
+        continue;
+      }
       while (job.hasPending()) {
         const worker = this.registry.leastLoaded();
         if (!worker) return;

@@ -18,6 +18,16 @@ export const chunkKey = (jobId: string, chunkId: number): string => `${jobId}:${
 
 export class WorkerRegistry {
   private readonly workers = new Map<string, WorkerEntry>();
+  // Kept apart so that dispatch and the sweep walk only live workers, however many have come and gone.
+  private readonly activeWorkers = new Set<WorkerEntry>();
+  private readonly inactiveWorkers = new Set<WorkerEntry>();
+  /** Order of first registration per worker id, for ties (a re-registered worker keeps its place). */
+  private readonly firstRegistered = new Map<string, number>();
+  private registrations = 0;
+
+  private rank(worker: WorkerEntry): number {
+    return this.firstRegistered.get(worker.worker_id) ?? Infinity;
+  }
 
   get(workerId: string): WorkerEntry | undefined {
     return this.workers.get(workerId);
@@ -26,9 +36,33 @@ export class WorkerRegistry {
   /** Adds a worker, or replaces the entry of one with the same id; returns the replaced entry. */
   upsert(entry: Omit<WorkerEntry, 'in_flight' | 'chunks_done' | 'status'>): { entry: WorkerEntry; previous?: WorkerEntry } {
     const previous = this.workers.get(entry.worker_id);
+    if (previous) {
+      this.activeWorkers.delete(previous);
+      this.inactiveWorkers.delete(previous);
+    }
+    if (!this.firstRegistered.has(entry.worker_id)) this.firstRegistered.set(entry.worker_id, this.registrations++);
     const fresh: WorkerEntry = { ...entry, status: 'active', in_flight: new Set(), chunks_done: previous?.chunks_done ?? 0 };
     this.workers.set(entry.worker_id, fresh);
+    this.activeWorkers.add(fresh);
     return { entry: fresh, previous };
+  }
+
+  setStatus(worker: WorkerEntry, status: WorkerStatus): void {
+    worker.status = status;
+    if (this.workers.get(worker.worker_id) !== worker) return; // a replaced entry is in neither set
+    (status === 'active' ? this.inactiveWorkers : this.activeWorkers).delete(worker);
+    (status === 'active' ? this.activeWorkers : this.inactiveWorkers).add(worker);
+  }
+
+  /** Drops inactive workers last heard from before the cutoff; returns them. */
+  forgetInactive(cutoff: number): WorkerEntry[] {
+    const forgotten = [...this.inactiveWorkers].filter((w) => w.last_heartbeat < cutoff);
+    for (const w of forgotten) {
+      this.inactiveWorkers.delete(w);
+      this.workers.delete(w.worker_id);
+      this.firstRegistered.delete(w.worker_id);
+    }
+    return forgotten;
   }
 
   all(): WorkerEntry[] {
@@ -36,7 +70,7 @@ export class WorkerRegistry {
   }
 
   active(): WorkerEntry[] {
-    return this.all().filter((w) => w.status === 'active');
+    return [...this.activeWorkers];
   }
 
   /** Active workers whose last heartbeat is older than timeoutMs. */
@@ -44,14 +78,13 @@ export class WorkerRegistry {
     return this.active().filter((w) => now - w.last_heartbeat > timeoutMs);
   }
 
-  /** The active worker with the most free slots, or undefined when all are full. */
+  /** The active worker with the most free slots (the first registered on a tie), or undefined when all are full. */
   leastLoaded(): WorkerEntry | undefined {
     let best: WorkerEntry | undefined;
     let bestFree = 0;
-    for (const w of this.workers.values()) {
-      if (w.status !== 'active') continue;
+    for (const w of this.activeWorkers) {
       const free = w.concurrency - w.in_flight.size;
-      if (free > bestFree) {
+      if (free > bestFree || (free === bestFree && free > 0 && best !== undefined && this.rank(w) < this.rank(best))) {
         best = w;
         bestFree = free;
       }

@@ -151,6 +151,40 @@ it('fails a job whose chunk size cannot be planned instead of leaving it queued'
   expect(sent).toStrictEqual([]);
 });
 
+it('does not look at finished jobs when it dispatches, however many there are', async () => {
+  const { coordinator, sent } = setup();
+  registerWorker(coordinator, 'a', 1);
+  const log = logs.applog('many-jobs.log', 50);
+  for (let i = 0; i < 60; i++) {
+    const jobId = await startJob(coordinator, log.path);
+    await runJobToEnd(coordinator, sent, jobId);
+    expect(coordinator.getJob(jobId).status).toBe('completed');
+    sent.length = 0; // runJobToEnd answers every send in the list
+  }
+  // Every job a dispatch looks at asks hasPending() or isFinished; count them on a fresh job's dispatches.
+  const looked = new Set<unknown>();
+  const proto = Object.getPrototypeOf(coordinator['jobs'].values().next().value) as { hasPending(): boolean };
+  const hasPending = proto.hasPending;
+  const isFinished = Object.getOwnPropertyDescriptor(proto, 'isFinished')!;
+  proto.hasPending = function (this: unknown) {
+    looked.add(this);
+    return hasPending.call(this);
+  };
+  Object.defineProperty(proto, 'isFinished', { ...isFinished, get(this: unknown) { looked.add(this); return isFinished.get!.call(this); } });
+  try {
+    const jobId = await startJob(coordinator, log.path, Math.ceil(log.size / 4));
+    await runJobToEnd(coordinator, sent, jobId);
+    expect(coordinator.getJob(jobId).status).toBe('completed');
+    coordinator.dispatch();
+  } finally {
+    proto.hasPending = hasPending;
+    Object.defineProperty(proto, 'isFinished', isFinished);
+  }
+  // The new job, and the last old one, which leaves the dispatch set on the first dispatch after it finished.
+  expect(looked.size).toBeLessThanOrEqual(2);
+  expect(coordinator.listJobs()).toHaveLength(61);
+});
+
 // ---- merging ----
 
 /** Answers every outstanding send with its real metrics, newest first, until the job is no longer running. */
@@ -260,6 +294,56 @@ it('marks a worker inactive once it has missed heartbeats for longer than the ti
   expect(coordinator.listWorkers().map((w) => [w.worker_id, w.status, w.last_heartbeat])).toStrictEqual([
     ['silent', 'inactive', iso(T0)],
     ['alive', 'active', iso(T0 + 3001)],
+  ]);
+});
+
+it('forgets an inactive worker once forgetInactiveAfterMs has passed since its last heartbeat; it must register again', async () => {
+  const { coordinator, clock, sent } = setup({ heartbeatIntervalMs: 1000, workerTimeoutMs: 3000, forgetInactiveAfterMs: 60_000 });
+  registerWorker(coordinator, 'gone', 1);
+  registerWorker(coordinator, 'alive', 1);
+  const beat = (ms: number) => {
+    for (let t = 0; t < ms; t += 1000) {
+      clock.advance(1000);
+      coordinator.heartbeat('alive');
+      coordinator.sweep();
+    }
+  };
+  beat(60_000);
+  expect(coordinator.listWorkers().map((w) => [w.worker_id, w.status])).toStrictEqual([
+    ['gone', 'inactive'],
+    ['alive', 'active'],
+  ]);
+  beat(1000);
+  expect(coordinator.listWorkers().map((w) => w.worker_id)).toStrictEqual(['alive']);
+  expect(coordinator.heartbeat('gone')).toBe(false);
+
+  // Back under the same id, it is a new worker that takes chunks again, after the ones registered before it.
+  expect(registerWorker(coordinator, 'gone', 1)).toBe('registered');
+  const log = logs.applog('forgotten.log', 100);
+  await startJob(coordinator, log.path, Math.ceil(log.size / 3));
+  expect(sends(sent)).toStrictEqual([
+    [urlOf('alive'), 0, 1],
+    [urlOf('gone'), 1, 1],
+  ]);
+});
+
+it('gives a reactivated or re-registered worker its old place among equally free workers', async () => {
+  const { coordinator, clock, sent } = setup({ heartbeatIntervalMs: 1000, workerTimeoutMs: 3000 });
+  registerWorker(coordinator, 'a', 1);
+  registerWorker(coordinator, 'b', 1);
+  registerWorker(coordinator, 'c', 1);
+  clock.advance(3001);
+  coordinator.heartbeat('b');
+  coordinator.heartbeat('c');
+  coordinator.sweep();
+  expect(coordinator.heartbeat('a')).toBe(true); // active again
+  expect(registerWorker(coordinator, 'b', 1)).toBe('re-registered');
+  const log = logs.applog('places.log', 100);
+  await startJob(coordinator, log.path, Math.ceil(log.size / 3));
+  expect(sends(sent)).toStrictEqual([
+    [urlOf('a'), 0, 1],
+    [urlOf('b'), 1, 1],
+    [urlOf('c'), 2, 1],
   ]);
 });
 
@@ -739,6 +823,12 @@ it('refuses fewer than one allowed chunk failure', () => {
   const { sendChunk } = fakeSender();
 
   expect(() => new Coordinator({ sendChunk, maxChunkFailures: 0 })).toThrow(new RangeError('max chunk failures must be at least 1, got 0'));
+});
+
+it('refuses a forget-inactive delay that is not positive', () => {
+  const { sendChunk } = fakeSender();
+
+  expect(() => new Coordinator({ sendChunk, forgetInactiveAfterMs: 0 })).toThrow(new RangeError('forget-inactive delay must be positive, got 0'));
 });
 
 it('skips the worker sweep that runs late because its own event loop was blocked, then expires silent workers', () => {
