@@ -17,6 +17,7 @@
 // library's protobuf carries the dense store's spare capacity (mostly zeros, and different for equal
 // contents), which is neither compact nor canonical.
 import { DDSketch } from '@datadog/sketches-js';
+import { decimalEnd, readDecimal } from '../text/decimal-scan';
 
 export const SKETCH_RELATIVE_ACCURACY = 0.01;
 
@@ -26,11 +27,15 @@ const MIN_POSITIVE = mapping.minPossible;
 const INITIAL_BINS = 32;
 /** keyOf's answer for the zero bin: no real key is this far below the smallest double's. */
 const ZERO_KEY = -1e9;
-const SERIALIZED = /^\d+;(?:-?\d+:[1-9]\d*(?:,[1-9]\d*:[1-9]\d*)*)?$/;
 
 /** Zeroed bin arrays of released sketches, reused by the next sketch that needs bins. */
 const pool: number[][] = [];
 const POOL_LIMIT = 64;
+
+const SEMICOLON = 0x3b;
+const COLON = 0x3a;
+const COMMA = 0x2c;
+const MINUS = 0x2d;
 
 const zeros = (n: number): number[] => new Array<number>(n).fill(0);
 
@@ -131,13 +136,12 @@ export class QuantileSketch {
     return `${this.zeroCount};${parts.join(',')}`;
   }
 
+  /** A packed sketch of serialize()'s text; throws on anything else (the text is checked, not trusted). */
   static deserialize(encoded: string): QuantileSketch {
-    if (!SERIALIZED.test(encoded)) throw new Error('not a serialized quantile sketch');
-    const separator = encoded.indexOf(';');
-    const zeroCount = Number(encoded.slice(0, separator));
-    let count = zeroCount;
-    forEachPackedBin(encoded, (_key, n) => (count += n));
-    if (!Number.isSafeInteger(count)) throw new Error('not a serialized quantile sketch');
+    const zeroCount = readDecimal(encoded, 0, false);
+    const binCount = zeroCount < 0 ? -1 : scanPackedBins(encoded, null);
+    const count = zeroCount + binCount;
+    if (binCount < 0 || !Number.isSafeInteger(count)) throw new Error('not a serialized quantile sketch');
     return QuantileSketch.packedFrom(count, zeroCount, encoded);
   }
 
@@ -151,7 +155,10 @@ export class QuantileSketch {
 
   /** The non-zero bins in key order. */
   private forEachBin(visit: (key: number, n: number) => void): void {
-    if (this.packed !== null) return forEachPackedBin(this.packed, visit);
+    if (this.packed !== null) {
+      scanPackedBins(this.packed, visit);
+      return;
+    }
     const bins = this.bins;
     if (bins === null) return;
     for (let i = this.low; i <= this.high; i++) if (bins[i] !== 0) visit(i + this.offset, bins[i]);
@@ -160,7 +167,7 @@ export class QuantileSketch {
   private unpack(): void {
     const packed = this.packed!;
     this.packed = null;
-    forEachPackedBin(packed, (key, n) => this.addToBin(key, n));
+    scanPackedBins(packed, (key, n) => this.addToBin(key, n));
   }
 
   private release(): void {
@@ -213,19 +220,34 @@ export class QuantileSketch {
   }
 }
 
-/** Walks "zero;key:n,Δkey:n,…" without building arrays. */
-function forEachPackedBin(packed: string, visit: (key: number, n: number) => void): void {
-  let i = packed.indexOf(';') + 1;
+/**
+ * Walks the bins of "zeroCount;key:n,Δkey:n,…" (the first key may be negative; deltas and counts are at
+ * least 1) and returns the sum of their counts, or -1 as soon as the text departs from that grammar.
+ * Visits happen as it goes, so only text already checked (a packed sketch's own) is visited.
+ */
+function scanPackedBins(packed: string, visit: ((key: number, n: number) => void) | null): number {
+  if (readDecimal(packed, 0, false) < 0 || packed.charCodeAt(decimalEnd) !== SEMICOLON) return -1;
+  let i = decimalEnd + 1;
+  let total = 0;
   let key = 0;
-  let first = true;
-  while (i < packed.length) {
-    const colon = packed.indexOf(':', i);
-    let comma = packed.indexOf(',', colon);
-    if (comma === -1) comma = packed.length;
-    const k = Number(packed.slice(i, colon));
-    key = first ? k : key + k;
-    first = false;
-    visit(key, Number(packed.slice(colon + 1, comma)));
-    i = comma + 1;
+  for (let first = true; i < packed.length; first = false) {
+    if (first) {
+      const negative = packed.charCodeAt(i) === MINUS;
+      const k = readDecimal(packed, negative ? i + 1 : i, false);
+      if (k < 0) return -1;
+      key = negative ? -k : k;
+    } else {
+      if (packed.charCodeAt(i) !== COMMA) return -1;
+      const delta = readDecimal(packed, i + 1, true);
+      if (delta < 0) return -1;
+      key += delta;
+    }
+    if (packed.charCodeAt(decimalEnd) !== COLON) return -1;
+    const n = readDecimal(packed, decimalEnd + 1, true);
+    if (n < 0) return -1;
+    if (visit !== null) visit(key, n);
+    total += n;
+    i = decimalEnd;
   }
+  return total;
 }

@@ -8,6 +8,8 @@
 // a chunk can hold millions of seconds, and a [second, count] array per second made the partial's
 // largest and slowest part.
 
+import { decimalEnd, readDecimal } from '../text/decimal-scan';
+
 const PAGE_BITS = 10;
 const PAGE_SIZE = 1 << PAGE_BITS;
 const COMMA = 0x2c;
@@ -125,18 +127,44 @@ export class SecondCounts {
 /** The shape serialize() writes; the first second may be negative, gaps are positive. */
 export const SERIALIZED_SECONDS = /^(?:-?\d+:[1-9]\d*(?:,(?:[1-9]\d*)?:[1-9]\d*)*)?$/;
 
-/** Visits the seconds of a serialized SecondCounts, which must match SERIALIZED_SECONDS. */
+/**
+ * Visits the seconds of a serialized SecondCounts; throws unless the text matches SERIALIZED_SECONDS.
+ * The text is checked in full before the first visit, so a bad one adds nothing.
+ */
 export function forEachSerialized(encoded: string, visit: (second: number, n: number) => void): void {
-  if (!SERIALIZED_SECONDS.test(encoded)) throw new Error('not serialized per-second counts');
-  let i = 0;
-  let second = NaN;
-  while (i < encoded.length) {
-    const colon = encoded.indexOf(':', i);
-    let comma = encoded.indexOf(',', colon);
-    if (comma === -1) comma = encoded.length;
-    const gap = colon === i ? 1 : Number(encoded.slice(i, colon));
-    second = Number.isNaN(second) ? gap : second + gap;
-    visit(second, Number(encoded.slice(colon + 1, comma)));
-    i = comma + 1;
+  if (scanSeconds(encoded, null) < 0) throw new Error('not serialized per-second counts');
+  scanSeconds(encoded, visit);
+}
+
+/** Walks "second:n,Δ:n,…" (Δ empty for 1); returns the entries seen, or -1 where the grammar breaks. */
+function scanSeconds(encoded: string, visit: ((second: number, n: number) => void) | null): number {
+  let second = 0;
+  let entries = 0;
+  for (let i = 0; i < encoded.length; entries++) {
+    /** Where the ':' before this entry's count must be. */
+    let colonAt: number;
+    if (entries === 0) {
+      const negative = encoded.charCodeAt(i) === MINUS;
+      const start = readDecimal(encoded, negative ? i + 1 : i, false);
+      if (start < 0) return -1;
+      second = negative ? -start : start;
+      colonAt = decimalEnd;
+    } else if (encoded.charCodeAt(i) !== COMMA) {
+      return -1;
+    } else if (encoded.charCodeAt(i + 1) === COLON) {
+      second += 1;
+      colonAt = i + 1;
+    } else {
+      const gap = readDecimal(encoded, i + 1, true);
+      if (gap < 0) return -1;
+      second += gap;
+      colonAt = decimalEnd;
+    }
+    if (encoded.charCodeAt(colonAt) !== COLON) return -1;
+    const n = readDecimal(encoded, colonAt + 1, true);
+    if (n < 0) return -1;
+    if (visit !== null) visit(second, n);
+    i = decimalEnd;
   }
+  return entries;
 }
