@@ -29,11 +29,17 @@ export function parseTimestamp(buf: Buffer, s: number, end: number): number {
   const hour = twoDigits(buf, s + 11);
   const minute = twoDigits(buf, s + 14);
   const second = twoDigits(buf, s + 17);
-  if (century < 0 || yy < 0 || month < 1 || month > 12 || day < 1 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) {
+  if (century < 0 || yy < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) {
     return NaN;
   }
   const year = century * 100 + yy;
-  if (!isRealDate(year, month, day)) return NaN;
+  // The key holds year, month, day, hour and minute exactly; a key seen before was a real date then.
+  const minuteKey = ((((year * 13 + month) * 32 + day) * 24 + hour) * 60) + minute;
+  if (minuteKey !== cachedMinuteKey) {
+    if (!isRealDate(year, month, day)) return NaN;
+    cachedMinuteKey = minuteKey;
+    cachedMinuteMs = utcMinuteStart(year, month, day, hour, minute);
+  }
 
   let i = s + 19;
   let millis = 0;
@@ -49,11 +55,6 @@ export function parseTimestamp(buf: Buffer, s: number, end: number): number {
     for (let d = digits; d < 3; d++) millis *= 10;
   }
 
-  const minuteKey = ((((year * 13 + month) * 32 + day) * 24 + hour) * 60) + minute;
-  if (minuteKey !== cachedMinuteKey) {
-    cachedMinuteKey = minuteKey;
-    cachedMinuteMs = utcMinuteStart(year, month, day, hour, minute);
-  }
   let zoneOffsetMs = 0;
   if (i < end && buf[i] === 0x5a) {
     i++; // Z

@@ -199,6 +199,17 @@ it('keeps level names apart that differ only in their last letter, however long'
   expect(report.levels).toStrictEqual(Object.fromEntries(levels.map((level) => [level, 1])));
 });
 
+it.each([
+  ['January 33 after February 1', '2024-02-01 10:15:32 INFO a', '2024-01-33 10:15:40 ERROR b'],
+  ['February 30 after March 2', '2024-03-02 10:15:32 INFO a', '2024-02-30 10:15:40 ERROR b'],
+  ['February 29 of a common year after a good day', '2023-02-28 10:15:32 INFO a', '2023-02-29 10:15:40 ERROR b'],
+])('still refuses %s of the same hour and minute (the per-minute cache remembers only real dates)', async (_case, good, bad) => {
+  for (const format of ['applog', 'auto'] as const) {
+    const report = await analyzeFile(writeLog(`${good}\n${bad}\n${good}\n`), { format });
+    expect({ format, malformed: report.malformed_lines, lines: report.lines }).toStrictEqual({ format, malformed: 1, lines: 3 });
+  }
+});
+
 it('accepts a line that ends right after the level', async () => {
   const report = await analyzeText('2024-01-24 10:15:32 ERROR\n');
   expect([report.levels, report.error_count, report.malformed_lines]).toStrictEqual([{ ERROR: 1 }, 1, 0]);
@@ -211,6 +222,8 @@ it.each([
   ['month 13', '2024-13-01 10:15:32 ERROR failed in 5ms'],
   ['month 00', '2024-00-10 10:15:32 ERROR failed in 5ms'],
   ['day 00', '2024-01-00 10:15:32 ERROR failed in 5ms'],
+  ['day 32', '2024-01-32 10:15:32 ERROR failed in 5ms'],
+  ['day 33', '2024-01-33 10:15:32 ERROR failed in 5ms'],
   ['hour 24', '2024-01-24 24:00:00 ERROR failed in 5ms'],
   ['minute 60', '2024-01-24 10:60:00 ERROR failed in 5ms'],
   ['second 61', '2024-01-24 10:15:61 ERROR failed in 5ms'],
