@@ -49,6 +49,25 @@ function withFile<T>(filepath: string, use: (fd: number) => T): T {
   }
 }
 
+/**
+ * What every line sink does first: drops a trailing CR, counts a blank line or one that is not UTF-8.
+ * Returns the line's end without the CR, or -1 when the line has been counted already.
+ */
+function lineToParse(acc: MetricsAccumulator, buf: Buffer, lineStart: number, lineEnd: number, utf8Valid: boolean, fileOffset: number): number {
+  if (lineEnd > lineStart && buf[lineEnd - 1] === CR) lineEnd--;
+  let i = lineStart;
+  while (i < lineEnd && (buf[i] === SPACE || buf[i] === TAB)) i++;
+  if (i === lineEnd) {
+    acc.addBlank();
+    return -1;
+  }
+  if (!utf8Valid) {
+    acc.addMalformed('invalid_utf8', buf, lineStart, lineEnd, fileOffset);
+    return -1;
+  }
+  return lineEnd;
+}
+
 /** Parses each line of a range and folds it into the accumulator (a class: see LineSink). */
 class RangeAnalyzer implements LineSink {
   private readonly rec = new LineRecord();
@@ -58,13 +77,10 @@ class RangeAnalyzer implements LineSink {
     readonly acc: MetricsAccumulator,
   ) {}
 
-  line(buf: Buffer, lineStart: number, lineEnd: number, utf8Valid: boolean, fileOffset: number): void {
+  line(buf: Buffer, lineStart: number, rawEnd: number, utf8Valid: boolean, fileOffset: number): void {
     const acc = this.acc;
-    if (lineEnd > lineStart && buf[lineEnd - 1] === CR) lineEnd--;
-    let i = lineStart;
-    while (i < lineEnd && (buf[i] === SPACE || buf[i] === TAB)) i++;
-    if (i === lineEnd) return acc.addBlank();
-    if (!utf8Valid) return acc.addMalformed('invalid_utf8', buf, lineStart, lineEnd, fileOffset);
+    const lineEnd = lineToParse(acc, buf, lineStart, rawEnd, utf8Valid, fileOffset);
+    if (lineEnd < 0) return;
     const rec = this.rec;
     rec.reset(buf);
     const malformedIn = this.parse(buf, lineStart, lineEnd, rec);
@@ -81,13 +97,10 @@ class RangeAnalyzer implements LineSink {
 class ApplogRangeAnalyzer implements LineSink {
   constructor(readonly acc: MetricsAccumulator) {}
 
-  line(buf: Buffer, lineStart: number, lineEnd: number, utf8Valid: boolean, fileOffset: number): void {
+  line(buf: Buffer, lineStart: number, rawEnd: number, utf8Valid: boolean, fileOffset: number): void {
     const acc = this.acc;
-    if (lineEnd > lineStart && buf[lineEnd - 1] === CR) lineEnd--;
-    let i = lineStart;
-    while (i < lineEnd && (buf[i] === SPACE || buf[i] === TAB)) i++;
-    if (i === lineEnd) return acc.addBlank();
-    if (!utf8Valid) return acc.addMalformed('invalid_utf8', buf, lineStart, lineEnd, fileOffset);
+    const lineEnd = lineToParse(acc, buf, lineStart, rawEnd, utf8Valid, fileOffset);
+    if (lineEnd < 0) return;
     if (!scanApplogLine(buf, lineStart, lineEnd)) return acc.addMalformed('applog', buf, lineStart, lineEnd, fileOffset);
     const f = applogLine;
     acc.addApplogLine(buf, f.timeMs, f.levelStart, f.levelEnd, f.messageStart, lineEnd, f.durationUs);
