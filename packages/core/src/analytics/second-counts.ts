@@ -8,6 +8,7 @@
 // a chunk can hold millions of seconds, and a [second, count] array per second made the partial's
 // largest and slowest part.
 
+import { AsciiWriter } from '../text/ascii-writer';
 import { decimalEnd, readDecimal } from '../text/decimal-scan';
 
 const PAGE_BITS = 10;
@@ -15,44 +16,6 @@ const PAGE_SIZE = 1 << PAGE_BITS;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 const MINUS = 0x2d;
-
-/** Builds an ASCII string from bytes in a growing buffer. */
-class AsciiWriter {
-  private buf = Buffer.allocUnsafe(1 << 16);
-  private length = 0;
-
-  byte(b: number): void {
-    if (this.length === this.buf.length) this.grow();
-    this.buf[this.length++] = b;
-  }
-
-  /** A safe integer in decimal. */
-  integer(n: number): void {
-    if (n < 0) {
-      this.byte(MINUS);
-      n = -n;
-    }
-    let digits = 1;
-    for (let power = 10; power <= n; power *= 10) digits++;
-    while (this.length + digits > this.buf.length) this.grow();
-    let at = this.length + digits;
-    this.length = at;
-    do {
-      this.buf[--at] = 0x30 + (n % 10);
-      n = Math.floor(n / 10);
-    } while (n > 0);
-  }
-
-  text(): string {
-    return this.buf.toString('latin1', 0, this.length);
-  }
-
-  private grow(): void {
-    const bigger = Buffer.allocUnsafe(this.buf.length * 2);
-    this.buf.copy(bigger, 0, 0, this.length);
-    this.buf = bigger;
-  }
-}
 
 export class SecondCounts {
   private readonly pages = new Map<number, Uint32Array>();
