@@ -55,7 +55,7 @@ export class MetricsMerger {
       if (current === null) this.top[d] = incoming;
       else current.merge(incoming);
     }
-    if (p.timeline.minutes.length > 0 || p.timeline.seconds.length > 0) this.timeline.merge(Timeline.deserialize(p.timeline));
+    if (p.timeline.minutes.length > 0 || p.timeline.seconds.length > 0) this.timeline.mergeSerialized(p.timeline);
     return this;
   }
 

@@ -136,10 +136,22 @@ it('merges contiguous or interleaved shards, in any order or tree, into exactly 
     const serialized = shards.map((shard) => play(shard).serialize());
     const sequential = new Timeline();
     for (const shard of shuffled(random, serialized)) sequential.merge(Timeline.deserialize(shard));
+    // What MetricsMerger does: the serialized form merged directly, into a timeline that keeps counting.
+    const direct = new Timeline();
+    for (const shard of shuffled(random, serialized)) direct.mergeSerialized(shard);
     const tree = mergeInRandomTree(random, shuffled(random, serialized));
-    expect({ round, sequential: sequential.serialize(), tree: tree.serialize() }).toStrictEqual({ round, sequential: expected, tree: expected });
-    expect([sequential.peakSecond(), tree.peakSecond()]).toStrictEqual([single.peakSecond(), single.peakSecond()]);
+    expect({ round, sequential: sequential.serialize(), direct: direct.serialize(), tree: tree.serialize() }).toStrictEqual({ round, sequential: expected, direct: expected, tree: expected });
+    expect([sequential.peakSecond(), direct.peakSecond(), tree.peakSecond()]).toStrictEqual([single.peakSecond(), single.peakSecond(), single.peakSecond()]);
   }
+});
+
+it('changes nothing when a serialized timeline to merge has a bad sketch or bad per-second counts', () => {
+  const a = play([{ kind: 'request', at: T0, durationUs: 1_000 }]);
+  const before = a.serialize();
+  const good = play([{ kind: 'request', at: T0 + 61_000, durationUs: 2_000 }]).serialize();
+  expect(() => a.mergeSerialized({ ...good, sketches: ['0;x'] })).toThrow('not a serialized quantile sketch');
+  expect(() => a.mergeSerialized({ ...good, seconds: '5:1,0:1' })).toThrow('not serialized per-second counts');
+  expect(a.serialize()).toStrictEqual(before);
 });
 
 it('leaves the merged-in timeline unchanged, counts its unflushed second, and keeps counting after a merge', () => {
