@@ -287,3 +287,25 @@ it('copies, not shares, a merged-in latency sketch', () => {
   const sketch = b.entries()[0].sketch as QuantileSketch;
   expect([sketch.count, a.entries()[0].sketch?.count]).toStrictEqual([1, 2]);
 });
+
+it('evicts an entry of the smallest count and keeps every count right through raises and evictions', () => {
+  const random = mulberry32(21);
+  const top = new TopK(16);
+  const truth = new Map<string, number>();
+  for (let i = 0; i < 20_000; i++) {
+    // A skewed stream over 200 keys: some stay, most churn.
+    const key = `k${Math.floor(200 * random() ** 3)}`;
+    truth.set(key, (truth.get(key) ?? 0) + 1);
+    const before = new Map(top.entries().map((e) => [e.key, e.count]));
+    const smallest = Math.min(...before.values());
+    const entry = top.addString(key);
+    if (!before.has(key) && before.size === 16) {
+      // A new key in a full table takes over a counter of the smallest count.
+      expect({ i, error: entry.error, count: entry.count }).toStrictEqual({ i, error: smallest, count: smallest + 1 });
+    } else {
+      expect({ i, count: entry.count }).toStrictEqual({ i, count: (before.get(key) ?? 0) + 1 });
+    }
+    expect(top.size).toBe(Math.min(16, truth.size));
+  }
+  expect(top.entries().reduce((sum, e) => sum + e.count, 0)).toBe(20_000);
+});

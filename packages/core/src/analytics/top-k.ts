@@ -1,7 +1,10 @@
 // Counts per key (paths, clients, user agents, error messages) that stay exact while the distinct keys
 // fit `capacity`, and then become a Space-Saving summary (Metwally et al.): every reported count is an
 // upper bound at most `error` above the truth, and error ≤ total / capacity. Keys are looked up by a
-// hash of their bytes, so a line's key costs no string unless it is new.
+// hash of their bytes, so a line's key costs no string unless it is new. Counts are kept in the
+// Stream-Summary of the paper: buckets of equal count in a list sorted by count, so a count goes up,
+// and the smallest is found, in O(1). (A min-heap needed a sift of ~10 levels per eviction, because
+// a full table holds many keys at the smallest count.)
 import { hashBytes } from './byte-hash';
 import { HashSlots } from './hash-slots';
 import { QuantileSketch } from './quantile-sketch';
@@ -20,7 +23,10 @@ export class TopKEntry {
   errors = 0;
   /** Response times of this key's requests, when tracked. */
   sketch: QuantileSketch | null = null;
-  heapIndex = 0;
+  /** The bucket of this entry's count, and its neighbours there. */
+  bucket: CountBucket | null = null;
+  prevInBucket: TopKEntry | null = null;
+  nextInBucket: TopKEntry | null = null;
   /** Position in its table's byId, or -1 before it joins one. */
   id = -1;
   private keyString: string | null;
@@ -73,6 +79,15 @@ export class TopKEntry {
   }
 }
 
+/** The entries with one count; buckets form a list in increasing count. */
+class CountBucket {
+  first: TopKEntry | null = null;
+  size = 0;
+  prev: CountBucket | null = null;
+  next: CountBucket | null = null;
+  constructor(public count: number) {}
+}
+
 /** The serialized form: [key, count, error, errors, sketch?] tuples. */
 export interface SerializedTopK {
   capacity: number;
@@ -84,9 +99,13 @@ export interface SerializedTopK {
 export class TopK {
   total = 0;
   exact = true;
-  private readonly heap: TopKEntry[] = []; // min-heap on count
-  /** Entries by id: an entry keeps its id while Space-Saving hands it from key to key. */
+  /** Every entry, by id: an entry keeps its id while Space-Saving hands it from key to key. */
   private readonly byId: TopKEntry[] = [];
+  /** The buckets of the smallest and the largest count. */
+  private low: CountBucket | null = null;
+  private high: CountBucket | null = null;
+  /** Emptied buckets, for reuse. */
+  private readonly spareBuckets: CountBucket[] = [];
   private readonly slots: HashSlots;
   private readonly hashOfId = (id: number): number => this.byId[id].hash;
 
@@ -98,7 +117,7 @@ export class TopK {
   }
 
   get size(): number {
-    return this.heap.length;
+    return this.byId.length;
   }
 
   /** Counts the key whose UTF-8 bytes are buf[start, end). */
@@ -127,7 +146,7 @@ export class TopK {
   }
 
   entries(): TopKEntry[] {
-    return [...this.heap];
+    return [...this.byId];
   }
 
   /** The k largest, by count then key. */
@@ -139,7 +158,7 @@ export class TopK {
 
   /** The most any count here can exceed the truth. */
   errorBound(): number {
-    return this.exact ? 0 : Math.max(0, ...this.heap.map((e) => e.error));
+    return this.exact ? 0 : this.byId.reduce((max, e) => Math.max(max, e.error), 0);
   }
 
   /** Adds another summary's counts into this one (the mergeable-summaries rule for Space-Saving). */
@@ -149,12 +168,12 @@ export class TopK {
     const thisFloor = this.exact ? 0 : this.minCount();
     const otherFloor = other.exact ? 0 : other.minCount();
     const merged = new Map<string, TopKEntry>();
-    for (const e of this.heap) {
+    for (const e of this.byId) {
       e.count += otherFloor;
       e.error += otherFloor;
       merged.set(e.key, e);
     }
-    for (const e of other.heap) {
+    for (const e of other.byId) {
       const mine = merged.get(e.key);
       if (mine) {
         mine.count += e.count - otherFloor;
@@ -177,21 +196,18 @@ export class TopK {
    */
   private mergeExactInPlace(other: TopK): boolean {
     let newKeys = 0;
-    for (const e of other.heap) if (!this.findBytes(e.hash, e.bytes, 0, e.length)) newKeys++;
-    if (this.heap.length + newKeys > this.capacity) return false;
-    for (const e of other.heap) {
+    for (const e of other.byId) if (!this.findBytes(e.hash, e.bytes, 0, e.length)) newKeys++;
+    if (this.byId.length + newKeys > this.capacity) return false;
+    for (const e of other.byId) {
       const mine = this.findBytes(e.hash, e.bytes, 0, e.length);
       if (mine) {
-        mine.count += e.count;
         mine.errors += e.errors;
         if (e.sketch) (mine.sketch ??= QuantileSketch.empty()).merge(e.sketch);
-        this.siftDown(mine.heapIndex);
+        this.raise(mine, e.count);
       } else {
         const copy = e.copy(e.count, 0);
-        copy.heapIndex = this.heap.length;
-        this.heap.push(copy);
         this.index(copy);
-        this.siftUp(copy.heapIndex);
+        this.placeFromLow(copy);
       }
     }
     this.total += other.total;
@@ -203,7 +219,7 @@ export class TopK {
       capacity: this.capacity,
       total: this.total,
       exact: this.exact,
-      entries: this.heap
+      entries: this.byId
         .map((e): [string, number, number, number, string | null] => [e.key, e.count, e.error, e.errors, e.sketch ? e.sketch.serialize() : null])
         .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
     };
@@ -229,7 +245,7 @@ export class TopK {
   // ---- internals ----
 
   private minCount(): number {
-    return this.heap.length < this.capacity ? 0 : this.heap[0].count;
+    return this.byId.length < this.capacity || this.low === null ? 0 : this.low.count;
   }
 
   private rebuild(entries: TopKEntry[]): void {
@@ -239,41 +255,108 @@ export class TopK {
       this.exact = false;
     }
     this.slots.clear();
-    this.heap.length = 0;
     this.byId.length = 0;
-    for (const e of entries) {
+    this.low = this.high = null;
+    // Smallest count first, so each entry joins the last bucket or a new one after it.
+    for (let i = entries.length - 1; i >= 0; i--) {
+      const e = entries[i];
       e.id = -1;
-      e.heapIndex = this.heap.length;
-      this.heap.push(e);
+      e.bucket = e.prevInBucket = e.nextInBucket = null;
       this.index(e);
-      this.siftUp(e.heapIndex);
+      const last = this.high as CountBucket | null;
+      this.attach(e, last !== null && last.count === e.count ? last : this.newBucketBefore(null, e.count));
     }
   }
 
   private insert(buf: Buffer, start: number, end: number, hash: number, key: string | null): TopKEntry {
-    if (this.heap.length < this.capacity) {
+    if (this.byId.length < this.capacity) {
       const entry = new TopKEntry(Buffer.from(buf.subarray(start, end)), end - start, hash, 1, key);
-      entry.heapIndex = this.heap.length;
-      this.heap.push(entry);
       this.index(entry);
-      this.siftUp(entry.heapIndex);
+      this.placeFromLow(entry);
       return entry;
     }
-    // Space-Saving: the new key takes over the smallest counter, inheriting its count as error.
+    // Space-Saving: the new key takes over a counter of the smallest count, inheriting it as error.
     this.exact = false;
-    const entry = this.heap[0];
+    const entry = this.low!.first!;
     this.unindex(entry);
     entry.reuseFor(buf, start, end, hash);
     entry.error = entry.count;
-    entry.count++;
     this.index(entry);
-    this.siftDown(0);
+    this.raise(entry, 1);
     return entry;
   }
 
   private bump(entry: TopKEntry, by: number): void {
-    entry.count += by;
-    this.siftDown(entry.heapIndex);
+    this.raise(entry, by);
+  }
+
+  // ---- the bucket list ----
+
+  /** Adds `by` to an entry's count, moving it to the bucket of its new count. */
+  private raise(entry: TopKEntry, by: number): void {
+    const from = entry.bucket!;
+    const target = entry.count + by;
+    let next = from.next;
+    while (next !== null && next.count < target) next = next.next;
+    entry.count = target;
+    if (next !== null && next.count === target) {
+      this.detach(entry);
+      this.attach(entry, next);
+    } else if (from.size === 1 && from.next === next) {
+      from.count = target; // alone, and still in order: the bucket takes the new count
+    } else {
+      const bucket = this.newBucketBefore(next, target);
+      this.detach(entry);
+      this.attach(entry, bucket);
+    }
+  }
+
+  /** Puts an entry not yet in a bucket into the bucket of its count. */
+  private placeFromLow(entry: TopKEntry): void {
+    let next = this.low;
+    while (next !== null && next.count < entry.count) next = next.next;
+    this.attach(entry, next !== null && next.count === entry.count ? next : this.newBucketBefore(next, entry.count));
+  }
+
+  /** A new, empty bucket linked in before `next` (at the end when next is null). */
+  private newBucketBefore(next: CountBucket | null, count: number): CountBucket {
+    const bucket = this.spareBuckets.pop() ?? new CountBucket(count);
+    bucket.count = count;
+    const prev = next === null ? this.high : next.prev;
+    bucket.prev = prev;
+    bucket.next = next;
+    if (prev === null) this.low = bucket;
+    else prev.next = bucket;
+    if (next === null) this.high = bucket;
+    else next.prev = bucket;
+    return bucket;
+  }
+
+  private attach(entry: TopKEntry, bucket: CountBucket): void {
+    const first = bucket.first;
+    entry.bucket = bucket;
+    entry.prevInBucket = null;
+    entry.nextInBucket = first;
+    if (first !== null) first.prevInBucket = entry;
+    bucket.first = entry;
+    bucket.size++;
+  }
+
+  /** Takes an entry out of its bucket, unlinking the bucket when that empties it. */
+  private detach(entry: TopKEntry): void {
+    const bucket = entry.bucket!;
+    const { prevInBucket: prev, nextInBucket: next } = entry;
+    if (prev === null) bucket.first = next;
+    else prev.nextInBucket = next;
+    if (next !== null) next.prevInBucket = prev;
+    entry.bucket = entry.prevInBucket = entry.nextInBucket = null;
+    if (--bucket.size > 0) return;
+    if (bucket.prev === null) this.low = bucket.next;
+    else bucket.prev.next = bucket.next;
+    if (bucket.next === null) this.high = bucket.prev;
+    else bucket.next.prev = bucket.prev;
+    bucket.prev = bucket.next = null;
+    this.spareBuckets.push(bucket);
   }
 
   private findBytes(hash: number, buf: Buffer, start: number, end: number): TopKEntry | undefined {
@@ -296,37 +379,5 @@ export class TopK {
 
   private unindex(entry: TopKEntry): void {
     this.slots.remove(entry.hash, entry.id, this.hashOfId);
-  }
-
-  private siftUp(i: number): void {
-    const heap = this.heap;
-    const entry = heap[i];
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (heap[parent].count <= entry.count) break;
-      heap[i] = heap[parent];
-      heap[i].heapIndex = i;
-      i = parent;
-    }
-    heap[i] = entry;
-    entry.heapIndex = i;
-  }
-
-  private siftDown(i: number): void {
-    const heap = this.heap;
-    const entry = heap[i];
-    const n = heap.length;
-    for (;;) {
-      const left = 2 * i + 1;
-      if (left >= n) break;
-      const right = left + 1;
-      const child = right < n && heap[right].count < heap[left].count ? right : left;
-      if (heap[child].count >= entry.count) break;
-      heap[i] = heap[child];
-      heap[i].heapIndex = i;
-      i = child;
-    }
-    heap[i] = entry;
-    entry.heapIndex = i;
   }
 }
