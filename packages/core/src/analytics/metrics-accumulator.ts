@@ -153,11 +153,7 @@ export class MetricsAccumulator {
     let level: LevelInfo | null = null;
     if (rec.levelName !== null) level = levelInfo(rec.levelName);
     else if (rec.level.present && rec.level.end > rec.level.start) level = levelAt(buf, rec.level.start, rec.level.end);
-    if (level !== null) {
-      const counts = this.levelCounts;
-      if (level.id < counts.length && counts[level.id] > 0) counts[level.id]++;
-      else this.firstOfLevel(level);
-    }
+    if (level !== null) this.countLevel(level);
 
     const status = rec.status;
     if (status > 0) this.statuses.add(status);
@@ -174,13 +170,7 @@ export class MetricsAccumulator {
       if (rec.bytesSent > 0) this.bytesSent += rec.bytesSent;
       const us = rec.durationUs;
       if (us >= 0) {
-        this.timedRequests++;
-        this.totalUs += us;
-        if (us < this.minUs) this.minUs = us;
-        if (us > this.maxUs) this.maxUs = us;
-        // One logarithm per request, shared by the overall, per-minute and per-path sketches.
-        sketchKey = QuantileSketch.keyOf(us / 1000);
-        this.latency.addKey(sketchKey);
+        sketchKey = this.countDuration(us);
         if (pathEntry) this.paths.recordLatency(pathEntry, sketchKey);
       }
       if (hasTime) this.timeline.addRequest(time, us, sketchKey);
@@ -212,18 +202,10 @@ export class MetricsAccumulator {
     if (timeMs < this.first) this.first = timeMs;
     if (timeMs > this.last) this.last = timeMs;
     const level = levelAt(buf, levelStart, levelEnd);
-    const counts = this.levelCounts;
-    if (level.id < counts.length && counts[level.id] > 0) counts[level.id]++;
-    else this.firstOfLevel(level);
+    this.countLevel(level);
     if (durationUs >= 0) {
       this.requests++;
-      this.timedRequests++;
-      this.totalUs += durationUs;
-      if (durationUs < this.minUs) this.minUs = durationUs;
-      if (durationUs > this.maxUs) this.maxUs = durationUs;
-      const sketchKey = QuantileSketch.keyOf(durationUs / 1000);
-      this.latency.addKey(sketchKey);
-      this.timeline.addRequest(timeMs, durationUs, sketchKey);
+      this.timeline.addRequest(timeMs, durationUs, this.countDuration(durationUs));
     }
     if (level.isError) {
       this.errors++;
@@ -231,6 +213,24 @@ export class MetricsAccumulator {
       // Application logs have no escapes: the message's bytes are the key.
       if (messageEnd > messageStart) this.errorMessages.addBytes(buf, messageStart, cutAt(buf, messageStart, messageEnd, MAX_KEY_BYTES.message));
     }
+  }
+
+  private countLevel(level: LevelInfo): void {
+    const counts = this.levelCounts;
+    if (level.id < counts.length && counts[level.id] > 0) counts[level.id]++;
+    else this.firstOfLevel(level);
+  }
+
+  /** Counts a timed request's duration; returns its sketch key for the other sketches it goes into. */
+  private countDuration(us: number): number {
+    this.timedRequests++;
+    this.totalUs += us;
+    if (us < this.minUs) this.minUs = us;
+    if (us > this.maxUs) this.maxUs = us;
+    // One logarithm per request, shared by the overall, per-minute and per-path sketches.
+    const sketchKey = QuantileSketch.keyOf(us / 1000);
+    this.latency.addKey(sketchKey);
+    return sketchKey;
   }
 
   private firstOfLevel(level: LevelInfo): void {

@@ -93,19 +93,7 @@ export class Timeline {
   merge(other: Timeline): void {
     this.flushSecond();
     other.flushSecond();
-    for (const [minute, b] of other.minutes) {
-      const mine = this.minutes.get(minute);
-      if (!mine) {
-        // A packed sketch copies as its text: minutes only one chunk saw cost no unpacking.
-        this.minutes.set(minute, { ...b, sketch: b.sketch ? b.sketch.copy() : null });
-        continue;
-      }
-      mine.requests += b.requests;
-      mine.errors += b.errors;
-      mine.timed += b.timed;
-      mine.duration_us += b.duration_us;
-      if (b.sketch) (mine.sketch ??= QuantileSketch.empty()).merge(b.sketch);
-    }
+    for (const [minute, b] of other.minutes) this.addMinute(minute, b.requests, b.errors, b.timed, b.duration_us, b.sketch);
     other.seconds.forEach((second, n) => this.seconds.add(second, n));
     this.current = null;
   }
@@ -120,20 +108,23 @@ export class Timeline {
     this.flushSecond();
     // Checks the whole text before adding a second; after it, nothing below can throw.
     this.seconds.addSerialized(s.seconds);
-    s.minutes.forEach((minute, i) => {
-      const sketch = sketches[i];
-      const mine = this.minutes.get(minute);
-      if (!mine) {
-        this.minutes.set(minute, { requests: s.requests[i], errors: s.errors[i], timed: s.timed[i], duration_us: s.duration_us[i], sketch });
-        return;
-      }
-      mine.requests += s.requests[i];
-      mine.errors += s.errors[i];
-      mine.timed += s.timed[i];
-      mine.duration_us += s.duration_us[i];
-      if (sketch) (mine.sketch ??= QuantileSketch.empty()).merge(sketch);
-    });
+    s.minutes.forEach((minute, i) => this.addMinute(minute, s.requests[i], s.errors[i], s.timed[i], s.duration_us[i], sketches[i]));
     this.current = null;
+  }
+
+  /** Adds one minute's counts; the sketch is read, never kept (a minute new here gets a copy). */
+  private addMinute(minute: number, requests: number, errors: number, timed: number, durationUs: number, sketch: QuantileSketch | null): void {
+    const mine = this.minutes.get(minute);
+    if (!mine) {
+      // A packed sketch copies as its text: minutes only one chunk saw cost no unpacking.
+      this.minutes.set(minute, { requests, errors, timed, duration_us: durationUs, sketch: sketch ? sketch.copy() : null });
+      return;
+    }
+    mine.requests += requests;
+    mine.errors += errors;
+    mine.timed += timed;
+    mine.duration_us += durationUs;
+    if (sketch) (mine.sketch ??= QuantileSketch.empty()).merge(sketch);
   }
 
   /** Minute buckets in time order. */
