@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, readSync, renameSync, statSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateApplog } from '@loganalyzer/core';
+import { generateApplog } from '@loganalyzer/core/testing';
 import { generateAccessLog } from './generators/access-log';
 import { generateJsonLog } from './generators/json-log';
 

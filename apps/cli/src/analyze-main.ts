@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// `pnpm analyze <file> [--json] [--coordinator URL]`: runs one job and prints its result. Without a
+// `pnpm analyze <file...> [--json] [--coordinator URL]`: runs one job over the files and prints its result. Without a
 // coordinator URL it starts an embedded cluster (a coordinator and 2 workers as child processes).
 import { resolve } from 'node:path';
 import { createCoordinatorClient } from '@loganalyzer/contract';
@@ -12,9 +12,9 @@ import { runJob } from './run-job';
 async function main(): Promise<number> {
   const argv = await yargs(hideBin(process.argv))
     .scriptName('analyze')
-    .usage('$0 <file> [options]\n\nAnalyzes a log file on a cluster and prints the metrics.')
-    .positional('file', { type: 'string', describe: 'log file to analyze' })
-    .demandCommand(1, 'give the log file to analyze')
+    .usage('$0 <file...> [options]\n\nAnalyzes log files on a cluster and prints the metrics merged over all of them.')
+    .positional('file', { type: 'string', describe: 'log files to analyze' })
+    .demandCommand(1, 'give the log files to analyze')
     .option('json', { type: 'boolean', default: false, describe: 'print the job as JSON' })
     .option('coordinator', { type: 'string', describe: 'URL of a running coordinator (default: start an embedded cluster)' })
     .option('workers', { type: 'number', default: 2, describe: 'workers of the embedded cluster' })
@@ -24,7 +24,6 @@ async function main(): Promise<number> {
     .option('chunk-size', { type: 'number', describe: 'bytes per chunk (default: at least 4 chunks per worker, at most 64 MiB)' })
     .option('verbose', { type: 'boolean', default: false, describe: "show the embedded cluster's event log" })
     .check((a) => {
-      if (a._.length !== 1) throw new Error('give exactly one log file');
       if (!Number.isInteger(a.workers) || a.workers < 1) throw new Error('--workers must be a positive integer');
       if (a['chunk-size'] !== undefined && !(Number.isInteger(a['chunk-size']) && a['chunk-size'] > 0)) throw new Error('--chunk-size must be a positive integer');
       return true;
@@ -34,7 +33,7 @@ async function main(): Promise<number> {
     .parse();
 
   // pnpm runs scripts from the workspace root; resolve the path against where the user typed it.
-  const filepath = resolve(process.env.INIT_CWD ?? process.cwd(), String(argv._[0]));
+  const inputs = argv._.map((file) => resolve(process.env.INIT_CWD ?? process.cwd(), String(file)));
   const started = Date.now();
   let cluster: LocalCluster | null = null;
   try {
@@ -43,7 +42,7 @@ async function main(): Promise<number> {
       cluster = await LocalCluster.start({ workers: argv.workers, concurrency: argv.concurrency, verbose: argv.verbose });
       coordinatorUrl = cluster.coordinatorUrl;
     }
-    const job = await runJob(createCoordinatorClient(coordinatorUrl), filepath, { chunkSize: argv['chunk-size'], format: argv.format, logFormat: argv['log-format'] });
+    const job = await runJob(createCoordinatorClient(coordinatorUrl), inputs, { chunkSize: argv['chunk-size'], format: argv.format, logFormat: argv['log-format'], coordinatorUrl });
     if (argv.json) console.log(JSON.stringify(job, null, 2));
     else console.log(formatReport(job, Date.now() - started));
     if (job.status === 'failed') {

@@ -50,7 +50,8 @@ export function formatReport(job: Job, elapsedMs: number): string {
   const p = job.progress;
   const rt = m.response_time;
   const lines = [
-    `${job.filepath}: ${job.status} in ${(elapsedMs / 1000).toFixed(2)} s (${p.chunks_total} chunk(s)${p.chunks_reassigned ? `, ${p.chunks_reassigned} reassigned` : ''}, format ${job.format})`,
+    `${job.inputs > 1 ? `${job.filepath} and ${job.inputs - 1} more` : job.filepath}: ${job.status} in ${(elapsedMs / 1000).toFixed(2)} s (${p.chunks_total} chunk(s)${p.chunks_reassigned ? `, ${p.chunks_reassigned} reassigned` : ''}, format ${job.format})`,
+    ...(p.appended_bytes > 0 ? [`note: ${number(p.appended_bytes)} bytes were appended after the job was planned; they are not in this report`] : []),
     '',
     ...table([
       ['error_count', number(m.error_count)],

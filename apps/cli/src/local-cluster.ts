@@ -13,6 +13,12 @@ export interface LocalClusterOptions {
   concurrency?: number;
   heartbeatIntervalMs?: number;
   workerTimeoutMs?: number;
+  /** The coordinator's state file; default ":memory:" (an embedded cluster's jobs end with it). */
+  state?: string;
+  /** More coordinator flags (lease and deadline times, limits). */
+  coordinatorArgs?: string[];
+  /** More worker flags. */
+  workerArgs?: string[];
   /** Show the children's event logs on our stderr. */
   verbose?: boolean;
 }
@@ -29,17 +35,21 @@ export class LocalCluster {
 
   private constructor(
     readonly coordinatorUrl: string,
-    readonly coordinatorProcess: ChildProcess,
+    public coordinatorProcess: ChildProcess,
     readonly client: CoordinatorClient,
     private readonly options: LocalClusterOptions,
   ) {}
 
-  static async start(options: LocalClusterOptions = {}): Promise<LocalCluster> {
-    const args = ['--port', '0', '--host', '127.0.0.1', '--exit-with-pid', String(process.pid)];
+  private static coordinatorArgs(options: LocalClusterOptions, port: number): string[] {
+    const args = ['--port', String(port), '--host', '127.0.0.1', '--exit-with-pid', String(process.pid), '--state', options.state ?? ':memory:'];
     if (options.heartbeatIntervalMs !== undefined) args.push('--heartbeat-interval', String(options.heartbeatIntervalMs));
     if (options.workerTimeoutMs !== undefined) args.push('--worker-timeout', String(options.workerTimeoutMs));
     if (!options.verbose) args.push('--quiet');
-    const coordinator = await startChild(coordinatorScript, args, { inheritStderr: options.verbose });
+    return [...args, ...(options.coordinatorArgs ?? [])];
+  }
+
+  static async start(options: LocalClusterOptions = {}): Promise<LocalCluster> {
+    const coordinator = await startChild(coordinatorScript, LocalCluster.coordinatorArgs(options, 0), { inheritStderr: options.verbose });
     const cluster = new LocalCluster(coordinator.url, coordinator.process, createCoordinatorClient(coordinator.url), options);
     try {
       const count = options.workers ?? 2;
@@ -56,6 +66,7 @@ export class LocalCluster {
     const args = ['--id', id, '--port', '0', '--host', '127.0.0.1', '--coordinator', this.coordinatorUrl, '--exit-with-pid', String(process.pid)];
     if (this.options.concurrency !== undefined) args.push('--concurrency', String(this.options.concurrency));
     if (!this.options.verbose) args.push('--quiet');
+    args.push(...(this.options.workerArgs ?? []));
     const started = await startChild(workerScript, args, { inheritStderr: this.options.verbose });
     const worker = { id, process: started.process, url: started.url };
     this.workers.set(id, worker);
@@ -67,6 +78,18 @@ export class LocalCluster {
     const worker = this.workers.get(id);
     if (!worker) throw new Error(`no local worker ${id}`);
     return stopChild(worker.process, signal);
+  }
+
+  /** Kills the coordinator (SIGKILL by default) and resolves when it is gone. */
+  killCoordinator(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    return stopChild(this.coordinatorProcess, signal);
+  }
+
+  /** Starts the coordinator again on the same port and state, as an operator restarting it would. */
+  async restartCoordinator(): Promise<void> {
+    const port = Number(new URL(this.coordinatorUrl).port);
+    const started = await startChild(coordinatorScript, LocalCluster.coordinatorArgs(this.options, port), { inheritStderr: this.options.verbose });
+    this.coordinatorProcess = started.process;
   }
 
   private async waitForActiveWorker(id: string, url: string, timeoutMs = 20_000): Promise<void> {

@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Job } from '@loganalyzer/contract';
-import { analyzeFile, writeApplogFile } from '@loganalyzer/core';
+import { analyzeFile } from '@loganalyzer/core';
+import { writeApplogFile } from '@loganalyzer/core/testing';
 import { LocalCluster } from '../src/local-cluster';
 
 jest.setTimeout(120_000);

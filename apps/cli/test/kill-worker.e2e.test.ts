@@ -4,7 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Job, MetricsReport } from '@loganalyzer/contract';
-import { analyzeFile, writeApplogFile } from '@loganalyzer/core';
+import { analyzeFile } from '@loganalyzer/core';
+import { writeApplogFile } from '@loganalyzer/core/testing';
 import { LocalCluster } from '../src/local-cluster';
 import { waitForJob } from '../src/run-job';
 

@@ -12,7 +12,7 @@ export function httpChunkSender(timeoutMs = 10_000): ChunkSender {
     }
     const response = await client.processChunk({ body: task });
     if (response.status !== 202) {
-      throw new Error(`worker at ${workerUrl} answered ${response.status}: ${JSON.stringify(response.body)}`);
+      throw new Error(`worker at ${workerUrl} answered ${response.status}: ${response.body.message}`);
     }
   };
 }

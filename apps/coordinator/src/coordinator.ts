@@ -1,112 +1,184 @@
-// The coordinator's state machine: registers workers, plans jobs into chunks, hands chunks to workers
-// with free slots, takes chunks back from dead workers, and merges each chunk's result exactly once.
-// It knows nothing of HTTP: app.ts maps routes onto these methods, and workers are reached through
-// the small ChunkSender interface.
+// Orchestrates: workers come and go, jobs are planned into chunks, chunks are leased to workers with
+// free slots, results are checked and committed, stragglers get a backup attempt. Every chunk
+// transition goes through the lease table; merging through JobResults; the outside world (workers,
+// files, the state store) through injected collaborators, so this file knows nothing of HTTP.
 import { randomUUID } from 'node:crypto';
-import { open, stat } from 'node:fs/promises';
-import type { ChunkTask, Job as JobBody, JobSummary, MetricsReport, WorkerInfo } from '@loganalyzer/contract';
-import { defaultChunkSize, MetricsMerger, PartialMetrics, planChunks, selectParser, toReport } from '@loganalyzer/core';
-import { ChunkState, Job, JobParsing } from './job';
-import { chunkKey, WorkerEntry, WorkerRegistry } from './worker-registry';
+import type { ChunkTask, CreateJobBody, Input, Job, JobSummary, MetricsReport, WorkerInfo } from '@loganalyzer/contract';
+import { AnalyzerError, checkPartial, MetricsMerger, selectParser, toReport } from '@loganalyzer/core';
+import { AppError } from '@loganalyzer/server-kit';
+import { CoordinatorEvent, EventBus } from './events';
+import { jobBody, jobSummary, workerInfo } from './job-dto';
+import { chooseChunkSize, chunkBatches } from './job-planner';
+import { JobResults } from './job-results';
+import type { JobState } from './job-state';
+import { fileProbe, InputProbe } from './input-probe';
+import { describeChunk, LeaseTable } from './lease-table';
+import { MemoryStore } from './state/memory-store';
+import { ChunkRecord, InputRecord, isFinished, JobParsing, LeaseRecord } from './state/records';
+import type { StateStore } from './state/state-store';
+import { WorkerEntry, WorkerRegistry } from './worker-registry';
 
 /** Sends a chunk to a worker; resolves once the worker accepted it, rejects otherwise. */
 export type ChunkSender = (workerUrl: string, task: ChunkTask) => Promise<void>;
 
-export interface Logger {
-  info(message: string): void;
-  warn(message: string): void;
-}
-
 export interface CoordinatorOptions {
   sendChunk: ChunkSender;
+  /** Default: the jobs live only in this process. */
+  store?: StateStore;
+  probe?: InputProbe;
   heartbeatIntervalMs?: number;
   /** Default 3× the heartbeat interval. */
   workerTimeoutMs?: number;
-  /** Failed attempts of one chunk (reported by workers) before its job fails. */
-  maxChunkFailures?: number;
-  /**
-   * How long an inactive worker stays listed after its last heartbeat before it is forgotten; default
-   * one hour. A forgotten worker that comes back is told to register again (404 on its heartbeat).
-   */
+  /** How long a lease lives without a renewing heartbeat; default the worker timeout. */
+  leaseMs?: number;
+  /** An attempt's deadline: base ms plus the chunk's size at this many bytes per second (defaults 60 s, 1 MiB/s). */
+  deadlineBaseMs?: number;
+  deadlineBytesPerSecond?: number;
+  /** Failed or expired attempts of one chunk before its job fails; default 4. */
+  maxAttempts?: number;
+  /** Default 100,000: the chunk size is raised to stay within it. */
+  maxChunksPerJob?: number;
+  /** How often merged metrics are checkpointed; default 5 s. */
+  checkpointIntervalMs?: number;
+  /** A chunk running this many times longer than the job's median attempt gets a backup; default 4. */
+  stragglerFactor?: number;
+  /** ...and at least this long; default 10 s. */
+  stragglerMinMs?: number;
+  /** Finished jobs kept (older ones are pruned); default 1000. */
+  retainFinishedJobs?: number;
+  /** How long an inactive worker stays listed; default one hour. */
   forgetInactiveAfterMs?: number;
   now?: () => number;
-  logger?: Logger;
 }
 
-export type ChunkReportOutcome = { accepted: boolean; reason: 'merged' | 'recorded' | 'duplicate' | 'superseded' };
+export type ReportOutcome = { accepted: true; reason: 'committed' } | { accepted: false; reason: 'duplicate' };
 
-export class NotFoundError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
+export interface ChunkReport {
+  worker_id: string;
+  job_id: string;
+  chunk_id: number;
+  attempt: number;
+  lease_token: string;
 }
 
-/** A job request that validates against the contract but cannot run (an nginx log_format that does not compile). */
-export class InvalidJobError extends Error {
-  constructor(
-    readonly field: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+/** Backup attempts at most this fraction of a job's chunks. */
+const MAX_BACKUP_FRACTION = 0.1;
 
-export const silentLogger: Logger = { info: () => {}, warn: () => {} };
+function positive(name: string, value: number): number {
+  if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a positive number, got ${value}`);
+  return value;
+}
 
 export class Coordinator {
+  readonly events = new EventBus();
   readonly heartbeatIntervalMs: number;
   readonly workerTimeoutMs: number;
-  private readonly maxChunkFailures: number;
-  private readonly forgetInactiveAfterMs: number;
-  private readonly sendChunk: ChunkSender;
-  private readonly now: () => number;
-  private readonly log: Logger;
+  private readonly leases: LeaseTable;
+  private readonly results: JobResults;
   private readonly registry = new WorkerRegistry();
-  private readonly jobs = new Map<string, Job>();
-  /** Jobs that may still have chunks to hand out, oldest first: dispatch never walks the finished ones. */
-  private readonly unfinishedJobs = new Set<Job>();
+  private readonly store: StateStore;
+  private readonly sendChunk: ChunkSender;
+  private readonly probe: InputProbe;
+  private readonly now: () => number;
+  private readonly maxChunksPerJob: number;
+  private readonly checkpointIntervalMs: number;
+  private readonly stragglerFactor: number;
+  private readonly stragglerMinMs: number;
+  private readonly retainFinishedJobs: number;
+  private readonly forgetInactiveAfterMs: number;
   private sweepTimer: NodeJS.Timeout | null = null;
+  private checkpointTimer: NodeJS.Timeout | null = null;
   private dispatchScheduled = false;
+  private closed = false;
+  /** Planning and finishing in progress, for tests and for close(). */
+  private readonly background = new Set<Promise<void>>();
 
   constructor(options: CoordinatorOptions) {
-    this.heartbeatIntervalMs = options.heartbeatIntervalMs ?? 1000;
-    this.workerTimeoutMs = options.workerTimeoutMs ?? 3 * this.heartbeatIntervalMs;
-    this.maxChunkFailures = options.maxChunkFailures ?? 3;
-    this.forgetInactiveAfterMs = options.forgetInactiveAfterMs ?? 60 * 60_000;
-    if (!(this.forgetInactiveAfterMs > 0)) throw new RangeError(`forget-inactive delay must be positive, got ${this.forgetInactiveAfterMs}`);
-    if (!(this.heartbeatIntervalMs > 0)) throw new RangeError(`heartbeat interval must be positive, got ${this.heartbeatIntervalMs}`);
-    if (!(this.workerTimeoutMs > 0)) throw new RangeError(`worker timeout must be positive, got ${this.workerTimeoutMs}`);
-    if (!(this.maxChunkFailures >= 1)) throw new RangeError(`max chunk failures must be at least 1, got ${this.maxChunkFailures}`);
+    this.heartbeatIntervalMs = positive('heartbeat interval', options.heartbeatIntervalMs ?? 1000);
+    this.workerTimeoutMs = positive('worker timeout', options.workerTimeoutMs ?? 3 * this.heartbeatIntervalMs);
+    const leaseMs = positive('lease time', options.leaseMs ?? this.workerTimeoutMs);
+    const deadlineBaseMs = positive('deadline base', options.deadlineBaseMs ?? 60_000);
+    const bytesPerSecond = positive('deadline rate', options.deadlineBytesPerSecond ?? 1024 * 1024);
+    const maxAttempts = options.maxAttempts ?? 4;
+    if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`max attempts must be a positive integer, got ${maxAttempts}`);
+    this.maxChunksPerJob = positive('max chunks per job', options.maxChunksPerJob ?? 100_000);
+    this.checkpointIntervalMs = positive('checkpoint interval', options.checkpointIntervalMs ?? 5000);
+    this.stragglerFactor = positive('straggler factor', options.stragglerFactor ?? 4);
+    this.stragglerMinMs = positive('straggler minimum', options.stragglerMinMs ?? 10_000);
+    this.retainFinishedJobs = options.retainFinishedJobs ?? 1000;
+    if (!Number.isInteger(this.retainFinishedJobs) || this.retainFinishedJobs < 0) throw new RangeError(`retained jobs must be a non-negative integer, got ${this.retainFinishedJobs}`);
+    this.forgetInactiveAfterMs = positive('forget-inactive delay', options.forgetInactiveAfterMs ?? 60 * 60_000);
     this.sendChunk = options.sendChunk;
+    this.probe = options.probe ?? fileProbe;
     this.now = options.now ?? Date.now;
-    this.log = options.logger ?? silentLogger;
+    this.store = options.store ?? new MemoryStore();
+    this.results = new JobResults(this.store);
+    this.leases = new LeaseTable(this.store, this.events, {
+      leaseMs,
+      deadlineMs: (bytes) => deadlineBaseMs + (bytes / bytesPerSecond) * 1000,
+      maxAttempts,
+      // A heartbeat composed before the worker accepted a task does not list it yet.
+      unlistedGraceMs: this.heartbeatIntervalMs + 500,
+    });
   }
 
-  /** Starts the timer that marks silent workers inactive. */
+  /** Resumes the stored jobs, then starts the timers (sweep, checkpoints). */
   start(): void {
+    if (this.sweepTimer) return;
+    const unplanned = this.leases.load(this.now());
+    for (const job of this.leases.unfinishedJobs()) {
+      if (!job.record.planned) continue;
+      this.results.restore(job.id);
+      this.events.emit({ type: 'job_resumed', job_id: job.id, chunks_done: job.chunksDone, chunks_total: job.chunks.length });
+      if (job.chunksDone === job.chunks.length) this.track(this.completeJob(job));
+    }
+    for (const job of unplanned) this.track(this.planJob(job));
     const intervalMs = Math.max(10, Math.floor(this.heartbeatIntervalMs / 2));
     let last = this.now();
-    this.sweepTimer ??= setInterval(() => {
+    this.sweepTimer = setInterval(() => {
       const now = this.now();
       const lateMs = now - last - intervalMs;
       last = now;
       // A late timer means our own event loop was blocked: heartbeats may be waiting unread in the
       // socket queue, so silence is not evidence of a dead worker this time.
       if (lateMs > intervalMs) {
-        this.log.warn(`event loop blocked for ${lateMs} ms; skipping one worker sweep`);
+        this.events.emit({ type: 'loop_blocked', ms: lateMs });
         return;
       }
       this.sweep();
     }, intervalMs);
     this.sweepTimer.unref();
+    this.checkpointTimer = setInterval(() => this.results.checkpointAll(), this.checkpointIntervalMs);
+    this.checkpointTimer.unref();
+    this.scheduleDispatch();
   }
 
-  stop(): void {
+  /** Stops the timers, waits for planning in progress, checkpoints and closes the store. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
     if (this.sweepTimer) clearInterval(this.sweepTimer);
-    this.sweepTimer = null;
+    if (this.checkpointTimer) clearInterval(this.checkpointTimer);
+    await Promise.allSettled([...this.background]);
+    try {
+      this.results.checkpointAll();
+    } finally {
+      this.store.close();
+    }
+  }
+
+  /** Resolves when planning and finishing in progress are done (tests). */
+  async idle(): Promise<void> {
+    while (this.background.size > 0) await Promise.allSettled([...this.background]);
+  }
+
+  private track(work: Promise<void>): void {
+    this.background.add(work);
+    void work.finally(() => this.background.delete(work));
+  }
+
+  private emit(event: CoordinatorEvent): void {
+    this.events.emit(event);
   }
 
   // ---- workers ----
@@ -114,251 +186,215 @@ export class Coordinator {
   register(input: { worker_id: string; url: string; concurrency: number }): 'registered' | 're-registered' {
     const now = this.now();
     const { previous } = this.registry.upsert({ ...input, last_heartbeat: now, registered_at: now });
-    if (previous) {
-      // A restarted worker lost whatever its old process held.
-      this.takeBackChunks(previous, 'it re-registered');
-      this.log.info(`worker ${input.worker_id} re-registered at ${input.url}`);
-    } else {
-      this.log.info(`worker ${input.worker_id} registered at ${input.url} (concurrency ${input.concurrency})`);
-    }
+    // A worker registering again under a known id is a new process: whatever the old one held is lost.
+    if (previous) this.leases.expireWorker(input.worker_id, 'its worker re-registered', now);
+    this.emit({ type: 'worker_joined', worker_id: input.worker_id, url: input.url, concurrency: input.concurrency, rejoined: previous !== undefined });
     this.scheduleDispatch();
     return previous ? 're-registered' : 'registered';
   }
 
-  /** Returns false for an unknown worker, which must register again. */
-  heartbeat(workerId: string): boolean {
+  /** Renews the leases the worker lists; returns the listed tokens to drop, or null for an unknown worker. */
+  heartbeat(workerId: string, leaseTokens: readonly string[] = []): { drop: string[] } | null {
     const worker = this.registry.get(workerId);
-    if (!worker) return false;
-    worker.last_heartbeat = this.now();
+    if (!worker) return null;
+    const now = this.now();
+    worker.last_heartbeat = now;
     if (worker.status === 'inactive') {
       this.registry.setStatus(worker, 'active');
-      this.log.info(`worker ${workerId} is active again`);
-      this.scheduleDispatch();
+      this.emit({ type: 'worker_joined', worker_id: workerId, url: worker.url, concurrency: worker.concurrency, rejoined: true });
     }
-    return true;
+    const drop = this.leases.renew(workerId, leaseTokens, now);
+    this.scheduleDispatch();
+    return { drop };
   }
 
-  /** Marks workers that missed their heartbeats inactive and requeues their chunks; forgets long-gone ones. */
+  /** Marks silent workers inactive, expires overdue leases, starts backups for stragglers. */
   sweep(): void {
-    for (const worker of this.registry.expired(this.now(), this.workerTimeoutMs)) {
-      this.deactivate(worker, `no heartbeat for ${this.now() - worker.last_heartbeat} ms`);
+    const now = this.now();
+    for (const worker of this.registry.expired(now, this.workerTimeoutMs)) {
+      this.deactivate(worker, `no heartbeat for ${now - worker.last_heartbeat} ms`);
     }
     // Workers come and go (restarts under new ids, autoscaling); without this the registry only grows.
-    for (const worker of this.registry.forgetInactive(this.now() - this.forgetInactiveAfterMs)) {
-      this.log.info(`worker ${worker.worker_id} forgotten: inactive since its last heartbeat at ${new Date(worker.last_heartbeat).toISOString()}`);
-    }
+    this.registry.forgetInactive(now - this.forgetInactiveAfterMs);
+    if (this.leases.sweep(now) > 0) this.scheduleDispatch();
+    this.startBackups(now);
   }
 
   listWorkers(): WorkerInfo[] {
-    return this.registry.all().map((w) => ({
-      worker_id: w.worker_id,
-      url: w.url,
-      status: w.status,
-      last_heartbeat: new Date(w.last_heartbeat).toISOString(),
-      registered_at: new Date(w.registered_at).toISOString(),
-      concurrency: w.concurrency,
-      chunks_in_flight: w.in_flight.size,
-      chunks_done: w.chunks_done,
-    }));
+    return this.registry.all().map((w) => workerInfo(w, this.leases.leaseCount(w.worker_id)));
   }
 
   private deactivate(worker: WorkerEntry, why: string): void {
     if (worker.status === 'inactive') return;
     this.registry.setStatus(worker, 'inactive');
-    this.log.warn(`worker ${worker.worker_id} is inactive: ${why}`);
-    this.takeBackChunks(worker, why);
-  }
-
-  private takeBackChunks(worker: WorkerEntry, why: string): void {
-    let taken = 0;
-    for (const key of worker.in_flight) {
-      const separator = key.lastIndexOf(':');
-      const job = this.jobs.get(key.slice(0, separator));
-      const chunk = job?.chunks[Number(key.slice(separator + 1))];
-      if (job && chunk && !job.isFinished && chunk.state === 'in_flight' && chunk.worker_id === worker.worker_id) {
-        job.requeue(chunk);
-        job.chunks_reassigned++;
-        taken++;
-      }
-    }
-    worker.in_flight.clear();
-    if (taken > 0) {
-      this.log.warn(`requeued ${taken} chunk(s) of worker ${worker.worker_id}: ${why}`);
-      this.scheduleDispatch();
-    }
+    this.emit({ type: 'worker_lost', worker_id: worker.worker_id, reason: why });
+    if (this.leases.expireWorker(worker.worker_id, `worker ${worker.worker_id} lost: ${why}`, this.now()) > 0) this.scheduleDispatch();
   }
 
   // ---- jobs ----
 
   /**
-   * Creates a job and plans it in the background; a file problem shows up as a failed job. An nginx
-   * log_format that does not compile is refused at once (InvalidJobError).
+   * Creates a job and plans it in the background: an input that cannot be read shows up as a failed
+   * job naming it. A request that can never run (a log_format that does not compile, more inputs
+   * than the chunk limit) is refused at once.
    */
-  createJob(filepath: string, chunkSize?: number, parsing: JobParsing = {}): string {
-    if (parsing.log_format !== undefined) {
+  createJob(body: CreateJobBody): string {
+    const inputs: Input[] = (body.inputs ?? [body.filepath as string]).map((i) => (typeof i === 'string' ? { kind: 'file', path: i } : i));
+    if (body.log_format !== undefined) {
       try {
-        selectParser({ nginx: parsing.log_format });
+        selectParser({ nginx: body.log_format });
       } catch (err) {
-        throw new InvalidJobError('log_format', (err as Error).message);
+        throw new AppError('invalid_job', `log_format: ${(err as Error).message}`, { cause: err });
       }
     }
-    const job = new Job(randomUUID(), filepath, this.now(), parsing);
-    this.jobs.set(job.job_id, job);
-    this.unfinishedJobs.add(job);
-    this.log.info(`job ${job.job_id} created for ${filepath}`);
-    void this.planJob(job, chunkSize);
-    return job.job_id;
+    if (inputs.length > this.maxChunksPerJob) {
+      throw new AppError('too_many_chunks', `${inputs.length} inputs need at least as many chunks; this coordinator allows ${this.maxChunksPerJob} per job`);
+    }
+    const parsing: JobParsing = { ...(body.format ? { format: body.format } : {}), ...(body.log_format ? { log_format: body.log_format } : {}) };
+    const jobId = randomUUID();
+    const records: InputRecord[] = inputs.map((input, i) => ({ job_id: jobId, input_id: i, input, snapshot: null, appended_bytes: null }));
+    const job = this.leases.createJob({ job_id: jobId, created_at: this.now(), parsing, requested_chunk_size: body.chunk_size ?? null }, records);
+    this.track(this.planJob(job));
+    this.pruneFinished();
+    return jobId;
   }
 
-  /** Resolves when the job has been planned (for tests and the CLI; jobs plan themselves anyway). */
-  readonly planned = new Map<string, Promise<void>>();
-
-  private planJob(job: Job, chunkSize?: number): Promise<void> {
-    const planning = (async () => {
-      let size: number;
+  private async planJob(job: JobState): Promise<void> {
+    const sizes: number[] = [];
+    for (const input of job.inputs) {
       try {
-        const info = await stat(job.filepath);
-        if (!info.isFile()) throw new Error('not a regular file');
-        // Opening proves the file is readable here; workers open it again themselves.
-        await (await open(job.filepath, 'r')).close();
-        size = info.size;
+        input.snapshot = await this.probe(input.input);
       } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        const reason = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : (err as Error).message;
-        job.finish('failed', this.now(), `cannot read log file ${job.filepath}: ${reason}`);
-        this.log.warn(`job ${job.job_id} failed: ${job.error}`);
+        const message = err instanceof AnalyzerError || err instanceof Error ? err.message : String(err);
+        this.leases.finishJob(job, 'failed', this.now(), message);
         return;
       }
-      const workers = Math.max(1, this.registry.active().length);
-      const requested = chunkSize ?? defaultChunkSize(size, workers);
-      try {
-        // A chunk larger than the file is the whole file (and keeps sizes like 1e20 inside planChunks' safe range).
-        job.plan(size, planChunks(size, requested > size ? Math.max(1, size) : requested));
-      } catch (err) {
-        // Planning runs detached from any caller: an error must end up on the job, never as an unhandled rejection.
-        job.finish('failed', this.now(), `cannot plan ${job.filepath}: ${(err as Error).message}`);
-        this.log.warn(`job ${job.job_id} failed: ${job.error}`);
-        return;
-      }
-      if (job.chunks.length === 0) {
-        job.finish('completed', this.now());
-        return;
-      }
-      this.log.info(`job ${job.job_id}: ${job.chunks.length} chunk(s) over ${size} bytes`);
-      this.dispatch();
-    })();
-    this.planned.set(job.job_id, planning);
-    void planning.finally(() => this.planned.delete(job.job_id));
-    return planning;
+      sizes.push(input.snapshot.size);
+    }
+    if (isFinished(job.record.status) || this.closed) return; // deleted or closed while probing
+    const choice = chooseChunkSize(sizes, job.record.requested_chunk_size, this.registry.active().length, this.maxChunksPerJob);
+    for (const batch of chunkBatches(job.id, sizes, choice.chunkSize)) {
+      if (this.leases.job(job.id) !== job || this.closed) return;
+      this.leases.addPlannedChunks(job, batch);
+      // Yield between batches so heartbeats and other requests are served while a big job plans.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    this.leases.finishPlan(job, choice.chunkSize);
+    this.emit({
+      type: 'job_planned',
+      job_id: job.id,
+      inputs: job.inputs.length,
+      chunks: job.chunks.length,
+      bytes: job.bytesTotal,
+      chunk_size: choice.chunkSize,
+      ...(choice.raisedFrom !== undefined ? { raised_from: choice.raisedFrom } : {}),
+    });
+    if (job.chunks.length === 0) await this.completeJob(job);
+    else this.scheduleDispatch();
   }
 
-  getJob(jobId: string): JobBody {
-    const job = this.requireJob(jobId);
-    return {
-      ...this.summarize(job),
-      format: job.formatName,
-      progress: {
-        chunks_total: job.chunks.length,
-        chunks_done: job.chunks_done,
-        bytes_total: job.bytes_total,
-        bytes_done: job.bytes_done,
-        chunks_reassigned: job.chunks_reassigned,
-      },
-      metrics: job.report(),
-      ...(job.error !== undefined ? { error: job.error } : {}),
-    };
+  /**
+   * After the last commit: checks that the chunks of each input cover exactly its planned bytes,
+   * measures what was appended meanwhile, and completes the job (or fails it, naming the input).
+   */
+  private async completeJob(job: JobState): Promise<void> {
+    const owned = job.inputs.map(() => 0);
+    for (const chunk of job.chunks) owned[chunk.input_id] += chunk.owned_bytes ?? 0;
+    for (const input of job.inputs) {
+      const planned = input.snapshot?.size ?? 0;
+      if (owned[input.input_id] !== planned) {
+        this.leases.finishJob(job, 'failed', this.now(), `the chunks of ${input.input.path} cover ${owned[input.input_id]} bytes, but ${planned} were planned: the input changed during the job, or a worker read the wrong bytes`);
+        this.results.checkpoint(job.id);
+        return;
+      }
+      try {
+        const now = await this.probe(input.input);
+        const same = input.snapshot !== null && now.dev === input.snapshot.dev && now.ino === input.snapshot.ino;
+        input.appended_bytes = same ? Math.max(0, now.size - planned) : 0;
+      } catch {
+        input.appended_bytes = 0; // gone since: nothing was appended that we could count
+      }
+    }
+    if (isFinished(job.record.status)) return;
+    this.results.checkpoint(job.id);
+    this.leases.finishJob(job, 'completed', this.now());
+    const appended = job.inputs.reduce((sum, i) => sum + (i.appended_bytes ?? 0), 0);
+    this.emit({ type: 'job_completed', job_id: job.id, chunks: job.chunks.length, reassigned: job.record.chunks_reassigned, appended_bytes: appended });
+    this.results.evict(job.id);
+  }
+
+  getJob(jobId: string): Job {
+    const job = this.leases.requireJob(jobId);
+    return jobBody(job, this.results.report(jobId));
   }
 
   listJobs(): JobSummary[] {
-    return [...this.jobs.values()].map((job) => this.summarize(job));
+    return this.leases.allJobs().map(jobSummary);
   }
 
-  /** Metrics over every chunk merged so far, across jobs. */
+  deleteJob(jobId: string): void {
+    const job = this.leases.requireJob(jobId);
+    this.leases.deleteJob(job);
+    this.results.forget(jobId);
+  }
+
+  /** Metrics over every chunk committed so far, across jobs. */
   totalMetrics(): MetricsReport {
     // Computed on request (it is rarely asked for) rather than merged twice on every chunk.
     const all = new MetricsMerger();
-    for (const job of this.jobs.values()) if (job.chunks_done > 0) all.add(job.metrics);
+    for (const job of this.leases.allJobs()) if (job.chunksDone > 0) all.add(this.results.merged(job.id));
     return toReport(all.result());
   }
 
-  private summarize(job: Job): JobSummary {
-    return {
-      job_id: job.job_id,
-      filepath: job.filepath,
-      status: job.status,
-      created_at: new Date(job.created_at).toISOString(),
-      finished_at: job.finished_at === null ? null : new Date(job.finished_at).toISOString(),
-    };
-  }
-
-  private requireJob(jobId: string): Job {
-    const job = this.jobs.get(jobId);
-    if (!job) throw new NotFoundError('job_not_found', `no job ${jobId}`);
-    return job;
+  /** Keeps the newest retainFinishedJobs finished jobs; older ones are deleted with their partials. */
+  private pruneFinished(): void {
+    const finished = this.leases.allJobs().filter((j) => isFinished(j.record.status));
+    for (const job of finished.slice(0, Math.max(0, finished.length - this.retainFinishedJobs))) this.deleteJob(job.id);
   }
 
   // ---- chunk results ----
 
-  reportMetrics(report: { worker_id: string; job_id: string; chunk_id: number; attempt: number; metrics: PartialMetrics }): ChunkReportOutcome {
-    const { job, chunk } = this.liveAttempt(report);
-    if (!chunk) return this.staleOutcome(job, report);
-    this.release(chunk, job, report.worker_id, true);
-    if (job.complete(chunk, report.metrics, this.now())) {
-      this.log.info(`job ${job.job_id} completed: ${job.chunks.length} chunk(s), ${job.chunks_reassigned} reassigned`);
+  /**
+   * Commits a chunk's partial if the report holds the chunk's live lease: checked whole first (every
+   * sketch decoded, the byte count within the chunk's input), then one store transaction, then the
+   * merge, which can no longer fail. A partial that fails the check is a failed attempt (422).
+   */
+  reportMetrics(report: ChunkReport & { metrics: unknown }, reportBody?: string | Uint8Array): ReportOutcome {
+    const live = this.leases.liveLease(report);
+    if (live === 'duplicate') return { accepted: false, reason: 'duplicate' };
+    const { job, chunk, lease } = live;
+    const now = this.now();
+    let checked;
+    try {
+      checked = checkPartial(report.metrics as never);
+      checkOwnedBytes(job, chunk, checked.partial.bytes);
+    } catch (err) {
+      const message = `invalid partial for ${describeChunk(job, chunk)}: ${(err as Error).message}`;
+      this.leases.endAttempt(lease, 'failed', message, now);
+      this.scheduleDispatch();
+      throw new AppError('invalid_partial', message, { cause: err });
     }
+    const last = this.leases.commit(job, chunk, lease, checked.partial.bytes, reportBody ?? JSON.stringify(report), now);
+    this.results.add(job.id, checked);
+    const worker = this.registry.get(report.worker_id);
+    if (worker) worker.chunks_done++;
+    if (last) this.track(this.completeJob(job));
     this.scheduleDispatch();
-    return { accepted: true, reason: 'merged' };
+    return { accepted: true, reason: 'committed' };
   }
 
-  reportChunkFailure(report: { worker_id: string; job_id: string; chunk_id: number; attempt: number; error: string }): ChunkReportOutcome {
-    const { job, chunk } = this.liveAttempt(report);
-    if (!chunk) return this.staleOutcome(job, report);
-    this.release(chunk, job, report.worker_id, false);
-    chunk.failures++;
-    chunk.last_error = report.error;
-    this.log.warn(`chunk ${chunk.chunk_id} of job ${job.job_id} failed on ${report.worker_id} (attempt ${report.attempt}): ${report.error}`);
-    if (chunk.failures >= this.maxChunkFailures) {
-      job.finish('failed', this.now(), `chunk ${chunk.chunk_id} failed ${chunk.failures} time(s); last error on worker ${report.worker_id}: ${report.error}`);
-    } else {
-      job.requeue(chunk);
-      job.chunks_reassigned++;
-    }
+  reportChunkFailure(report: ChunkReport & { error: string }): { accepted: true; reason: 'recorded' } {
+    const live = this.leases.liveLease(report);
+    if (live === 'duplicate') throw new AppError('lease_not_live', `chunk ${report.chunk_id} of job ${report.job_id} was committed by this attempt`);
+    this.leases.endAttempt(live.lease, 'failed', report.error, this.now());
     this.scheduleDispatch();
     return { accepted: true, reason: 'recorded' };
-  }
-
-  /** The chunk when this report is for its live attempt; otherwise only the job. */
-  private liveAttempt(report: { worker_id: string; job_id: string; chunk_id: number; attempt: number }): { job: Job; chunk?: ChunkState } {
-    const job = this.requireJob(report.job_id);
-    const chunk = job.chunks[report.chunk_id];
-    if (!chunk) throw new NotFoundError('chunk_not_found', `job ${report.job_id} has no chunk ${report.chunk_id}`);
-    const live = !job.isFinished && chunk.state === 'in_flight' && chunk.attempt === report.attempt && chunk.worker_id === report.worker_id;
-    // A finished job hands nothing out again, so its chunk no longer holds the reporter's slot.
-    const heldByReporterNow = !job.isFinished && chunk.state === 'in_flight' && chunk.worker_id === report.worker_id;
-    if (!live && !heldByReporterNow) {
-      // The reporter's slot is free again even though its result is not wanted (its job failed, say).
-      const worker = this.registry.get(report.worker_id);
-      if (worker?.in_flight.delete(chunkKey(job.job_id, chunk.chunk_id))) this.scheduleDispatch();
-    }
-    return live ? { job, chunk } : { job };
-  }
-
-  private staleOutcome(job: Job, report: { chunk_id: number }): ChunkReportOutcome {
-    const chunk = job.chunks[report.chunk_id];
-    return { accepted: false, reason: chunk.state === 'done' ? 'duplicate' : 'superseded' };
-  }
-
-  private release(chunk: ChunkState, job: Job, workerId: string, succeeded: boolean): void {
-    const worker = this.registry.get(workerId);
-    if (!worker) return;
-    worker.in_flight.delete(chunkKey(job.job_id, chunk.chunk_id));
-    if (succeeded) worker.chunks_done++;
   }
 
   // ---- dispatch ----
 
   private scheduleDispatch(): void {
-    if (this.dispatchScheduled) return;
+    if (this.dispatchScheduled || this.closed) return;
     this.dispatchScheduled = true;
     setImmediate(() => {
       this.dispatchScheduled = false;
@@ -368,43 +404,65 @@ export class Coordinator {
 
   /** Hands pending chunks, oldest job first, to the active workers with the most free slots. */
   dispatch(): void {
-    for (const job of this.unfinishedJobs) {
-      // Jobs finish in several places (last merge, failures, planning errors); they leave the set here.
-      if (job.isFinished) {
-        this.unfinishedJobs.delete(job);
-        continue;
-      }
+    const held = (workerId: string) => this.leases.leaseCount(workerId);
+    for (const job of this.leases.unfinishedJobs()) {
+      if (!job.record.planned) continue;
       while (job.hasPending()) {
-        const worker = this.registry.leastLoaded();
+        const worker = this.registry.leastLoaded(held);
         if (!worker) return;
         const chunk = job.takePending();
         if (!chunk) break;
-        this.assign(job, chunk, worker);
+        this.send(job, chunk, this.leases.claim(job, chunk, worker.worker_id, this.now()), worker);
       }
     }
   }
 
-  private assign(job: Job, chunk: ChunkState, worker: WorkerEntry): void {
-    chunk.state = 'in_flight';
-    chunk.attempt++;
-    chunk.worker_id = worker.worker_id;
-    worker.in_flight.add(chunkKey(job.job_id, chunk.chunk_id));
-    if (job.status === 'queued') job.status = 'running';
+  /** When a job has nothing left to hand out, a chunk running far longer than its median gets a second attempt elsewhere. */
+  private startBackups(now: number): void {
+    const held = (workerId: string) => this.leases.leaseCount(workerId);
+    for (const job of this.leases.unfinishedJobs()) {
+      if (!job.record.planned || job.hasPending()) continue;
+      const median = job.medianCommitMs();
+      if (median === null) continue;
+      const threshold = Math.max(this.stragglerMinMs, this.stragglerFactor * median);
+      for (const [chunkId, running] of [...job.leases]) {
+        if (job.record.backup_attempts >= Math.ceil(MAX_BACKUP_FRACTION * job.chunks.length)) break;
+        if (running.length !== 1 || now - running[0].granted_at < threshold) continue;
+        const worker = this.registry.leastLoaded(held, new Set([running[0].worker_id]));
+        if (!worker) return;
+        const chunk = job.chunks[chunkId];
+        this.send(job, chunk, this.leases.claim(job, chunk, worker.worker_id, now, true), worker);
+      }
+    }
+  }
+
+  private send(job: JobState, chunk: ChunkRecord, lease: LeaseRecord, worker: WorkerEntry): void {
+    const input = job.inputs[chunk.input_id];
     const task: ChunkTask = {
-      filepath: job.filepath,
+      job_id: job.id,
+      chunk_id: chunk.chunk_id,
+      attempt: lease.attempt,
+      lease_token: lease.token,
+      input: input.input,
+      snapshot: input.snapshot as NonNullable<typeof input.snapshot>,
       start: chunk.start,
       size: chunk.size,
-      job_id: job.job_id,
-      chunk_id: chunk.chunk_id,
-      attempt: chunk.attempt,
-      ...job.parsing,
+      ...job.record.parsing,
     };
-    this.sendChunk(worker.url, task).catch((err: unknown) => {
-      // A worker that cannot take a chunk is treated like a dead one: everything it holds goes back.
-      const stillOurs = chunk.state === 'in_flight' && chunk.attempt === task.attempt && chunk.worker_id === worker.worker_id;
-      if (stillOurs && this.registry.get(worker.worker_id) === worker) {
-        this.deactivate(worker, `sending chunk ${task.chunk_id} of job ${task.job_id} failed: ${(err as Error).message}`);
-      }
-    });
+    this.sendChunk(worker.url, task).then(
+      () => this.leases.acknowledge(lease.token, this.now()),
+      (err: unknown) => {
+        // A worker that cannot take a chunk is treated like a dead one: everything it holds goes back.
+        if (this.leases.lease(lease.token) === lease && this.registry.get(worker.worker_id) === worker) {
+          this.deactivate(worker, `sending ${describeChunk(job, chunk)} failed: ${(err as Error).message}`);
+        }
+      },
+    );
   }
+}
+
+/** A chunk owns the lines that start in it, so it never owns more bytes than its input has from its start. */
+function checkOwnedBytes(job: JobState, chunk: ChunkRecord, bytes: number): void {
+  const available = (job.inputs[chunk.input_id].snapshot?.size ?? 0) - chunk.start;
+  if (bytes > available) throw new Error(`it owns ${bytes} bytes, but its input has only ${available} from the chunk's start`);
 }

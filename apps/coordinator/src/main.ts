@@ -1,11 +1,16 @@
 #!/usr/bin/env node
-// `pnpm coordinator --port 8000`: parses the command line, builds the app, listens, stops on signals.
+// `pnpm coordinator --port 8000`: parses the command line, opens the state, builds the app, listens,
+// stops on signals.
+import { resolve } from 'node:path';
 import { exitWhenProcessDies, listen, onShutdownSignal } from '@loganalyzer/server-kit';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { createApp } from './app';
 import { httpChunkSender } from './chunk-sender';
-import { Coordinator, Logger, silentLogger } from './coordinator';
+import { Coordinator } from './coordinator';
+import { describeEvent } from './events';
+import { MemoryStore } from './state/memory-store';
+import { SqliteStore } from './state/sqlite-store';
 
 async function main(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
@@ -13,41 +18,75 @@ async function main(): Promise<void> {
     .usage('$0 [options]\n\nRegisters workers, splits log files into chunks, merges the results.')
     .option('port', { type: 'number', default: 8000, describe: 'port to listen on (0 picks a free one)' })
     .option('host', { type: 'string', describe: 'address to listen on (default: all interfaces)' })
+    .option('state', { type: 'string', default: './.loganalyzer/state.db', describe: 'SQLite file holding jobs, chunks, leases and partials (":memory:": nothing survives a restart)' })
     .option('heartbeat-interval', { type: 'number', default: 1000, describe: 'ms between worker heartbeats (told to workers)' })
     .option('worker-timeout', { type: 'number', describe: 'ms without a heartbeat before a worker is inactive (default 3x the heartbeat interval)' })
-    .option('max-chunk-failures', { type: 'number', default: 3, describe: 'failed attempts of one chunk before its job fails' })
+    .option('lease-timeout', { type: 'number', describe: 'ms a chunk lease lives without a renewing heartbeat (default: the worker timeout)' })
+    .option('deadline-base', { type: 'number', default: 60_000, describe: 'ms every chunk attempt may take before it is taken back, renewed or not...' })
+    .option('deadline-rate', { type: 'number', default: 1024 * 1024, describe: '...plus its size at this many bytes per second' })
+    .option('max-attempts', { type: 'number', default: 4, alias: 'max-chunk-failures', describe: 'failed or expired attempts of one chunk before its job fails' })
+    .option('max-chunks-per-job', { type: 'number', default: 100_000, describe: 'chunk limit per job; the chunk size is raised to stay within it' })
+    .option('checkpoint-interval', { type: 'number', default: 5000, describe: 'ms between checkpoints of merged metrics' })
+    .option('straggler-min', { type: 'number', default: 10_000, describe: 'ms a chunk must run (and 4x the median) before it gets a backup attempt' })
+    .option('retain', { type: 'number', default: 1000, describe: 'finished jobs kept; older ones are deleted with their partials' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no event log on stderr' })
     .option('exit-with-pid', { type: 'number', describe: 'shut down when the process with this pid is gone (for embedded clusters)' })
     .check((a) => {
       if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535) throw new Error(`--port must be 0..65535, got ${a.port}`);
-      if (!(a['heartbeat-interval'] > 0)) throw new Error('--heartbeat-interval must be positive');
-      if (a['worker-timeout'] !== undefined && !(a['worker-timeout'] > 0)) throw new Error('--worker-timeout must be positive');
+      for (const name of ['heartbeat-interval', 'worker-timeout', 'lease-timeout', 'deadline-base', 'deadline-rate', 'checkpoint-interval', 'straggler-min'] as const) {
+        const value = a[name];
+        if (value !== undefined && !(value > 0)) throw new Error(`--${name} must be positive, got ${value}`);
+      }
+      for (const name of ['max-attempts', 'max-chunks-per-job'] as const) {
+        if (!Number.isInteger(a[name]) || a[name] < 1) throw new Error(`--${name} must be a positive integer, got ${a[name]}`);
+      }
+      if (!Number.isInteger(a.retain) || a.retain < 0) throw new Error(`--retain must be a non-negative integer, got ${a.retain}`);
       return true;
     })
     .strict()
     .help()
     .parse();
 
-  const logger: Logger = argv.quiet
-    ? silentLogger
-    : { info: (m) => console.error(`[coordinator] ${m}`), warn: (m) => console.error(`[coordinator] warning: ${m}`) };
+  const store = argv.state === ':memory:' ? new MemoryStore() : openStore(resolve(argv.state));
   const coordinator = new Coordinator({
     sendChunk: httpChunkSender(),
+    store,
     heartbeatIntervalMs: argv['heartbeat-interval'],
     workerTimeoutMs: argv['worker-timeout'],
-    maxChunkFailures: argv['max-chunk-failures'],
-    logger,
+    leaseMs: argv['lease-timeout'],
+    deadlineBaseMs: argv['deadline-base'],
+    deadlineBytesPerSecond: argv['deadline-rate'],
+    maxAttempts: argv['max-attempts'],
+    maxChunksPerJob: argv['max-chunks-per-job'],
+    checkpointIntervalMs: argv['checkpoint-interval'],
+    stragglerMinMs: argv['straggler-min'],
+    retainFinishedJobs: argv.retain,
   });
+  if (!argv.quiet) {
+    coordinator.events.on((event) => {
+      const line = describeEvent(event);
+      if (line) console.error(`[coordinator] ${line.level === 'warn' ? 'warning: ' : ''}${line.text}`);
+    });
+  }
   coordinator.start();
   const running = await listen(createApp(coordinator), argv.port, argv.host);
   // The embedded cluster and tests read this line to learn the port.
   console.log(`coordinator listening on ${running.url}`);
   const shutdown = async (): Promise<void> => {
-    coordinator.stop();
     await running.close();
+    await coordinator.close();
   };
   onShutdownSignal(shutdown);
   if (argv['exit-with-pid'] !== undefined) exitWhenProcessDies(argv['exit-with-pid'], () => void shutdown().finally(() => process.exit(0)));
+}
+
+function openStore(path: string): SqliteStore {
+  try {
+    return new SqliteStore(path);
+  } catch (err) {
+    const message = (err as Error).message;
+    throw new Error(/locked|busy/i.test(message) ? `state file ${path} is in use by another coordinator` : `cannot open state file ${path}: ${message}`);
+  }
 }
 
 main().catch((err) => {

@@ -1,4 +1,5 @@
-// The workers the coordinator knows: where they listen, whether they are alive, what they hold.
+// The workers the coordinator knows: where they listen and whether they are alive. What each holds is
+// not kept here: it is the worker's live leases in the lease table.
 
 export type WorkerStatus = 'active' | 'inactive';
 
@@ -9,12 +10,8 @@ export interface WorkerEntry {
   status: WorkerStatus;
   last_heartbeat: number;
   registered_at: number;
-  /** Keys (see chunkKey) of the chunk attempts this worker holds. */
-  in_flight: Set<string>;
   chunks_done: number;
 }
-
-export const chunkKey = (jobId: string, chunkId: number): string => `${jobId}:${chunkId}`;
 
 export class WorkerRegistry {
   private readonly workers = new Map<string, WorkerEntry>();
@@ -34,14 +31,14 @@ export class WorkerRegistry {
   }
 
   /** Adds a worker, or replaces the entry of one with the same id; returns the replaced entry. */
-  upsert(entry: Omit<WorkerEntry, 'in_flight' | 'chunks_done' | 'status'>): { entry: WorkerEntry; previous?: WorkerEntry } {
+  upsert(entry: Omit<WorkerEntry, 'chunks_done' | 'status'>): { entry: WorkerEntry; previous?: WorkerEntry } {
     const previous = this.workers.get(entry.worker_id);
     if (previous) {
       this.activeWorkers.delete(previous);
       this.inactiveWorkers.delete(previous);
     }
     if (!this.firstRegistered.has(entry.worker_id)) this.firstRegistered.set(entry.worker_id, this.registrations++);
-    const fresh: WorkerEntry = { ...entry, status: 'active', in_flight: new Set(), chunks_done: previous?.chunks_done ?? 0 };
+    const fresh: WorkerEntry = { ...entry, status: 'active', chunks_done: previous?.chunks_done ?? 0 };
     this.workers.set(entry.worker_id, fresh);
     this.activeWorkers.add(fresh);
     return { entry: fresh, previous };
@@ -78,12 +75,16 @@ export class WorkerRegistry {
     return this.active().filter((w) => now - w.last_heartbeat > timeoutMs);
   }
 
-  /** The active worker with the most free slots (the first registered on a tie), or undefined when all are full. */
-  leastLoaded(): WorkerEntry | undefined {
+  /**
+   * The active worker with the most free slots (the first registered on a tie), or undefined when all
+   * are full; `held` counts a worker's live leases, and `exclude` skips one (a straggler's holder).
+   */
+  leastLoaded(held: (workerId: string) => number, exclude?: ReadonlySet<string>): WorkerEntry | undefined {
     let best: WorkerEntry | undefined;
     let bestFree = 0;
     for (const w of this.activeWorkers) {
-      const free = w.concurrency - w.in_flight.size;
+      if (exclude?.has(w.worker_id)) continue;
+      const free = w.concurrency - held(w.worker_id);
       if (free > bestFree || (free === bestFree && free > 0 && best !== undefined && this.rank(w) < this.rank(best))) {
         best = w;
         bestFree = free;

@@ -1,12 +1,14 @@
-// Accepts chunk tasks, runs them (in a thread pool in production) and reports each result.
+// Accepts chunk tasks, runs them (in a thread pool in production) and reports each result. Every task
+// is known by its lease token: the heartbeat lists the tokens held, and a token the coordinator says
+// to drop is aborted (its thread stopped) and never reported.
 import type { ChunkTask } from '@loganalyzer/contract';
 import type { PartialMetrics } from '@loganalyzer/core';
 import type { ChunkReporter } from './coordinator-link';
-import { ResultTooLargeError } from './retry';
+import { LeaseLostError, ResultTooLargeError } from './retry';
 
 /** A chunk's partial metrics: as objects, or already as UTF-8 JSON in blocks (a pool thread's runAsJson). */
 export type ChunkResult = PartialMetrics | Uint8Array[];
-export type ChunkProcessor = (task: ChunkTask) => Promise<ChunkResult>;
+export type ChunkProcessor = (task: ChunkTask, signal: AbortSignal) => Promise<ChunkResult>;
 
 export interface ChunkWorkerOptions {
   workerId: string;
@@ -16,10 +18,15 @@ export interface ChunkWorkerOptions {
   log?: (message: string) => void;
 }
 
+interface RunningTask {
+  task: ChunkTask;
+  abort: AbortController;
+}
+
 export class ChunkWorker {
   readonly workerId: string;
   readonly concurrency: number;
-  private inFlight = 0;
+  private readonly running = new Map<string, RunningTask>();
   private accepting = true;
   private readonly settled = new Set<Promise<void>>();
   private readonly log: (message: string) => void;
@@ -31,39 +38,70 @@ export class ChunkWorker {
   }
 
   get chunksInFlight(): number {
-    return this.inFlight;
+    return this.running.size;
   }
 
   get isAccepting(): boolean {
     return this.accepting;
   }
 
-  /** Starts a chunk and returns at once; its result is reported when ready. */
+  /** The lease tokens of the tasks held (running, or whose report is not yet through). */
+  heldLeases(): string[] {
+    return [...this.running.keys()];
+  }
+
+  /** Starts a chunk and returns at once; its result is reported when ready. A repeated token is ignored. */
   accept(task: ChunkTask): void {
-    this.inFlight++;
-    const done = this.run(task).finally(() => {
-      this.inFlight--;
+    if (this.running.has(task.lease_token)) return;
+    const entry: RunningTask = { task, abort: new AbortController() };
+    this.running.set(task.lease_token, entry);
+    const done = this.run(entry).finally(() => {
+      this.running.delete(task.lease_token);
       this.settled.delete(done);
     });
     this.settled.add(done);
   }
 
-  private async run(task: ChunkTask): Promise<void> {
+  /** Stops the work of leases the coordinator no longer holds live; nothing of theirs is reported. */
+  drop(tokens: readonly string[]): void {
+    for (const token of tokens) {
+      const entry = this.running.get(token);
+      if (!entry || entry.abort.signal.aborted) continue;
+      this.log(`dropping chunk ${entry.task.chunk_id} of job ${entry.task.job_id} (attempt ${entry.task.attempt}): its lease is no longer live`);
+      entry.abort.abort(new Error('the lease is no longer live'));
+    }
+  }
+
+  private async run({ task, abort }: RunningTask): Promise<void> {
     let metrics: ChunkResult;
     try {
-      metrics = await this.options.process(task);
+      metrics = await this.options.process(task, abort.signal);
     } catch (err) {
+      if (abort.signal.aborted) return;
       const message = err instanceof Error ? err.message : String(err);
       this.log(`chunk ${task.chunk_id} of job ${task.job_id} failed: ${message}`);
-      await this.options.reporter.reportFailure(task, message).catch((e) => this.log(`could not report the failure: ${(e as Error).message}`));
+      await this.report(() => this.options.reporter.reportFailure(task, message, abort.signal), task);
       return;
     }
+    if (abort.signal.aborted) return;
     try {
-      await this.options.reporter.reportMetrics(task, metrics);
+      await this.options.reporter.reportMetrics(task, metrics, abort.signal);
     } catch (err) {
+      if (err instanceof LeaseLostError || abort.signal.aborted) {
+        this.log(`result of chunk ${task.chunk_id} of job ${task.job_id} dropped: ${(err as Error).message}`);
+        return;
+      }
       this.log(`could not report chunk ${task.chunk_id}: ${(err as Error).message}`);
-      // Refused for its size, the result will never be accepted: say so, so the job does not wait on it.
-      if (err instanceof ResultTooLargeError) await this.options.reporter.reportFailure(task, err.message).catch((e) => this.log(`could not report the failure: ${(e as Error).message}`));
+      // Refused for its size (or its shape), the result will never be accepted: say so, so the job does not wait on it.
+      await this.report(() => this.options.reporter.reportFailure(task, (err as Error).message, abort.signal), task);
+    }
+  }
+
+  private async report(send: () => Promise<void>, task: ChunkTask): Promise<void> {
+    try {
+      await send();
+    } catch (err) {
+      if (!(err instanceof LeaseLostError)) this.log(`could not report the failure of chunk ${task.chunk_id}: ${(err as Error).message}`);
     }
   }
 
@@ -80,3 +118,5 @@ export class ChunkWorker {
     clearTimeout(timer);
   }
 }
+
+export { ResultTooLargeError };

@@ -2,11 +2,17 @@
 // (re-registering when the coordinator has forgotten us) and chunk reports retried with backoff.
 import { embedJson, type ChunkTask, type CoordinatorClient } from '@loganalyzer/contract';
 import type { PartialMetrics } from '@loganalyzer/core';
-import { PermanentError, ResultTooLargeError, withRetry } from './retry';
+import { LeaseLostError, PermanentError, ResultTooLargeError, withRetry } from './retry';
 
 export interface ChunkReporter {
-  reportMetrics(task: ChunkTask, metrics: PartialMetrics | Uint8Array[]): Promise<void>;
-  reportFailure(task: ChunkTask, error: string): Promise<void>;
+  reportMetrics(task: ChunkTask, metrics: PartialMetrics | Uint8Array[], signal?: AbortSignal): Promise<void>;
+  reportFailure(task: ChunkTask, error: string, signal?: AbortSignal): Promise<void>;
+}
+
+/** What the heartbeat needs from the worker: the leases it holds, and a way to drop the dead ones. */
+export interface LeaseHolder {
+  heldLeases(): string[];
+  drop(tokens: readonly string[]): void;
 }
 
 export interface CoordinatorLinkOptions {
@@ -22,6 +28,8 @@ export interface CoordinatorLinkOptions {
   log?: (message: string) => void;
 }
 
+const noLeases: LeaseHolder = { heldLeases: () => [], drop: () => {} };
+
 export class CoordinatorLink implements ChunkReporter {
   private heartbeatTimer: NodeJS.Timeout | null = null;
   private heartbeatIntervalMs = 1000;
@@ -29,9 +37,15 @@ export class CoordinatorLink implements ChunkReporter {
   private port = 0;
   private coordinatorReachable = true;
   private readonly log: (message: string) => void;
+  private holder: LeaseHolder = noLeases;
 
   constructor(private readonly options: CoordinatorLinkOptions) {
     this.log = options.log ?? (() => {});
+  }
+
+  /** The worker whose leases the heartbeats list (set once the worker exists). */
+  holdLeasesOf(holder: LeaseHolder): void {
+    this.holder = holder;
   }
 
   /** Registers the port the worker listens on (retrying until the coordinator answers), then heartbeats until stop(). */
@@ -69,7 +83,7 @@ export class CoordinatorLink implements ChunkReporter {
 
   private async beat(): Promise<void> {
     try {
-      const r = await this.options.client.heartbeat({ body: { worker_id: this.options.workerId } });
+      const r = await this.options.client.heartbeat({ body: { worker_id: this.options.workerId, leases: this.holder.heldLeases() } });
       if (!this.coordinatorReachable) this.log('coordinator reachable again');
       this.coordinatorReachable = true;
       if (r.status === 404) {
@@ -77,6 +91,7 @@ export class CoordinatorLink implements ChunkReporter {
         await this.register();
       } else if (r.status === 200) {
         this.heartbeatIntervalMs = r.body.heartbeat_interval_ms;
+        if (r.body.drop.length > 0) this.holder.drop(r.body.drop);
       }
     } catch (err) {
       if (this.coordinatorReachable) this.log(`heartbeat failed: ${describe(err)}`);
@@ -84,23 +99,24 @@ export class CoordinatorLink implements ChunkReporter {
     }
   }
 
-  reportMetrics(task: ChunkTask, result: PartialMetrics | Uint8Array[]): Promise<void> {
+  reportMetrics(task: ChunkTask, result: PartialMetrics | Uint8Array[], signal?: AbortSignal): Promise<void> {
     // JSON bytes from a pool thread go out as they are (the coordinator validates them as it would any body).
     const metrics = Array.isArray(result) ? embedJson<PartialMetrics>(result) : result;
-    return this.report(task, () => this.options.client.reportMetrics({ body: { ...key(task, this.options.workerId), metrics } }));
+    return this.report(task, () => this.options.client.reportMetrics({ body: { ...key(task, this.options.workerId), metrics } }), signal);
   }
 
-  reportFailure(task: ChunkTask, error: string): Promise<void> {
-    return this.report(task, () => this.options.client.reportChunkFailure({ body: { ...key(task, this.options.workerId), error } }));
+  reportFailure(task: ChunkTask, error: string, signal?: AbortSignal): Promise<void> {
+    return this.report(task, () => this.options.client.reportChunkFailure({ body: { ...key(task, this.options.workerId), error: error.slice(0, 4096) } }), signal);
   }
 
-  private async report(task: ChunkTask, send: () => Promise<{ status: number; body: unknown }>): Promise<void> {
+  private async report(task: ChunkTask, send: () => Promise<{ status: number; body: unknown }>, signal?: AbortSignal): Promise<void> {
     await withRetry(
       async () => {
         const r = await send();
         if (r.status === 200) return;
         const message = (r.body as { message?: string }).message ?? `status ${r.status}`;
         // The coordinator does not know the job (it restarted) or refused the body: retrying cannot help.
+        if (r.status === 409 || r.status === 422) throw new LeaseLostError(`the coordinator ended attempt ${task.attempt} of chunk ${task.chunk_id}: ${message}`);
         if (r.status === 400 || r.status === 404) throw new PermanentError(`coordinator refused the report of chunk ${task.chunk_id} of job ${task.job_id}: ${message}`);
         if (r.status === 413) throw new ResultTooLargeError(`the result of chunk ${task.chunk_id} is too large for the coordinator (${message}); use smaller chunks`);
         throw new Error(message);
@@ -108,6 +124,8 @@ export class CoordinatorLink implements ChunkReporter {
       {
         ...this.options.retry,
         giveUpAfterMs: this.options.reportRetryMs ?? 10 * 60_000,
+        // A dropped lease stops its retries: the coordinator will refuse the report anyway.
+        cancelled: () => signal?.aborted === true,
         onRetry: (err, attempt) => attempt === 1 && this.log(`report of chunk ${task.chunk_id} failed (${describe(err)}); retrying`),
       },
     );
@@ -115,7 +133,7 @@ export class CoordinatorLink implements ChunkReporter {
 }
 
 function key(task: ChunkTask, workerId: string) {
-  return { worker_id: workerId, job_id: task.job_id, chunk_id: task.chunk_id, attempt: task.attempt };
+  return { worker_id: workerId, job_id: task.job_id, chunk_id: task.chunk_id, attempt: task.attempt, lease_token: task.lease_token };
 }
 
 function describe(err: unknown): string {

@@ -46,16 +46,20 @@ async function main(): Promise<void> {
     workerId: argv.id,
     concurrency: argv.concurrency,
     // As JSON bytes: the worker only forwards a partial, so its objects never need to exist here.
-    process: (task) =>
-      pool.runAsJson({
-        filepath: task.filepath,
-        start: task.start,
-        size: task.size,
-        options: { format: task.log_format !== undefined ? { nginx: task.log_format } : (task.format ?? 'auto') },
-      }),
+    process: (task, signal) =>
+      pool.runAsJson(
+        {
+          filepath: task.input.path,
+          start: task.start,
+          size: task.size,
+          options: { format: task.log_format !== undefined ? { nginx: task.log_format } : (task.format ?? 'auto'), snapshot: task.snapshot },
+        },
+        { signal },
+      ),
     reporter: link,
     log,
   });
+  link.holdLeasesOf(worker);
   const running = await listen(createApp(worker), argv.port, argv.host);
   console.log(`worker ${argv.id} listening on ${running.url}`);
   const shutdown = async (): Promise<void> => {

@@ -5,7 +5,7 @@ export interface RetryOptions {
   maxDelayMs?: number;
   /** Give up after this long in total; default: never. */
   giveUpAfterMs?: number;
-  /** Stop retrying when this returns true (for example on shutdown). */
+  /** Stop retrying when this returns true (for example on shutdown, or a dropped lease). */
   cancelled?: () => boolean;
   onRetry?: (error: unknown, attempt: number, delayMs: number) => void;
 }
@@ -40,3 +40,9 @@ export class PermanentError extends Error {
 
 /** The coordinator refused a result as too large (413): the chunk must be reported as failed. */
 export class ResultTooLargeError extends PermanentError {}
+
+/**
+ * The attempt is over as far as the coordinator is concerned: its lease is not live (409), or the
+ * coordinator already recorded the attempt as failed (422). Nothing more is to be sent for it.
+ */
+export class LeaseLostError extends PermanentError {}

@@ -2,23 +2,21 @@
 import { initContract } from '@ts-rest/core';
 import { z } from 'zod';
 import { ErrorSchema, ValidationErrorSchema } from './errors';
-import { JobSchema, JobSummarySchema } from './jobs';
-import { FormatFieldsSchema, MetricsReportSchema, PartialMetricsSchema } from './metrics';
-import { WorkerIdSchema, WorkerInfoSchema } from './workers';
+import { CreateJobBodySchema, JobSchema, JobSummarySchema } from './jobs';
+import { MetricsReportSchema, PartialMetricsSchema } from './metrics';
+import { LeaseTokenSchema, MAX_LEASES_PER_HEARTBEAT, WorkerIdSchema, WorkerInfoSchema } from './workers';
 
 const c = initContract();
 
 const ChunkReportKeySchema = z.object({
   worker_id: WorkerIdSchema,
-  job_id: z.string().min(1),
+  job_id: z.string().min(1).max(64),
   chunk_id: z.number().int().nonnegative(),
   attempt: z.number().int().positive(),
+  lease_token: LeaseTokenSchema,
 });
 
-const ChunkReportOutcomeSchema = z.object({
-  accepted: z.boolean(),
-  reason: z.enum(['merged', 'recorded', 'duplicate', 'superseded']),
-});
+const JobIdParamsSchema = z.object({ job_id: z.string().min(1).max(64) });
 
 export const coordinatorContract = c.router(
   {
@@ -29,8 +27,8 @@ export const coordinatorContract = c.router(
       body: z.object({
         worker_id: WorkerIdSchema,
         port: z.number().int().min(1).max(65535),
-        host: z.string().min(1).optional().describe('host the coordinator should call; default: the peer address'),
-        concurrency: z.number().int().positive().optional().describe('chunks the worker processes at once'),
+        host: z.string().min(1).max(253).optional().describe('host the coordinator should call; default: the peer address'),
+        concurrency: z.number().int().positive().max(1024).optional().describe('chunks the worker processes at once'),
       }),
       responses: {
         200: z.object({
@@ -44,10 +42,17 @@ export const coordinatorContract = c.router(
     heartbeat: {
       method: 'POST',
       path: '/health',
-      summary: 'Worker heartbeat; 404 tells an unknown worker to register again',
-      body: z.object({ worker_id: WorkerIdSchema }),
+      summary: 'Worker heartbeat: renews the leases it lists; 404 tells an unknown worker to register again',
+      body: z.object({
+        worker_id: WorkerIdSchema,
+        leases: z.array(LeaseTokenSchema).max(MAX_LEASES_PER_HEARTBEAT).optional().describe('tokens of the chunk attempts the worker holds'),
+      }),
       responses: {
-        200: z.object({ ok: z.literal(true), heartbeat_interval_ms: z.number().int().positive() }),
+        200: z.object({
+          ok: z.literal(true),
+          heartbeat_interval_ms: z.number().int().positive(),
+          drop: z.array(LeaseTokenSchema).describe('listed leases that are no longer live: stop their work, report nothing'),
+        }),
         400: ValidationErrorSchema,
         404: ErrorSchema,
       },
@@ -55,30 +60,36 @@ export const coordinatorContract = c.router(
     reportMetrics: {
       method: 'POST',
       path: '/metrics',
-      summary: 'The partial metrics of one chunk attempt',
+      summary: 'The partial metrics of one chunk attempt, fenced by its lease token',
       body: ChunkReportKeySchema.extend({ metrics: PartialMetricsSchema }),
       responses: {
-        200: ChunkReportOutcomeSchema,
+        200: z.object({
+          accepted: z.boolean(),
+          reason: z.enum(['committed', 'duplicate']).describe('duplicate: this attempt was committed already (a retried report)'),
+        }),
         400: ValidationErrorSchema,
         404: ErrorSchema,
+        409: ErrorSchema.describe('lease_not_live: not the live lease of the chunk (expired, superseded, or the chunk was committed by another attempt); never merged, drop it'),
         413: ErrorSchema.describe('the partial is larger than the coordinator accepts: report the chunk as failed; smaller chunks have smaller partials'),
+        422: ErrorSchema.describe('invalid_partial: the partial does not decode or does not match its chunk; the attempt is recorded as failed'),
       },
     },
     reportChunkFailure: {
       method: 'POST',
       path: '/chunk_failures',
-      summary: 'A chunk attempt failed on the worker (for example the file could not be read)',
-      body: ChunkReportKeySchema.extend({ error: z.string() }),
+      summary: 'A chunk attempt failed on the worker (for example the input could not be read)',
+      body: ChunkReportKeySchema.extend({ error: z.string().max(4096) }),
       responses: {
-        200: ChunkReportOutcomeSchema,
+        200: z.object({ accepted: z.literal(true), reason: z.literal('recorded') }),
         400: ValidationErrorSchema,
         404: ErrorSchema,
+        409: ErrorSchema,
       },
     },
     getMetrics: {
       method: 'GET',
       path: '/metrics',
-      summary: 'Metrics aggregated over every chunk merged so far, across all jobs',
+      summary: 'Metrics aggregated over every chunk committed so far, across all jobs',
       responses: { 200: MetricsReportSchema },
     },
     listWorkers: {
@@ -89,14 +100,11 @@ export const coordinatorContract = c.router(
     createJob: {
       method: 'POST',
       path: '/jobs',
-      summary: 'Plan a file into chunks and distribute them',
-      body: FormatFieldsSchema.extend({
-        filepath: z.string().min(1),
-        chunk_size: z.number().int().positive().max(Number.MAX_SAFE_INTEGER).optional().describe('bytes per chunk; default: at least 4 chunks per active worker, at most 64 MiB'),
-      }),
+      summary: 'Plan inputs into chunks and distribute them',
+      body: CreateJobBodySchema,
       responses: {
         201: z.object({ job_id: z.string() }),
-        400: ValidationErrorSchema,
+        400: ValidationErrorSchema.or(ErrorSchema),
       },
     },
     listJobs: {
@@ -107,9 +115,21 @@ export const coordinatorContract = c.router(
     getJob: {
       method: 'GET',
       path: '/jobs/:job_id',
-      pathParams: z.object({ job_id: z.string().min(1) }),
+      pathParams: JobIdParamsSchema,
       responses: {
         200: JobSchema,
+        400: ValidationErrorSchema,
+        404: ErrorSchema,
+      },
+    },
+    deleteJob: {
+      method: 'DELETE',
+      path: '/jobs/:job_id',
+      summary: 'Remove a job, its chunks and its partials; a running job is stopped first',
+      pathParams: JobIdParamsSchema,
+      body: c.noBody(),
+      responses: {
+        200: z.object({ job_id: z.string(), deleted: z.literal(true) }),
         400: ValidationErrorSchema,
         404: ErrorSchema,
       },

@@ -1,9 +1,31 @@
-// Error bodies shared by every route of both apps.
+// The one error of both apps: a closed set of codes, each with one HTTP status (server-kit maps a
+// thrown AppError through ERROR_STATUS), and the bodies every route answers errors with.
 import { z } from 'zod';
 
+/** Every error code either app answers with, and the HTTP status that goes with it. */
+export const ERROR_STATUS = {
+  validation_failed: 400,
+  invalid_json: 400,
+  invalid_job: 400,
+  too_many_chunks: 400,
+  job_not_found: 404,
+  chunk_not_found: 404,
+  worker_not_registered: 404,
+  route_not_found: 404,
+  lease_not_live: 409,
+  body_too_large: 413,
+  invalid_partial: 422,
+  shutting_down: 503,
+  internal_error: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as [ErrorCode, ...ErrorCode[]];
+export const ErrorCodeSchema = z.enum(ERROR_CODES);
+
 export const ErrorSchema = z.object({
-  error: z.string().describe('machine-readable error code, e.g. "job_not_found"'),
-  message: z.string().describe('human-readable explanation'),
+  error: ErrorCodeSchema.describe('machine-readable error code'),
+  message: z.string().describe('human-readable explanation; control characters are escaped'),
 });
 export type ErrorBody = z.infer<typeof ErrorSchema>;
 

@@ -1,31 +1,70 @@
-// Job state as the coordinator reports it.
+// Jobs as the coordinator reports them, and the body that creates one.
 import { z } from 'zod';
-import { MetricsReportSchema } from './metrics';
+import { InputSchema, InputSnapshotSchema, MAX_INPUTS_PER_JOB, MAX_PATH_LENGTH } from './inputs';
+import { FormatFieldsSchema, MetricsReportSchema } from './metrics';
 
 export const JobStatusSchema = z.enum(['queued', 'running', 'completed', 'failed']);
 export type JobStatus = z.infer<typeof JobStatusSchema>;
 
+const count = z.number().int().nonnegative();
+
+export const CreateJobBodySchema = FormatFieldsSchema.extend({
+  inputs: z
+    .array(z.union([z.string().min(1).max(MAX_PATH_LENGTH), InputSchema]))
+    .min(1)
+    .max(MAX_INPUTS_PER_JOB)
+    .optional()
+    .describe('what to analyze: file paths, or tagged inputs ({kind: "file", path}); the result is the exact merge over all of them'),
+  filepath: z.string().min(1).max(MAX_PATH_LENGTH).optional().describe('one file; the same as inputs: [filepath]'),
+  chunk_size: z
+    .number()
+    .int()
+    .positive()
+    .max(Number.MAX_SAFE_INTEGER)
+    .optional()
+    .describe('bytes per chunk; default: at least 4 chunks per active worker, at most 64 MiB. Raised when a job would exceed the coordinator\'s chunk limit'),
+}).superRefine((body, ctx) => {
+  if ((body.inputs === undefined) === (body.filepath === undefined)) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['inputs'], message: 'give either inputs or filepath' });
+  }
+});
+export type CreateJobBody = z.infer<typeof CreateJobBodySchema>;
+
 export const JobProgressSchema = z.object({
-  chunks_total: z.number().int().nonnegative(),
-  chunks_done: z.number().int().nonnegative(),
-  bytes_total: z.number().int().nonnegative(),
-  bytes_done: z.number().int().nonnegative(),
-  chunks_reassigned: z.number().int().nonnegative().describe('attempts handed to another worker after a death or failure'),
+  chunks_total: count,
+  chunks_done: count,
+  bytes_total: count,
+  bytes_done: count,
+  chunks_reassigned: count.describe('attempts that ended without a commit (worker lost, lease expired, failure) and were handed out again'),
+  backup_attempts: count.describe('extra attempts started for stragglers; the first commit wins'),
+  appended_bytes: count.describe('bytes the inputs grew by after planning, known once the job has ended; never analyzed'),
+});
+
+export const InputProgressSchema = z.object({
+  input: InputSchema,
+  snapshot: InputSnapshotSchema.nullable().describe('size and identity recorded at planning; null before'),
+  chunks_total: count,
+  chunks_done: count,
+  bytes_total: count,
+  bytes_done: count,
+  appended_bytes: count.nullable().describe('bytes appended after planning (not analyzed); null until the job ends'),
 });
 
 export const JobSummarySchema = z.object({
   job_id: z.string(),
-  filepath: z.string(),
+  filepath: z.string().describe('the first input'),
+  inputs: count.describe('how many inputs the job reads'),
   status: JobStatusSchema,
   created_at: z.string(),
   finished_at: z.string().nullable(),
 });
-
 export type JobSummary = z.infer<typeof JobSummarySchema>;
 
 export const JobSchema = JobSummarySchema.extend({
   format: z.string().describe('the named format, or "custom" for an nginx log_format'),
+  chunk_size: count.nullable().describe('bytes per chunk as planned; null before planning'),
   progress: JobProgressSchema,
+  input_progress: z.array(InputProgressSchema),
   metrics: MetricsReportSchema,
   error: z.string().optional(),
 });

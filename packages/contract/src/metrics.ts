@@ -6,11 +6,21 @@ const count = z.number().int().nonnegative();
 const counts = z.record(z.string(), count);
 const epochMs = z.number().int();
 
+/** The text of a QuantileSketch (core's analytics/quantile-sketch.ts), described for what it holds. */
+const sketchText = (what: string) =>
+  z
+    .string()
+    .describe(
+      `${what}: a DDSketch (1% relative accuracy) of response times in ms, written "zeroCount;key:count,Δkey:count,…" – the zero bin's count, a semicolon, then the non-zero bins in increasing key order, the first key absolute (possibly negative), each later key as its gap (at least 1) from the one before, every count at least 1 ("0;402:3,2:1")`,
+    );
+
 export const SerializedTopKSchema = z.object({
   capacity: z.number().int().positive(),
   total: count,
   exact: z.boolean(),
-  entries: z.array(z.tuple([z.string(), count, count, count, z.string().nullable()])).describe('[key, count, error, errors, latency sketch or null]'),
+  entries: z
+    .array(z.tuple([z.string(), count, count, count, sketchText("the key's response times (paths only)").nullable()]))
+    .describe('[key, count, error, errors, latency sketch or null], in increasing key order'),
 });
 
 export const SerializedTimelineSchema = z.object({
@@ -19,7 +29,7 @@ export const SerializedTimelineSchema = z.object({
   errors: z.array(count),
   timed: z.array(count),
   duration_us: z.array(count),
-  sketches: z.array(z.string().nullable()),
+  sketches: z.array(sketchText("the minute's response times").nullable()),
   seconds: z
     .string()
     .regex(/^(?:-?\d+:[1-9]\d*(?:,(?:[1-9]\d*)?:[1-9]\d*)*)?$/)
@@ -38,9 +48,12 @@ const topTables = <T extends z.ZodTypeAny>(table: T) =>
 
 /**
  * Mergeable partial metrics of one or more chunks. Counters, sums, mins and maxes merge exactly, and
- * durations are integer microseconds for that reason; sketches are base64.
+ * durations are integer microseconds for that reason. Sketches travel as text: DDSketch bins as
+ * decimal "key:count" lists, the HyperLogLog as base64 bytes, the per-second counts as gap-coded text.
+ * The same type as @loganalyzer/core's PartialMetrics (a test holds them equal).
  */
 export const PartialMetricsSchema = z.object({
+  version: z.literal(1).describe('the shape of this object; a merge refuses any other'),
   lines: count.describe('every line, blank or not'),
   blank_lines: count,
   bytes: count.describe('bytes of the lines owned by the chunk, newlines included'),
@@ -61,8 +74,12 @@ export const PartialMetricsSchema = z.object({
   malformed_samples: z.array(MalformedSampleSchema).max(10),
   first_timestamp_ms: epochMs.nullable(),
   last_timestamp_ms: epochMs.nullable(),
-  latency: z.string().nullable().describe('DDSketch (1% relative accuracy) of response times in ms, base64 protobuf'),
-  unique_clients: z.string().describe('HyperLogLog registers (2^14), base64'),
+  latency: sketchText('all timed requests (null when no request was timed)').nullable(),
+  unique_clients: z
+    .string()
+    .describe(
+      'HyperLogLog of client addresses: 2^14 registers, each 0–19, in base64 of "S" followed by 3 bytes per non-zero register (uint16 little-endian index, then its value) in increasing index order while fewer than a third of the registers are set, else "D" followed by all 16384 register bytes',
+    ),
   top: topTables(SerializedTopKSchema),
   timeline: SerializedTimelineSchema,
 });

@@ -2,18 +2,22 @@
 import { initContract } from '@ts-rest/core';
 import { z } from 'zod';
 import { ErrorSchema, ValidationErrorSchema } from './errors';
+import { InputSchema, InputSnapshotSchema } from './inputs';
 import { FormatFieldsSchema } from './metrics';
-import { WorkerIdSchema } from './workers';
+import { LeaseTokenSchema, WorkerIdSchema } from './workers';
 
 const c = initContract();
 
+/** One attempt at one chunk: a byte range of one input, with the lease that fences its result. */
 export const ChunkTaskSchema = FormatFieldsSchema.extend({
-  filepath: z.string().min(1),
-  start: z.number().int().nonnegative(),
-  size: z.number().int().nonnegative(),
-  job_id: z.string().min(1),
+  job_id: z.string().min(1).max(64),
   chunk_id: z.number().int().nonnegative(),
   attempt: z.number().int().positive(),
+  lease_token: LeaseTokenSchema,
+  input: InputSchema,
+  snapshot: InputSnapshotSchema.describe('the input as planned: a different identity or a smaller size fails the attempt; bytes past size are not read'),
+  start: z.number().int().nonnegative(),
+  size: z.number().int().nonnegative(),
 });
 export type ChunkTask = z.infer<typeof ChunkTaskSchema>;
 

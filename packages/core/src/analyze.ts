@@ -6,15 +6,21 @@ import { AnalyzerError, fileError } from './errors';
 import { applogLine, scanApplogLine } from './formats/applog-parser';
 import { FormatOption, SelectedParser, selectParser } from './formats/format-selector';
 import { LineRecord } from './formats/line-record';
+import { checkSnapshotOption, checkUnchanged, InputSnapshot } from './input-snapshot';
 import { LineReaderOptions, LineSink, readLinesInRange } from './line-reader';
 import type { PartialMetrics } from './partial-metrics';
 import { MetricsReport, toReport } from './report';
 
-export interface AnalyzeOptions extends Omit<LineReaderOptions, 'onOversizedLine'> {
+export interface AnalyzeOptions extends Omit<LineReaderOptions, 'onOversizedLine' | 'fileEnd'> {
   /** `auto` (default) detects each line's format; or a named format; or `{ nginx: '<log_format>' }`. */
   format?: FormatOption;
   /** Distinct keys per top-k table counted exactly before Space-Saving takes over (default 1000). */
   topCapacity?: number;
+  /**
+   * The file as the job planned it (statInput). The file then ends at snapshot.size for this read,
+   * and a file replaced or cut below that size, before or during the read, fails with input_changed.
+   */
+  snapshot?: InputSnapshot;
 }
 
 const SPACE = 0x20;
@@ -28,6 +34,7 @@ function checkOptions(options: AnalyzeOptions): void {
       throw new AnalyzerError('invalid_argument', `${name} must be a positive integer, got ${value}`);
     }
   }
+  if (options.snapshot !== undefined) checkSnapshotOption(options.snapshot);
 }
 
 function withFile<T>(filepath: string, use: (fd: number) => T): T {
@@ -110,35 +117,50 @@ class ApplogRangeAnalyzer implements LineSink {
 /** Which line sink analyzes a range: a format's fast path, or the general one. */
 export type PathChoice = 'fast' | 'general';
 
-function analyzeFd(fd: number, filepath: string, start: number, size: number, options: AnalyzeOptions, path: PathChoice = 'fast'): PartialMetrics {
+function analyzeFd(fd: number, filepath: string, start: number, size: number, options: AnalyzeOptions, path: PathChoice): PartialMetrics {
   const acc = new MetricsAccumulator({ filepath, topCapacity: options.topCapacity });
   const format = options.format ?? 'auto';
   const analyzer = path === 'fast' && format === 'applog' ? new ApplogRangeAnalyzer(acc) : new RangeAnalyzer(selectParser(format), acc);
   const read = readLinesInRange(fd, start, size, analyzer, {
     bufferSize: options.bufferSize,
     maxLineBytes: options.maxLineBytes,
+    fileEnd: options.snapshot?.size,
     // Too long to be a log event we can parse: counted, never buffered whole.
     onOversizedLine: (offset) => acc.addMalformed('oversized', null, 0, 0, offset),
   });
   return acc.result(read.bytes);
 }
 
+/**
+ * Analyzes [start, start + size) of the open file, or the whole file when size is null. With a
+ * snapshot, the file must be the planned one before the read and still as long after it.
+ */
+function analyzeOpenFile(fd: number, filepath: string, start: number, size: number | null, options: AnalyzeOptions, path: PathChoice): PartialMetrics {
+  const snapshot = options.snapshot;
+  if (snapshot === undefined) return analyzeFd(fd, filepath, start, size ?? fstatSync(fd).size, options, path);
+  checkUnchanged(fd, filepath, snapshot);
+  const metrics = analyzeFd(fd, filepath, start, size ?? snapshot.size, options, path);
+  // A cut during the read shortens the lines read without any error: only the size can tell.
+  checkUnchanged(fd, filepath, snapshot);
+  return metrics;
+}
+
 /** Metrics of the lines that the byte range [start, start + size) owns (see line-reader.ts). */
 export function analyzeRange(filepath: string, start: number, size: number, options: AnalyzeOptions = {}): PartialMetrics {
   checkOptions(options);
-  return withFile(filepath, (fd) => analyzeFd(fd, filepath, start, size, options));
+  return withFile(filepath, (fd) => analyzeOpenFile(fd, filepath, start, size, options, 'fast'));
 }
 
 /** analyzeRange through the general path only, for tests that hold fast paths to its results. */
 export function analyzeRangeOnGeneralPath(filepath: string, start: number, size: number, options: AnalyzeOptions = {}): PartialMetrics {
   checkOptions(options);
-  return withFile(filepath, (fd) => analyzeFd(fd, filepath, start, size, options, 'general'));
+  return withFile(filepath, (fd) => analyzeOpenFile(fd, filepath, start, size, options, 'general'));
 }
 
-/** The partial metrics of a whole file in one pass. */
+/** The partial metrics of a whole file (up to snapshot.size, given one) in one pass. */
 export function analyzeFilePartial(filepath: string, options: AnalyzeOptions = {}): PartialMetrics {
   checkOptions(options);
-  return withFile(filepath, (fd) => analyzeFd(fd, filepath, 0, fstatSync(fd).size, options));
+  return withFile(filepath, (fd) => analyzeOpenFile(fd, filepath, 0, null, options, 'fast'));
 }
 
 /** The report of a whole file in one pass: the reference every distributed run must equal. */

@@ -11,7 +11,17 @@ export interface ChunkJob {
   filepath: string;
   start: number;
   size: number;
+  /** The analysis options; options.snapshot holds the chunk to the file as the job planned it. */
   options?: AnalyzeOptions;
+}
+
+export interface ChunkRunOptions {
+  /**
+   * Aborting rejects the run with AnalyzerError('aborted') at once. A queued chunk is dropped; a
+   * running one's thread is terminated and replaced. A thread blocked in a system call (opening a
+   * FIFO nobody writes to) ends only when the call returns, but its slot is refilled meanwhile.
+   */
+  signal?: AbortSignal;
 }
 
 /** What a thread is asked: a job, and whether to answer with the partial's JSON bytes. */
@@ -26,15 +36,19 @@ export interface ChunkPool {
   readonly concurrency: number;
   /** Chunks queued or running. */
   readonly pending: number;
-  run(job: ChunkJob): Promise<PartialMetrics>;
+  run(job: ChunkJob, options?: ChunkRunOptions): Promise<PartialMetrics>;
   /**
    * The same, answered with the partial's UTF-8 JSON in blocks (concatenated, they are
    * JSON.stringify's text), moved (not copied) out of the thread.
    * For callers that only forward the result (a worker posting it to its coordinator): the partial's
    * objects then never exist in this thread's heap, which is most of a worker's memory otherwise.
    */
-  runAsJson(job: ChunkJob): Promise<Uint8Array[]>;
+  runAsJson(job: ChunkJob, options?: ChunkRunOptions): Promise<Uint8Array[]>;
   close(): Promise<void>;
+}
+
+function reasonText(reason: unknown): string {
+  return reason instanceof Error ? reason.message : String(reason);
 }
 
 export function defaultConcurrency(): number {
@@ -60,10 +74,17 @@ export function createChunkPool(options: { concurrency?: number } = {}): ChunkPo
   });
   let pending = 0;
   let closed: Promise<void> | null = null;
-  const runInThread = async (request: ThreadRequest): Promise<Exclude<ChunkOutcome, { error: unknown }>> => {
+  const runInThread = async (request: ThreadRequest, { signal }: ChunkRunOptions = {}): Promise<Exclude<ChunkOutcome, { error: unknown }>> => {
     pending++;
     try {
-      const outcome = await piscina.run(request);
+      let outcome: ChunkOutcome;
+      try {
+        outcome = await piscina.run(request, { signal: signal ?? null });
+      } catch (err) {
+        // Piscina rejects an aborted run with its own AbortError; the reason is the caller's.
+        if (signal?.aborted) throw new AnalyzerError('aborted', `chunk aborted: ${reasonText(signal.reason)}`, { cause: err });
+        throw err;
+      }
       if ('error' in outcome) throw new AnalyzerError(outcome.error.code, outcome.error.message);
       return outcome;
     } finally {
@@ -75,13 +96,13 @@ export function createChunkPool(options: { concurrency?: number } = {}): ChunkPo
     get pending() {
       return pending;
     },
-    async run(job) {
-      const outcome = await runInThread({ ...job, asJson: false });
+    async run(job, options) {
+      const outcome = await runInThread({ ...job, asJson: false }, options);
       if (Array.isArray(outcome)) throw new Error('a pool thread answered with JSON bytes to a request for objects');
       return outcome.metrics;
     },
-    async runAsJson(job) {
-      const outcome = await runInThread({ ...job, asJson: true });
+    async runAsJson(job, options) {
+      const outcome = await runInThread({ ...job, asJson: true }, options);
       if (!Array.isArray(outcome)) throw new Error('a pool thread answered with objects to a request for JSON bytes');
       return outcome;
     },

@@ -1,5 +1,14 @@
 // The one error type of the library: a stable code for programs, a message for people, the cause kept.
-export type AnalyzerErrorCode = 'file_not_found' | 'file_unreadable' | 'invalid_argument';
+export type AnalyzerErrorCode =
+  | 'file_not_found'
+  | 'file_unreadable'
+  | 'invalid_argument'
+  /** A partial to merge is malformed; the message names the field. */
+  | 'invalid_partial'
+  /** The input file is not the one that was planned (replaced, or shorter than planned). */
+  | 'input_changed'
+  /** The caller aborted a chunk before it finished. */
+  | 'aborted';
 
 export class AnalyzerError extends Error {
   constructor(

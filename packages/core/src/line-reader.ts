@@ -32,6 +32,12 @@ export interface LineReaderOptions {
   maxLineBytes?: number;
   /** Called for a line longer than maxLineBytes, with its file offset. */
   onOversizedLine?: (fileOffset: number) => void;
+  /**
+   * Where the file ends for this reader: bytes from here on are never read, as if the file were this
+   * long. A job passes the size it planned with, so bytes appended since (even ones that continue an
+   * unterminated last line) belong to no chunk.
+   */
+  fileEnd?: number;
 }
 
 export interface RangeReadResult {
@@ -78,9 +84,12 @@ export function readLinesInRange(
   let eof = false;
   let validUtf8Until = 0; // buf[cursor, validUtf8Until) is known to be valid UTF-8
 
+  const fileEnd = options.fileEnd ?? Infinity;
+  // Every read goes through here, so none passes fileEnd.
   const fill = (): void => {
     while (len < buf.length && !eof) {
-      const n = readSync(fd, buf, len, buf.length - len, windowPos + len);
+      const wanted = Math.min(buf.length - len, fileEnd - (windowPos + len));
+      const n = wanted > 0 ? readSync(fd, buf, len, wanted, windowPos + len) : 0;
       if (n === 0) eof = true;
       len += n;
     }

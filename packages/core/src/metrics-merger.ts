@@ -1,14 +1,14 @@
 // Merges any number of partials into one, keeping the running total live: counters are summed as
 // results arrive and the sketches stay deserialized, so each merge costs the size of the incoming
-// partial, not of everything merged so far. result() serializes once.
+// partial, not of everything merged so far. result() serializes once. A partial is checked whole
+// (checkPartial) before anything changes, so a bad one leaves the merger as it was.
 import { HyperLogLog } from './analytics/hyperloglog';
 import { QuantileSketch } from './analytics/quantile-sketch';
 import { Timeline } from './analytics/timeline';
 import { DEFAULT_TOP_K_CAPACITY, TopK } from './analytics/top-k';
-import { keepFirstSamples, MalformedSample, PartialMetrics, sortKeys, TOP_DIMENSIONS, TopDimension } from './partial-metrics';
-
-const SUMMED = ['lines', 'blank_lines', 'bytes', 'malformed_lines', 'request_count', 'timed_requests', 'error_count', 'client_errors', 'total_response_time_us', 'bytes_sent'] as const;
-const COUNTED = ['levels', 'statuses', 'methods', 'formats', 'malformed_by_family'] as const;
+import { CheckedPartial, checkPartial } from './partial-check';
+import { COUNTED_FIELDS, CountedField, SUMMED_FIELDS, SummedField } from './partial-fields';
+import { keepFirstSamples, MalformedSample, PARTIAL_METRICS_VERSION, PartialMetrics, sortKeys, TOP_DIMENSIONS, TopDimension } from './partial-metrics';
 
 type Extreme = 'min_response_time_us' | 'max_response_time_us' | 'first_timestamp_ms' | 'last_timestamp_ms';
 const EXTREMES: Array<[Extreme, (a: number, b: number) => number]> = [
@@ -19,8 +19,8 @@ const EXTREMES: Array<[Extreme, (a: number, b: number) => number]> = [
 ];
 
 export class MetricsMerger {
-  private readonly sums = Object.fromEntries(SUMMED.map((k) => [k, 0])) as Record<(typeof SUMMED)[number], number>;
-  private readonly counts = Object.fromEntries(COUNTED.map((k) => [k, {}])) as Record<(typeof COUNTED)[number], Record<string, number>>;
+  private readonly sums = Object.fromEntries(SUMMED_FIELDS.map((k) => [k, 0])) as Record<SummedField, number>;
+  private readonly counts = Object.fromEntries(COUNTED_FIELDS.map((k) => [k, {}])) as Record<CountedField, Record<string, number>>;
   private readonly extremes: Record<Extreme, number | null> = { min_response_time_us: null, max_response_time_us: null, first_timestamp_ms: null, last_timestamp_ms: null };
   private samples: MalformedSample[] = [];
   private latency: QuantileSketch | null = null;
@@ -34,10 +34,20 @@ export class MetricsMerger {
     return this.merged;
   }
 
+  /** Checks p whole, then adds it; throws AnalyzerError('invalid_partial') having changed nothing. */
   add(p: PartialMetrics): this {
+    return this.addChecked(checkPartial(p));
+  }
+
+  /**
+   * Adds a partial checkPartial has passed. Nothing here can fail on its data, so a merge is never
+   * left half done. The checked partial is only read: it can be added again, here or elsewhere.
+   */
+  addChecked(c: CheckedPartial): this {
+    const p = c.partial;
     this.merged++;
-    for (const k of SUMMED) this.sums[k] += p[k];
-    for (const k of COUNTED) {
+    for (const k of SUMMED_FIELDS) this.sums[k] += p[k];
+    for (const k of COUNTED_FIELDS) {
       const target = this.counts[k];
       for (const [key, n] of Object.entries(p[k])) target[key] = (target[key] ?? 0) + n;
     }
@@ -46,16 +56,19 @@ export class MetricsMerger {
       if (v !== null) this.extremes[k] = this.extremes[k] === null ? v : choose(this.extremes[k] as number, v);
     }
     if (p.malformed_samples.length > 0) this.samples = keepFirstSamples([...this.samples, ...p.malformed_samples]);
-    if (p.latency !== null) (this.latency ??= QuantileSketch.empty()).merge(QuantileSketch.deserialize(p.latency));
-    this.clients.merge(HyperLogLog.deserialize(p.unique_clients));
+    if (c.latency !== null) (this.latency ??= QuantileSketch.empty()).merge(c.latency);
+    this.clients.merge(c.uniqueClients);
     for (const d of TOP_DIMENSIONS) {
-      if (p.top[d].total === 0 && this.top[d] !== null) continue;
-      const incoming = TopK.deserialize(p.top[d], d === 'paths');
-      const current = this.top[d];
-      if (current === null) this.top[d] = incoming;
-      else current.merge(incoming);
+      const incoming = c.top[d];
+      let table = this.top[d];
+      if (table !== null && incoming.total === 0) continue;
+      // The first table is merged into an empty one of its capacity rather than taken over, so the
+      // checked partial stays unchanged for whoever else holds it.
+      table ??= this.top[d] = new TopK(incoming.capacity, d === 'paths');
+      table.merge(incoming);
     }
-    if (p.timeline.minutes.length > 0 || p.timeline.seconds.length > 0) this.timeline.mergeSerialized(p.timeline);
+    const timeline = c.timeline.serialized;
+    if (timeline.minutes.length > 0 || timeline.seconds.length > 0) this.timeline.mergeChecked(c.timeline);
     return this;
   }
 
@@ -64,6 +77,7 @@ export class MetricsMerger {
     const sums = this.sums;
     // Field order as the accumulator writes it, so equal results serialize identically.
     return {
+      version: PARTIAL_METRICS_VERSION,
       lines: sums.lines,
       blank_lines: sums.blank_lines,
       bytes: sums.bytes,

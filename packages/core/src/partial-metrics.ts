@@ -1,12 +1,14 @@
 // The mergeable partial result of one or more chunks, in the compact form it travels in: counters,
 // small maps, and serialized sketches (DDSketch, HyperLogLog, Space-Saving, timeline). Counts and sums
 // merge exactly; the sketches merge within their stated bounds (and, for HyperLogLog and the
-// DDSketch bins, exactly too).
+// DDSketch bins, exactly too). Partials from elsewhere are checked by checkPartial before a merge.
 import { HyperLogLog } from './analytics/hyperloglog';
 import { SerializedTimeline, Timeline } from './analytics/timeline';
 import { DEFAULT_TOP_K_CAPACITY, SerializedTopK, TopK } from './analytics/top-k';
 import { MetricsMerger } from './metrics-merger';
 
+/** The shape of PartialMetrics; a merge refuses partials of any other version. */
+export const PARTIAL_METRICS_VERSION = 1;
 export const MAX_MALFORMED_SAMPLES = 10;
 export const MALFORMED_SAMPLE_BYTES = 200;
 
@@ -23,6 +25,7 @@ export const TOP_DIMENSIONS = ['paths', 'clients', 'user_agents', 'error_message
 export type TopDimension = (typeof TOP_DIMENSIONS)[number];
 
 export interface PartialMetrics {
+  version: typeof PARTIAL_METRICS_VERSION;
   /** Every line, blank or not (`wc -l`, plus an unterminated last line). */
   lines: number;
   blank_lines: number;
@@ -47,17 +50,29 @@ export interface PartialMetrics {
   malformed_samples: MalformedSample[];
   first_timestamp_ms: number | null;
   last_timestamp_ms: number | null;
-  /** DDSketch of response times in ms (base64 protobuf), null when no timed request. */
+  /**
+   * DDSketch (1% relative accuracy) of response times in ms, null when no request was timed. The text
+   * is "zeroCount;key:count,Δkey:count,…": the zero bin's count, then the non-zero bins in increasing
+   * key order, the first key as is (it may be negative) and each later one as its gap from the one
+   * before, every gap and count at least 1 ("0;402:3,2:1"). Keys are the sketch's logarithmic bins.
+   */
   latency: string | null;
-  /** HyperLogLog of client addresses (base64). */
+  /**
+   * HyperLogLog of client addresses (2^14 registers, each 0–19), in base64: "S" then 3 bytes per
+   * non-zero register (uint16 little-endian index, then its value) in index order while fewer than
+   * a third of the registers are set, else "D" then all 16384 register bytes.
+   */
   unique_clients: string;
+  /** Per-key counts; each entry's sketch (paths only) is written as `latency` is. */
   top: Record<TopDimension, SerializedTopK>;
+  /** Per-minute columns, each minute's sketch written as `latency` is, and the per-second text. */
   timeline: SerializedTimeline;
 }
 
 export function emptyMetrics(topCapacity = DEFAULT_TOP_K_CAPACITY): PartialMetrics {
   const emptyTop = new TopK(topCapacity).serialize();
   return {
+    version: PARTIAL_METRICS_VERSION,
     lines: 0,
     blank_lines: 0,
     bytes: 0,

@@ -4,7 +4,8 @@ import { analyzeFile } from '../src/analyze';
 import { QuantileSketch, SKETCH_RELATIVE_ACCURACY } from '../src/analytics/quantile-sketch';
 import { forEachSerialized } from '../src/analytics/second-counts';
 import { SerializedTimeline, Timeline } from '../src/analytics/timeline';
-import { mulberry32, Random, randomInt, shuffled, useTempDir } from './helpers';
+import { checkTimeline } from '../src/checks/timeline-check';
+import { mulberry32, Random, randomInt, shuffled, thrownBy, useTempDir } from './helpers';
 
 const temp = useTempDir();
 const T0 = Date.UTC(2024, 0, 24, 10, 15, 0);
@@ -138,20 +139,31 @@ it('merges contiguous or interleaved shards, in any order or tree, into exactly 
     for (const shard of shuffled(random, serialized)) sequential.merge(Timeline.deserialize(shard));
     // What MetricsMerger does: the serialized form merged directly, into a timeline that keeps counting.
     const direct = new Timeline();
-    for (const shard of shuffled(random, serialized)) direct.mergeSerialized(shard);
+    for (const shard of shuffled(random, serialized)) direct.mergeChecked(checkTimeline(shard));
     const tree = mergeInRandomTree(random, shuffled(random, serialized));
     expect({ round, sequential: sequential.serialize(), direct: direct.serialize(), tree: tree.serialize() }).toStrictEqual({ round, sequential: expected, direct: expected, tree: expected });
     expect([sequential.peakSecond(), direct.peakSecond(), tree.peakSecond()]).toStrictEqual([single.peakSecond(), single.peakSecond(), single.peakSecond()]);
   }
 });
 
-it('changes nothing when a serialized timeline to merge has a bad sketch or bad per-second counts', () => {
-  const a = play([{ kind: 'request', at: T0, durationUs: 1_000 }]);
-  const before = a.serialize();
-  const good = play([{ kind: 'request', at: T0 + 61_000, durationUs: 2_000 }]).serialize();
-  expect(() => a.mergeSerialized({ ...good, sketches: ['0;x'] })).toThrow('not a serialized quantile sketch');
-  expect(() => a.mergeSerialized({ ...good, seconds: '5:1,0:1' })).toThrow('not serialized per-second counts');
-  expect(a.serialize()).toStrictEqual(before);
+it('refuses to check a serialized timeline with a bad sketch, bad per-second counts or minutes out of order', () => {
+  const good = play([
+    { kind: 'request', at: T0 + 61_000, durationUs: 2_000 },
+    { kind: 'request', at: T0 + 121_000, durationUs: 3_000 },
+  ]).serialize();
+  const messageOf = (s: SerializedTimeline): string => (thrownBy(() => checkTimeline(s)) as Error).message;
+  expect([
+    messageOf({ ...good, sketches: [good.sketches[0], '0;x'] }),
+    messageOf({ ...good, seconds: '5:1,0:1' }),
+    messageOf({ ...good, minutes: [good.minutes[1], good.minutes[0]] }),
+    messageOf({ ...good, minutes: [good.minutes[0], good.minutes[1] + 1] }),
+  ]).toStrictEqual([
+    'timeline.sketches[1]: latency sketch does not decode: not a serialized quantile sketch',
+    'timeline.seconds: per-second counts do not parse: not serialized per-second counts',
+    `timeline.minutes[1]: ${good.minutes[0]} does not follow ${good.minutes[1]}: minutes must increase`,
+    `timeline.minutes[1]: ${good.minutes[1] + 1} is not the start of a minute`,
+  ]);
+  expect(checkTimeline(good).sketches.map((sketch) => sketch?.count)).toStrictEqual([1, 1]);
 });
 
 it('leaves the merged-in timeline unchanged, counts its unflushed second, and keeps counting after a merge', () => {

@@ -1,34 +1,29 @@
 // The last middleware of both apps: every error becomes a JSON body of the contract's ErrorSchema,
-// with no stack trace sent to the client.
+// with its status from the code, and no stack trace sent to the client.
 import type { ErrorBody } from '@loganalyzer/contract';
 import type { ErrorRequestHandler, RequestHandler } from 'express';
-import { HttpError } from './http-error';
+import { AppError } from './app-error';
+import { escapeControl } from './safe-text';
 
 export function notFoundHandler(): RequestHandler {
-  return (req, res) => {
-    const body: ErrorBody = { error: 'route_not_found', message: `no route for ${req.method} ${req.path}` };
-    res.status(404).json(body);
-  };
+  return (req, _res, next) => next(new AppError('route_not_found', `no route for ${req.method} ${req.path}`));
+}
+
+/** Converts whatever was thrown into an AppError; anything unknown becomes internal_error, keeping its cause. */
+export function toAppError(err: unknown): AppError {
+  if (err instanceof AppError) return err;
+  const type = (err as { type?: string } | null)?.type;
+  if (type === 'entity.parse.failed') return new AppError('invalid_json', `request body is not valid JSON: ${(err as Error).message}`, { cause: err });
+  if (type === 'entity.too.large') return new AppError('body_too_large', (err as Error).message, { cause: err });
+  return new AppError('internal_error', 'internal error', { cause: err });
 }
 
 export function errorHandler(onUnexpected: (err: unknown) => void = (err) => console.error(err)): ErrorRequestHandler {
   return (err, _req, res, next) => {
     if (res.headersSent) return next(err);
-    let status = 500;
-    let body: ErrorBody = { error: 'internal_error', message: 'internal error' };
-    if (err instanceof HttpError) {
-      status = err.status;
-      body = { error: err.code, message: err.message };
-    } else if (err?.type === 'entity.parse.failed') {
-      // express.json() could not parse the body.
-      status = 400;
-      body = { error: 'invalid_json', message: `request body is not valid JSON: ${err.message}` };
-    } else if (err?.type === 'entity.too.large') {
-      status = 413;
-      body = { error: 'body_too_large', message: err.message };
-    } else {
-      onUnexpected(err);
-    }
-    res.status(status).json(body);
+    const appError = toAppError(err);
+    if (appError.code === 'internal_error') onUnexpected(err);
+    const body: ErrorBody = { error: appError.code, message: escapeControl(appError.message) };
+    res.status(appError.status).json(body);
   };
 }

@@ -1,7 +1,7 @@
 import express from 'express';
 import request from 'supertest';
 import { z } from 'zod';
-import { errorHandler, HttpError, notFoundHandler, validationErrorBody } from '../src';
+import { AppError, errorHandler, notFoundHandler, validationErrorBody } from '../src';
 
 function appThatThrows(error: unknown, onUnexpected = jest.fn()) {
   const app = express();
@@ -30,13 +30,22 @@ it('builds the 400 body from zod issues, naming the first one in the message', (
   });
 });
 
-it('answers an HttpError with its status, code and message', async () => {
-  const { app } = appThatThrows(new HttpError(409, 'conflict', 'already there'));
+it('answers an AppError with the status of its code, and its message', async () => {
+  const { app } = appThatThrows(new AppError('lease_not_live', 'chunk 3 was committed by another attempt'));
 
   const res = await request(app).post('/boom');
 
   expect(res.status).toBe(409);
-  expect(res.body).toStrictEqual({ error: 'conflict', message: 'already there' });
+  expect(res.body).toStrictEqual({ error: 'lease_not_live', message: 'chunk 3 was committed by another attempt' });
+});
+
+it('escapes control characters in an error message, so a log line cannot drive a terminal', async () => {
+  const { app } = appThatThrows(new AppError('invalid_job', 'bad \u001b[2J path\r'));
+
+  const res = await request(app).post('/boom');
+
+  expect(res.status).toBe(400);
+  expect(res.body).toStrictEqual({ error: 'invalid_job', message: 'bad \\u001b[2J path\\u000d' });
 });
 
 it('answers an unexpected error with a bare 500 and reports it, leaking no stack', async () => {

@@ -8,6 +8,7 @@ const REGISTERS = 1 << HLL_PRECISION;
 export const HLL_STANDARD_ERROR = 1.04 / Math.sqrt(REGISTERS);
 /** Bits of the hash left for the rank: a register holds 0 (empty) to RANK_BITS + 1. */
 const RANK_BITS = 32 - HLL_PRECISION;
+const MAX_RANK = RANK_BITS + 1;
 const ALPHA_INFINITY = 1 / (2 * Math.LN2);
 const TWO_POW_32 = 2 ** 32;
 
@@ -98,16 +99,32 @@ export class HyperLogLog {
     return Buffer.concat([Buffer.from([0x44]), Buffer.from(this.registers)]).toString('base64'); // 'D'
   }
 
+  /**
+   * The registers of serialize()'s text; throws on anything else: text that is not canonical base64
+   * (Buffer's decoder would skip stray characters), a sparse index out of range or out of order, or a
+   * register value above the largest rank.
+   */
   static deserialize(encoded: string): HyperLogLog {
     const bytes = Buffer.from(encoded, 'base64');
     const hll = new HyperLogLog();
-    if (bytes[0] === 0x44 && bytes.length === REGISTERS + 1) {
-      hll.registers.set(bytes.subarray(1));
-    } else if (bytes[0] === 0x53 && (bytes.length - 1) % 3 === 0) {
-      for (let o = 1; o < bytes.length; o += 3) hll.registers[bytes.readUInt16LE(o)] = bytes[o + 2];
+    const registers = hll.registers;
+    let valid = bytes.toString('base64') === encoded;
+    if (valid && bytes[0] === 0x44 && bytes.length === REGISTERS + 1) {
+      registers.set(bytes.subarray(1));
+      for (let i = 0; i < REGISTERS; i++) if (registers[i] > MAX_RANK) valid = false;
+    } else if (valid && bytes[0] === 0x53 && (bytes.length - 1) % 3 === 0) {
+      let previous = -1;
+      for (let o = 1; o < bytes.length && valid; o += 3) {
+        const index = bytes.readUInt16LE(o);
+        const rank = bytes[o + 2];
+        valid = index > previous && index < REGISTERS && rank >= 1 && rank <= MAX_RANK;
+        registers[index] = rank;
+        previous = index;
+      }
     } else {
-      throw new Error('not a serialized HyperLogLog');
+      valid = false;
     }
+    if (!valid) throw new Error('not a serialized HyperLogLog');
     return hll;
   }
 }

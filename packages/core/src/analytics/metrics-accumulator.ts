@@ -4,7 +4,7 @@ import type { FormatName, LineRecord, ByteField } from '../formats/line-record';
 import type { MalformedFamily } from '../formats/format-selector';
 import { levelAt, LevelInfo, levelInfo } from '../level-names';
 import { shortTokenAt } from '../text/short-token';
-import { keepFirstSamples, MALFORMED_SAMPLE_BYTES, MalformedSample, PartialMetrics, sortKeys } from '../partial-metrics';
+import { keepFirstSamples, MALFORMED_SAMPLE_BYTES, MalformedSample, PARTIAL_METRICS_VERSION, PartialMetrics, sortKeys } from '../partial-metrics';
 import { HyperLogLog } from './hyperloglog';
 import { QuantileSketch } from './quantile-sketch';
 import { RunCounter } from './run-counter';
@@ -261,6 +261,7 @@ export class MetricsAccumulator {
     const levels: Record<string, number> = {};
     for (const level of this.levelsSeen) levels[level.name] = this.levelCounts[level.id];
     return {
+      version: PARTIAL_METRICS_VERSION,
       lines: this.lines,
       blank_lines: this.blankLines,
       bytes,

@@ -74,9 +74,14 @@ export class SecondCounts {
     return out.text();
   }
 
-  /** Adds the counts of a serialized SecondCounts. */
+  /** Adds the counts of a serialized SecondCounts; throws, adding nothing, unless the text is one. */
   addSerialized(encoded: string): void {
-    forEachSerialized(encoded, (second, n) => this.add(second, n));
+    this.addChecked(checkSeconds(encoded));
+  }
+
+  /** Adds the counts of a text checkSeconds has passed: the check is not repeated, and nothing throws. */
+  addChecked(checked: CheckedSeconds): void {
+    scanSeconds(checked, (second, n) => this.add(second, n));
   }
 
   /** Non-zero [second, count] pairs in time order. */
@@ -90,13 +95,22 @@ export class SecondCounts {
 /** The shape serialize() writes; the first second may be negative, gaps are positive. */
 export const SERIALIZED_SECONDS = /^(?:-?\d+:[1-9]\d*(?:,(?:[1-9]\d*)?:[1-9]\d*)*)?$/;
 
+declare const checkedSecondsBrand: unique symbol;
+/** A per-second counts text that matches SERIALIZED_SECONDS; only checkSeconds makes one. */
+export type CheckedSeconds = string & { readonly [checkedSecondsBrand]: true };
+
+/** The text itself, once it is known to match SERIALIZED_SECONDS; throws otherwise. */
+export function checkSeconds(encoded: string): CheckedSeconds {
+  if (scanSeconds(encoded, null) < 0) throw new Error('not serialized per-second counts');
+  return encoded as CheckedSeconds;
+}
+
 /**
  * Visits the seconds of a serialized SecondCounts; throws unless the text matches SERIALIZED_SECONDS.
  * The text is checked in full before the first visit, so a bad one adds nothing.
  */
 export function forEachSerialized(encoded: string, visit: (second: number, n: number) => void): void {
-  if (scanSeconds(encoded, null) < 0) throw new Error('not serialized per-second counts');
-  scanSeconds(encoded, visit);
+  scanSeconds(checkSeconds(encoded), visit);
 }
 
 /** Walks "second:n,Δ:n,…" (Δ empty for 1); returns the entries seen, or -1 where the grammar breaks. */

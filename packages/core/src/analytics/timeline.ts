@@ -4,7 +4,7 @@
 // Only the last few minutes written keep their sketches unpacked; older ones are packed into their
 // serialized text, so a chunk spanning weeks holds a few hundred bytes per minute, not a dense array.
 import { QuantileSketch } from './quantile-sketch';
-import { SecondCounts } from './second-counts';
+import { CheckedSeconds, SecondCounts } from './second-counts';
 
 const MINUTE = 60_000;
 const SECOND = 1000;
@@ -29,6 +29,16 @@ export interface SerializedTimeline {
   sketches: Array<string | null>;
   /** Requests per second, as SecondCounts serializes them. */
   seconds: string;
+}
+
+/**
+ * A serialized timeline that checks/timeline-check.ts has checked (columns of equal length, counts,
+ * minutes in order) and decoded: sketches[i] is minute i's sketch. Merges read it and never change it.
+ */
+export interface CheckedTimeline {
+  readonly serialized: SerializedTimeline;
+  readonly sketches: ReadonlyArray<QuantileSketch | null>;
+  readonly seconds: CheckedSeconds;
 }
 
 export class Timeline {
@@ -101,14 +111,13 @@ export class Timeline {
   /**
    * Adds a serialized timeline, as merge(Timeline.deserialize(s)) would, without building that timeline:
    * its per-second counts go straight into ours (not through a second SecondCounts) and its packed
-   * sketches are kept as they are. Everything is checked before anything changes.
+   * sketches are kept as they are. checkTimeline has checked and decoded it, so nothing here throws.
    */
-  mergeSerialized(s: SerializedTimeline): void {
-    const sketches = s.sketches.map((text) => (text === null ? null : QuantileSketch.deserialize(text)));
+  mergeChecked(c: CheckedTimeline): void {
+    const s = c.serialized;
     this.flushSecond();
-    // Checks the whole text before adding a second; after it, nothing below can throw.
-    this.seconds.addSerialized(s.seconds);
-    s.minutes.forEach((minute, i) => this.addMinute(minute, s.requests[i], s.errors[i], s.timed[i], s.duration_us[i], sketches[i]));
+    this.seconds.addChecked(c.seconds);
+    s.minutes.forEach((minute, i) => this.addMinute(minute, s.requests[i], s.errors[i], s.timed[i], s.duration_us[i], c.sketches[i]));
     this.current = null;
   }
 

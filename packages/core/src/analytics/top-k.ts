@@ -88,7 +88,10 @@ class CountBucket {
   constructor(public count: number) {}
 }
 
-/** The serialized form: [key, count, error, errors, sketch?] tuples. */
+/**
+ * The serialized form: [key, count, error, errors, sketch or null] tuples in key order, the sketch (of
+ * the key's response times, paths only) in QuantileSketch's text.
+ */
 export interface SerializedTopK {
   capacity: number;
   total: number;
@@ -226,16 +229,28 @@ export class TopK {
   }
 
   static deserialize(s: SerializedTopK, trackLatency = false): TopK {
+    return TopK.fromDecoded(
+      s,
+      s.entries.map((entry) => (entry[4] === null ? null : QuantileSketch.deserialize(entry[4]))),
+      trackLatency,
+    );
+  }
+
+  /**
+   * deserialize() with the entries' sketches already decoded (sketches[i] is entry i's), for callers
+   * that decode them while checking the table. The sketches become the table's own.
+   */
+  static fromDecoded(s: SerializedTopK, sketches: ReadonlyArray<QuantileSketch | null>, trackLatency = false): TopK {
     const topK = new TopK(s.capacity, trackLatency);
     topK.total = s.total;
     topK.exact = s.exact;
     topK.rebuild(
-      s.entries.map(([key, count, error, errors, sketch]) => {
+      s.entries.map(([key, count, error, errors], i) => {
         const bytes = Buffer.from(key, 'utf8');
         const entry = new TopKEntry(bytes, bytes.length, hashBytes(bytes, 0, bytes.length), count, key);
         entry.error = error;
         entry.errors = errors;
-        entry.sketch = sketch === null ? null : QuantileSketch.deserialize(sketch);
+        entry.sketch = sketches[i];
         return entry;
       }),
     );

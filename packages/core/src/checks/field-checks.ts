@@ -1,0 +1,75 @@
+// Checks of single fields of a partial that came from elsewhere (a worker's JSON, a stored result),
+// each throwing an AnalyzerError('invalid_partial') that names the field's path, so that a bad partial
+// says where it is bad. Values are taken as unknown: a typed partial may still be parsed JSON.
+import { QuantileSketch } from '../analytics/quantile-sketch';
+import { AnalyzerError } from '../errors';
+
+export function invalidPartial(path: string, problem: string, cause?: unknown): AnalyzerError {
+  return new AnalyzerError('invalid_partial', `${path}: ${problem}`, cause === undefined ? undefined : { cause });
+}
+
+/** A value as a message shows it: numbers as written, strings quoted and cut short, the rest by kind. */
+export function shown(value: unknown): string {
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
+  return Array.isArray(value) ? 'an array' : `a ${typeof value}`;
+}
+
+export function checkCount(value: unknown, path: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 0) {
+    throw invalidPartial(path, `must be a non-negative safe integer, got ${shown(value)}`);
+  }
+  return value;
+}
+
+export function checkCountOrNull(value: unknown, path: string): number | null {
+  return value === null ? null : checkCount(value, path);
+}
+
+/** A safe integer of either sign (epoch milliseconds may be before 1970). */
+export function checkInteger(value: unknown, path: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw invalidPartial(path, `must be a safe integer, got ${shown(value)}`);
+  return value;
+}
+
+export function checkIntegerOrNull(value: unknown, path: string): number | null {
+  return value === null ? null : checkInteger(value, path);
+}
+
+export function checkString(value: unknown, path: string): string {
+  if (typeof value !== 'string') throw invalidPartial(path, `must be a string, got ${shown(value)}`);
+  return value;
+}
+
+export function checkBoolean(value: unknown, path: string): boolean {
+  if (typeof value !== 'boolean') throw invalidPartial(path, `must be a boolean, got ${shown(value)}`);
+  return value;
+}
+
+export function checkArray(value: unknown, path: string): unknown[] {
+  if (!Array.isArray(value)) throw invalidPartial(path, `must be an array, got ${shown(value)}`);
+  return value;
+}
+
+export function checkObject(value: unknown, path: string): Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw invalidPartial(path, `must be an object, got ${shown(value)}`);
+  return value as Record<string, unknown>;
+}
+
+/** A map from names to counts (levels, statuses, …). */
+export function checkCounts(value: unknown, path: string): Record<string, number> {
+  const record = checkObject(value, path);
+  for (const [key, n] of Object.entries(record)) checkCount(n, `${path}[${JSON.stringify(key)}]`);
+  return record as Record<string, number>;
+}
+
+/** A QuantileSketch text decoded, or null for null. */
+export function decodeSketchOrNull(text: unknown, path: string): QuantileSketch | null {
+  if (text === null) return null;
+  if (typeof text !== 'string') throw invalidPartial(path, `latency sketch must be a string or null, got ${shown(text)}`);
+  try {
+    return QuantileSketch.deserialize(text);
+  } catch (err) {
+    throw invalidPartial(path, `latency sketch does not decode: ${(err as Error).message}`, err);
+  }
+}
