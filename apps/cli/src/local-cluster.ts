@@ -62,8 +62,13 @@ export class LocalCluster {
   }
 
   /** Starts a worker process (again, after a kill) and waits until the coordinator lists it active. */
-  async startWorker(id: string): Promise<LocalWorker> {
-    const args = ['--id', id, '--port', '0', '--host', '127.0.0.1', '--coordinator', this.coordinatorUrl, '--exit-with-pid', String(process.pid)];
+  startWorker(id: string): Promise<LocalWorker> {
+    return this.startWorkerVia(id, this.coordinatorUrl);
+  }
+
+  /** A worker that reaches the coordinator at another URL (through a proxy, say). */
+  async startWorkerVia(id: string, coordinatorUrl: string): Promise<LocalWorker> {
+    const args = ['--id', id, '--port', '0', '--host', '127.0.0.1', '--coordinator', coordinatorUrl, '--advertise-host', '127.0.0.1', '--exit-with-pid', String(process.pid)];
     if (this.options.concurrency !== undefined) args.push('--concurrency', String(this.options.concurrency));
     if (!this.options.verbose) args.push('--quiet');
     args.push(...(this.options.workerArgs ?? []));

@@ -63,6 +63,12 @@ export interface ChunkReport {
 
 /** Backup attempts at most this fraction of a job's chunks. */
 const MAX_BACKUP_FRACTION = 0.1;
+/** A worker that loses attempts rests this long after its first loss, doubling with each further one... */
+const SUSPENSION_BASE_MS = 1000;
+/** ...up to this. */
+const SUSPENSION_MAX_MS = 30_000;
+/** Chunks set aside in one dispatch while waiting for a worker that has not lost them. */
+const MAX_DEFERRED = 64;
 
 function positive(name: string, value: number): number {
   if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a positive number, got ${value}`);
@@ -113,6 +119,7 @@ export class Coordinator {
     this.now = options.now ?? Date.now;
     this.store = options.store ?? new MemoryStore();
     this.results = new JobResults(this.store);
+    this.events.on((event) => this.noteWorkerOutcome(event));
     this.leases = new LeaseTable(this.store, this.events, {
       leaseMs,
       deadlineMs: (bytes) => deadlineBaseMs + (bytes / bytesPerSecond) * 1000,
@@ -216,12 +223,32 @@ export class Coordinator {
     }
     // Workers come and go (restarts under new ids, autoscaling); without this the registry only grows.
     this.registry.forgetInactive(now - this.forgetInactiveAfterMs);
-    if (this.leases.sweep(now) > 0) this.scheduleDispatch();
+    this.leases.sweep(now);
     this.startBackups(now);
+    // Also wakes dispatch when a suspended worker's rest is over.
+    this.scheduleDispatch();
   }
 
   listWorkers(): WorkerInfo[] {
     return this.registry.all().map((w) => workerInfo(w, this.leases.leaseCount(w.worker_id)));
+  }
+
+  /**
+   * A worker whose attempts keep expiring (stuck threads, a lying process) is suspended for a while,
+   * doubling each time, so that it cannot burn through a chunk's attempts; a commit clears its record.
+   */
+  private noteWorkerOutcome(event: CoordinatorEvent): void {
+    if (event.type !== 'chunk_expired' && event.type !== 'chunk_committed') return;
+    const worker = this.registry.get(event.worker_id);
+    if (!worker) return;
+    if (event.type === 'chunk_committed') {
+      worker.consecutive_losses = 0;
+      worker.suspended_until = 0;
+      return;
+    }
+    worker.consecutive_losses++;
+    const restMs = Math.min(SUSPENSION_MAX_MS, SUSPENSION_BASE_MS * 2 ** (worker.consecutive_losses - 1));
+    worker.suspended_until = Math.max(worker.suspended_until, this.now() + restMs);
   }
 
   private deactivate(worker: WorkerEntry, why: string): void {
@@ -374,6 +401,8 @@ export class Coordinator {
       this.scheduleDispatch();
       throw new AppError('invalid_partial', message, { cause: err });
     }
+    // Loaded before the commit: a merge first built after it would read this partial from the store and then add it again.
+    this.results.restore(job.id);
     const last = this.leases.commit(job, chunk, lease, checked.partial.bytes, reportBody ?? JSON.stringify(report), now);
     this.results.add(job.id, checked);
     const worker = this.registry.get(report.worker_id);
@@ -402,19 +431,42 @@ export class Coordinator {
     });
   }
 
-  /** Hands pending chunks, oldest job first, to the active workers with the most free slots. */
+  /**
+   * Hands pending chunks, oldest job first, to the active workers with the most free slots; a chunk
+   * goes to a worker that has not lost it before while such a worker exists, and suspended workers
+   * get nothing.
+   */
   dispatch(): void {
+    const now = this.now();
     const held = (workerId: string) => this.leases.leaseCount(workerId);
+    const suspended = (w: WorkerEntry) => w.suspended_until > now;
     for (const job of this.leases.unfinishedJobs()) {
       if (!job.record.planned) continue;
-      while (job.hasPending()) {
-        const worker = this.registry.leastLoaded(held);
-        if (!worker) return;
-        const chunk = job.takePending();
-        if (!chunk) break;
-        this.send(job, chunk, this.leases.claim(job, chunk, worker.worker_id, this.now()), worker);
+      const deferred: ChunkRecord[] = [];
+      try {
+        while (job.hasPending() && deferred.length < MAX_DEFERRED) {
+          if (!this.registry.leastLoaded(held, suspended)) return;
+          const chunk = job.takePending();
+          if (!chunk) break;
+          const worker = this.pickWorker(job, chunk, held, suspended);
+          if (worker) this.send(job, chunk, this.leases.claim(job, chunk, worker.worker_id, now), worker);
+          else deferred.push(chunk);
+        }
+      } finally {
+        for (const chunk of deferred.reverse()) job.requeueFirst(chunk);
       }
     }
+  }
+
+  /** The worker for a chunk's next attempt, or undefined to wait for a slot on one that has not lost it. */
+  private pickWorker(job: JobState, chunk: ChunkRecord, held: (workerId: string) => number, suspended: (w: WorkerEntry) => boolean): WorkerEntry | undefined {
+    const lost = job.lostOn.get(chunk.chunk_id);
+    if (!lost) return this.registry.leastLoaded(held, suspended);
+    const fresh = this.registry.leastLoaded(held, (w) => suspended(w) || lost.has(w.worker_id));
+    if (fresh) return fresh;
+    // Every usable worker has lost this chunk before: it must not wait forever, so one of them tries again.
+    const anyFresh = this.registry.active().some((w) => !suspended(w) && !lost.has(w.worker_id));
+    return anyFresh ? undefined : this.registry.leastLoaded(held, suspended);
   }
 
   /** When a job has nothing left to hand out, a chunk running far longer than its median gets a second attempt elsewhere. */
@@ -428,7 +480,8 @@ export class Coordinator {
       for (const [chunkId, running] of [...job.leases]) {
         if (job.record.backup_attempts >= Math.ceil(MAX_BACKUP_FRACTION * job.chunks.length)) break;
         if (running.length !== 1 || now - running[0].granted_at < threshold) continue;
-        const worker = this.registry.leastLoaded(held, new Set([running[0].worker_id]));
+        const holder = running[0].worker_id;
+        const worker = this.registry.leastLoaded(held, (w) => w.worker_id === holder || w.suspended_until > now);
         if (!worker) return;
         const chunk = job.chunks[chunkId];
         this.send(job, chunk, this.leases.claim(job, chunk, worker.worker_id, now, true), worker);

@@ -36,6 +36,7 @@ export function jobBody(job: JobState, metrics: MetricsReport): Job {
       bytes_done: job.bytesDone,
       chunks_reassigned: r.chunks_reassigned,
       backup_attempts: r.backup_attempts,
+      results_refused: r.results_refused,
       appended_bytes: appended,
     },
     input_progress: job.inputs.map((i) => ({

@@ -11,6 +11,8 @@ export class JobState {
   readonly inputChunksTotal: number[];
   readonly inputChunksDone: number[];
   readonly inputBytesDone: number[];
+  /** Workers that lost an attempt at a chunk: its next attempt goes elsewhere when it can. */
+  readonly lostOn = new Map<number, Set<string>>();
   /** How long committed attempts took, for spotting stragglers (the latest few hundred). */
   readonly commitDurations: number[] = [];
   /** Chunk ids waiting for a worker; chunks taken back go to the front so the job is not held up by them. */

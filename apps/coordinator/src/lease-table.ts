@@ -123,7 +123,7 @@ export class LeaseTable {
 
   // ---- planning ----
 
-  createJob(fields: Omit<JobRecord, 'seq' | 'status' | 'planned' | 'finished_at' | 'error' | 'chunk_size' | 'chunks_reassigned' | 'backup_attempts'>, inputs: InputRecord[]): JobState {
+  createJob(fields: Omit<JobRecord, 'seq' | 'status' | 'planned' | 'finished_at' | 'error' | 'chunk_size' | 'chunks_reassigned' | 'backup_attempts' | 'results_refused'>, inputs: InputRecord[]): JobState {
     const record: JobRecord = {
       ...fields,
       seq: this.nextSeq++,
@@ -134,6 +134,7 @@ export class LeaseTable {
       chunk_size: null,
       chunks_reassigned: 0,
       backup_attempts: 0,
+      results_refused: 0,
     };
     this.store.createJob(record, inputs);
     const job = new JobState(record, inputs);
@@ -238,6 +239,8 @@ export class LeaseTable {
     const lease = this.byToken.get(report.lease_token);
     if (!lease || lease.job_id !== job.id || lease.chunk_id !== chunk.chunk_id || lease.worker_id !== report.worker_id) {
       const why = chunk.state === 'committed' ? 'the chunk was committed by another attempt' : isFinished(job.record.status) ? `the job has ${job.record.status}` : 'the lease expired or was given to another attempt';
+      // Counted in memory and stored with the job's next write: a refusal changes no chunk.
+      job.record.results_refused++;
       this.events.emit({ type: 'result_refused', job_id: job.id, chunk_id: chunk.chunk_id, worker_id: report.worker_id, reason: why });
       throw new AppError('lease_not_live', `not the live lease of chunk ${chunk.chunk_id} of job ${job.id}: ${why}`);
     }
@@ -270,6 +273,9 @@ export class LeaseTable {
     if (!job || this.byToken.get(lease.token) !== lease) return;
     const chunk = job.chunks[lease.chunk_id];
     this.untrack(job, lease);
+    let lostOn = job.lostOn.get(chunk.chunk_id);
+    if (!lostOn) job.lostOn.set(chunk.chunk_id, (lostOn = new Set()));
+    lostOn.add(lease.worker_id);
     chunk.failures++;
     chunk.last_error = reason;
     job.record.chunks_reassigned++;

@@ -11,6 +11,10 @@ export interface WorkerEntry {
   last_heartbeat: number;
   registered_at: number;
   chunks_done: number;
+  /** Attempts lost (expired) since this worker's last commit. */
+  consecutive_losses: number;
+  /** No new chunks before this time: a worker that keeps losing attempts is given a rest, doubling each time. */
+  suspended_until: number;
 }
 
 export class WorkerRegistry {
@@ -31,14 +35,14 @@ export class WorkerRegistry {
   }
 
   /** Adds a worker, or replaces the entry of one with the same id; returns the replaced entry. */
-  upsert(entry: Omit<WorkerEntry, 'chunks_done' | 'status'>): { entry: WorkerEntry; previous?: WorkerEntry } {
+  upsert(entry: Omit<WorkerEntry, 'chunks_done' | 'status' | 'consecutive_losses' | 'suspended_until'>): { entry: WorkerEntry; previous?: WorkerEntry } {
     const previous = this.workers.get(entry.worker_id);
     if (previous) {
       this.activeWorkers.delete(previous);
       this.inactiveWorkers.delete(previous);
     }
     if (!this.firstRegistered.has(entry.worker_id)) this.firstRegistered.set(entry.worker_id, this.registrations++);
-    const fresh: WorkerEntry = { ...entry, status: 'active', chunks_done: previous?.chunks_done ?? 0 };
+    const fresh: WorkerEntry = { ...entry, status: 'active', chunks_done: previous?.chunks_done ?? 0, consecutive_losses: 0, suspended_until: 0 };
     this.workers.set(entry.worker_id, fresh);
     this.activeWorkers.add(fresh);
     return { entry: fresh, previous };
@@ -77,13 +81,14 @@ export class WorkerRegistry {
 
   /**
    * The active worker with the most free slots (the first registered on a tie), or undefined when all
-   * are full; `held` counts a worker's live leases, and `exclude` skips one (a straggler's holder).
+   * are full; `held` counts a worker's live leases, and `skip` rules workers out (a straggler's holder,
+   * workers that lost this chunk before, suspended ones).
    */
-  leastLoaded(held: (workerId: string) => number, exclude?: ReadonlySet<string>): WorkerEntry | undefined {
+  leastLoaded(held: (workerId: string) => number, skip?: (worker: WorkerEntry) => boolean): WorkerEntry | undefined {
     let best: WorkerEntry | undefined;
     let bestFree = 0;
     for (const w of this.activeWorkers) {
-      if (exclude?.has(w.worker_id)) continue;
+      if (skip?.(w)) continue;
       const free = w.concurrency - held(w.worker_id);
       if (free > bestFree || (free === bestFree && free > 0 && best !== undefined && this.rank(w) < this.rank(best))) {
         best = w;

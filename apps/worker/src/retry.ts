@@ -29,6 +29,8 @@ export async function withRetry<T>(fn: () => Promise<T>, options: RetryOptions =
       if (options.giveUpAfterMs !== undefined && Date.now() - started + delay > options.giveUpAfterMs) throw err;
       options.onRetry?.(err, attempt, delay);
       await sleep(delay);
+      // Cancelled during the wait (a lease dropped, a stop): the next attempt must not go out.
+      if (options.cancelled?.()) throw new RetryCancelledError('retry cancelled', { cause: err });
     }
   }
 }

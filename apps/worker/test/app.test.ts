@@ -3,7 +3,7 @@ import type { PartialMetrics } from '@loganalyzer/core';
 import request from 'supertest';
 import { createApp } from '../src/app';
 import { ChunkWorker } from '../src/chunk-worker';
-import { deferred, fakeReporter, sampleMetrics, task } from './helpers';
+import { deferred, fakeReporter, leaseToken, sampleMetrics, task } from './helpers';
 
 /** A worker whose processor answers only when the test says so. */
 function setup() {
@@ -59,9 +59,9 @@ it('shows an accepted chunk in flight in GET /health until it is reported', asyn
   expect((await request(app).get('/health')).body.chunks_in_flight).toBe(0);
 });
 
-it('reports the result of an accepted chunk with its job id, chunk id and attempt', async () => {
+it('reports the result of an accepted chunk with its job id, chunk id, attempt and lease token', async () => {
   const { app, result, reported } = setup();
-  const accepted = task({ job_id: '5d6c2f0e-job', chunk_id: 17, attempt: 4 });
+  const accepted = task({ job_id: '5d6c2f0e-job', chunk_id: 17, attempt: 4, lease_token: leaseToken(0xabc) });
   await request(app).post('/process_chunk').send(accepted);
 
   result.resolve(sampleMetrics());
@@ -76,6 +76,17 @@ it('reports a processor error of an accepted chunk as a failure with its message
   result.reject(new Error('log file not found: /var/log/app.log'));
 
   expect(await reported(1)).toStrictEqual([{ kind: 'failure', task: task(), error: 'log file not found: /var/log/app.log' }]);
+});
+
+it('answers 202 to a task sent again with the same lease token, and runs it once', async () => {
+  const { app, processed } = setup();
+
+  const first = await request(app).post('/process_chunk').send(task());
+  const again = await request(app).post('/process_chunk').send(task());
+
+  expect([first.status, again.status]).toStrictEqual([202, 202]);
+  expect(processed).toStrictEqual([task()]);
+  expect((await request(app).get('/health')).body.chunks_in_flight).toBe(1);
 });
 
 it('answers 400 to a task with a negative start and does not process it', async () => {
@@ -108,27 +119,110 @@ it('answers 400 to a task with attempt 0', async () => {
   expect(processed).toStrictEqual([]);
 });
 
-it('answers 400 to a task without a filepath', async () => {
+it('answers 400 to a task without a lease token and does not process it', async () => {
   const { app, processed } = setup();
-  const { filepath: _omitted, ...withoutFilepath } = task();
+  const { lease_token: _omitted, ...withoutLease } = task();
 
-  const response = await request(app).post('/process_chunk').send(withoutFilepath);
+  const response = await request(app).post('/process_chunk').send(withoutLease);
 
   expect(response.status).toBe(400);
-  expect(response.body).toStrictEqual(validationFailure('body.filepath: Required', [{ path: ['filepath'], code: 'invalid_type', message: 'Required' }]));
+  expect(response.body).toStrictEqual(validationFailure('body.lease_token: Required', [{ path: ['lease_token'], code: 'invalid_type', message: 'Required' }]));
+  expect(processed).toStrictEqual([]);
+});
+
+it('answers 400 to a task whose lease token is upper-case hex', async () => {
+  const { app, processed } = setup();
+
+  const response = await request(app)
+    .post('/process_chunk')
+    .send(task({ lease_token: 'C0FFEE00C0FFEE00C0FFEE00C0FFEE00' }));
+
+  expect(response.status).toBe(400);
+  expect(response.body).toStrictEqual(
+    validationFailure('body.lease_token: 32 lowercase hex digits', [{ path: ['lease_token'], code: 'invalid_string', message: '32 lowercase hex digits' }]),
+  );
+  expect(processed).toStrictEqual([]);
+});
+
+it('answers 400 to a task whose lease token is one digit short', async () => {
+  const { app, processed } = setup();
+
+  const response = await request(app)
+    .post('/process_chunk')
+    .send(task({ lease_token: 'c0ffee00c0ffee00c0ffee00c0ffee0' }));
+
+  expect(response.status).toBe(400);
+  expect(response.body.issues).toStrictEqual([{ location: 'body', path: ['lease_token'], code: 'invalid_string', message: '32 lowercase hex digits' }]);
+  expect(processed).toStrictEqual([]);
+});
+
+it('answers 400 to a task in the old shape, with a filepath instead of an input', async () => {
+  const { app, processed } = setup();
+  const { input: _omitted, ...withoutInput } = task();
+
+  const response = await request(app)
+    .post('/process_chunk')
+    .send({ ...withoutInput, filepath: '/var/log/app.log' });
+
+  expect(response.status).toBe(400);
+  expect(response.body).toStrictEqual(validationFailure('body.input: Required', [{ path: ['input'], code: 'invalid_type', message: 'Required' }]));
+  expect(processed).toStrictEqual([]);
+});
+
+it('answers 400 to a task whose input is a bare path', async () => {
+  const { app, processed } = setup();
+
+  const response = await request(app)
+    .post('/process_chunk')
+    .send({ ...task(), input: '/var/log/app.log' });
+
+  expect(response.status).toBe(400);
+  expect(response.body).toStrictEqual(
+    validationFailure('body.input: Expected object, received string', [{ path: ['input'], code: 'invalid_type', message: 'Expected object, received string' }]),
+  );
+  expect(processed).toStrictEqual([]);
+});
+
+it('answers 400 to a task whose input is of a kind the worker does not read', async () => {
+  const { app, processed } = setup();
+
+  const response = await request(app)
+    .post('/process_chunk')
+    .send({ ...task(), input: { kind: 'http', url: 'http://example.com/app.log' } });
+
+  expect(response.status).toBe(400);
+  expect(response.body).toStrictEqual(
+    validationFailure("body.input.kind: Invalid discriminator value. Expected 'file'", [
+      { path: ['input', 'kind'], code: 'invalid_union_discriminator', message: "Invalid discriminator value. Expected 'file'" },
+    ]),
+  );
+  expect(processed).toStrictEqual([]);
+});
+
+it('answers 400 to a task without the snapshot of its input', async () => {
+  const { app, processed } = setup();
+  const { snapshot: _omitted, ...withoutSnapshot } = task();
+
+  const response = await request(app).post('/process_chunk').send(withoutSnapshot);
+
+  expect(response.status).toBe(400);
+  expect(response.body).toStrictEqual(validationFailure('body.snapshot: Required', [{ path: ['snapshot'], code: 'invalid_type', message: 'Required' }]));
   expect(processed).toStrictEqual([]);
 });
 
 it('answers 400 listing every problem of a task with several', async () => {
   const { app } = setup();
 
-  const response = await request(app).post('/process_chunk').send({ filepath: '/var/log/app.log', start: 0, size: 1.5, job_id: '', chunk_id: 0, attempt: 1 });
+  const response = await request(app)
+    .post('/process_chunk')
+    .send({ ...task(), size: 1.5, job_id: '', lease_token: 'not-a-token' });
 
   expect(response.status).toBe(400);
   expect(response.body).toStrictEqual(
-    validationFailure('body.size: Expected integer, received float (and 1 more)', [
-      { path: ['size'], code: 'invalid_type', message: 'Expected integer, received float' },
+    validationFailure('body.job_id: String must contain at least 1 character(s) (and 2 more)', [
       { path: ['job_id'], code: 'too_small', message: 'String must contain at least 1 character(s)' },
+      { path: ['lease_token'], code: 'invalid_string', message: '32 lowercase hex digits' },
+      { path: ['size'], code: 'invalid_type', message: 'Expected integer, received float' },
     ]),
   );
 });
@@ -136,7 +230,7 @@ it('answers 400 listing every problem of a task with several', async () => {
 it('answers 400 invalid_json to a body that is not JSON', async () => {
   const { app } = setup();
 
-  const text = '{"filepath": }';
+  const text = '{"lease_token": }';
 
   const response = await request(app).post('/process_chunk').set('Content-Type', 'application/json').send(text);
 

@@ -1,8 +1,8 @@
 import { createCoordinatorClient } from '@loganalyzer/contract';
 import { CoordinatorLink, CoordinatorLinkOptions } from '../src/coordinator-link';
-import { PermanentError, ResultTooLargeError, RetryCancelledError } from '../src/retry';
+import { LeaseLostError, PermanentError, ResultTooLargeError, RetryCancelledError } from '../src/retry';
 import { FakeCoordinator, unusedPort, until } from './fake-coordinator';
-import { sampleMetrics, task } from './helpers';
+import { LEASE, leaseToken, sampleMetrics, task } from './helpers';
 
 const coordinators: FakeCoordinator[] = [];
 const links: CoordinatorLink[] = [];
@@ -33,7 +33,8 @@ function linkTo(port: number, options: Partial<CoordinatorLinkOptions> = {}) {
   return { link, logged, hasLogged };
 }
 
-const metricsReport = () => ({ worker_id: 'w-1', job_id: 'job-1', chunk_id: 3, attempt: 2, metrics: sampleMetrics() });
+const reportKey = () => ({ worker_id: 'w-1', job_id: 'job-1', chunk_id: 3, attempt: 2, lease_token: LEASE });
+const metricsReport = () => ({ ...reportKey(), metrics: sampleMetrics() });
 
 // ---- registration and heartbeats ----
 
@@ -45,7 +46,10 @@ it('registers its id, port and concurrency, then heartbeats at the interval the 
   await until(() => coordinator.heartbeats.length >= 2, 'two heartbeats arrived');
 
   expect(coordinator.registrations).toStrictEqual([{ worker_id: 'w-1', port: 8123, concurrency: 2 }]);
-  expect(coordinator.heartbeats.slice(0, 2)).toStrictEqual(['w-1', 'w-1']);
+  expect(coordinator.heartbeats.slice(0, 2)).toStrictEqual([
+    { worker_id: 'w-1', leases: [] },
+    { worker_id: 'w-1', leases: [] },
+  ]);
   expect(logged).toStrictEqual(['registered as w-1 (registered); heartbeat every 20 ms']);
 });
 
@@ -121,7 +125,7 @@ it('resumes heartbeats when the coordinator comes back after being unreachable',
   await until(() => coordinator.heartbeats.length > before, 'a heartbeat reached the restarted coordinator');
 
   await until(() => hasLogged('coordinator reachable again'), 'the link noticed the coordinator is back');
-  expect(coordinator.heartbeats.at(-1)).toBe('w-1');
+  expect(coordinator.heartbeats.at(-1)).toStrictEqual({ worker_id: 'w-1', leases: [] });
 });
 
 it('sends no heartbeats once stopped', async () => {
@@ -134,7 +138,66 @@ it('sends no heartbeats once stopped', async () => {
 
   await new Promise((resolve) => setTimeout(resolve, 5 * coordinator.heartbeatIntervalMs));
 
-  expect(coordinator.heartbeats).toStrictEqual(['w-1']);
+  expect(coordinator.heartbeats).toStrictEqual([{ worker_id: 'w-1', leases: [] }]);
+});
+
+it('lists the leases its worker holds in each heartbeat, as they are at the time of the beat', async () => {
+  const coordinator = fakeCoordinator();
+  const { link } = linkTo(await coordinator.start());
+  let held = [leaseToken(1), leaseToken(2)];
+  link.holdLeasesOf({ heldLeases: () => held, drop: () => {} });
+  // Each heartbeat is sent after the answer to the one before, so changing the leases as one arrives shows in the next.
+  coordinator.onHeartbeat = () => {
+    held = held.length === 2 ? [leaseToken(2)] : [];
+  };
+
+  await link.start(8123);
+  await until(() => coordinator.heartbeats.length >= 3, 'three heartbeats arrived');
+
+  expect(coordinator.heartbeats.slice(0, 3)).toStrictEqual([
+    { worker_id: 'w-1', leases: [leaseToken(1), leaseToken(2)] },
+    { worker_id: 'w-1', leases: [leaseToken(2)] },
+    { worker_id: 'w-1', leases: [] },
+  ]);
+});
+
+it('tells its worker to drop exactly the leases a heartbeat answer lists in drop', async () => {
+  const coordinator = fakeCoordinator();
+  const { link } = linkTo(await coordinator.start());
+  const dropped: string[][] = [];
+  let held = [leaseToken(1), leaseToken(2), leaseToken(3)];
+  link.holdLeasesOf({
+    heldLeases: () => held,
+    drop: (tokens) => {
+      dropped.push([...tokens]);
+      held = held.filter((token) => !tokens.includes(token));
+    },
+  });
+  coordinator.deadLeases.add(leaseToken(1));
+  coordinator.deadLeases.add(leaseToken(3));
+  coordinator.deadLeases.add(leaseToken(4));
+
+  await link.start(8123);
+  await until(() => coordinator.heartbeats.length >= 3, 'three heartbeats arrived');
+
+  // The lease not listed (4) is not the worker's to drop; once the dead ones are gone, nothing more is dropped.
+  expect(dropped).toStrictEqual([[leaseToken(1), leaseToken(3)]]);
+  expect(coordinator.heartbeats.slice(1, 3)).toStrictEqual([
+    { worker_id: 'w-1', leases: [leaseToken(2)] },
+    { worker_id: 'w-1', leases: [leaseToken(2)] },
+  ]);
+});
+
+it('drops nothing while every listed lease is live', async () => {
+  const coordinator = fakeCoordinator();
+  const { link } = linkTo(await coordinator.start());
+  const dropped: string[][] = [];
+  link.holdLeasesOf({ heldLeases: () => [leaseToken(1)], drop: (tokens) => dropped.push([...tokens]) });
+
+  await link.start(8123);
+  await until(() => coordinator.heartbeats.length >= 3, 'three heartbeats arrived');
+
+  expect(dropped).toStrictEqual([]);
 });
 
 // ---- chunk reports ----
@@ -167,7 +230,7 @@ it('reports a chunk failure with its error text', async () => {
 
   await link.reportFailure(task(), 'EIO: i/o error, read');
 
-  expect(coordinator.failures).toStrictEqual([{ worker_id: 'w-1', job_id: 'job-1', chunk_id: 3, attempt: 2, error: 'EIO: i/o error, read' }]);
+  expect(coordinator.failures).toStrictEqual([{ ...reportKey(), error: 'EIO: i/o error, read' }]);
 });
 
 it('retries a report answered 503 until the coordinator accepts it', async () => {
@@ -210,7 +273,7 @@ it('gives up at once with a PermanentError on a report answered 404', async () =
 
 it('gives up at once with a ResultTooLargeError on a report answered 413', async () => {
   const coordinator = fakeCoordinator();
-  coordinator.refuseReportsAsTooLarge = true;
+  coordinator.refuseReports = { status: 413, body: { error: 'body_too_large', message: 'request entity too large' } };
   const { link } = linkTo(await coordinator.start());
 
   const reporting = link.reportMetrics(task(), sampleMetrics());
@@ -234,4 +297,98 @@ it('gives up on a report with the last connection error once reportRetryMs has p
   const { link } = linkTo(await unusedPort(), { reportRetryMs: 50 });
 
   await expect(link.reportMetrics(task(), sampleMetrics())).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+});
+
+it('gives up at once with a LeaseLostError, without retrying, on a report answered 409', async () => {
+  const coordinator = fakeCoordinator();
+  coordinator.deadLeases.add(LEASE);
+  const { link } = linkTo(await coordinator.start());
+
+  const reporting = link.reportMetrics(task(), sampleMetrics());
+
+  await expect(reporting).rejects.toThrow(new LeaseLostError(`the coordinator ended attempt 2 of chunk 3: lease ${LEASE} is not live`));
+  await expect(reporting).rejects.toBeInstanceOf(LeaseLostError);
+  expect(coordinator.metricsRequests).toStrictEqual([metricsReport()]);
+  expect(coordinator.reports).toStrictEqual([]);
+});
+
+it('gives up at once with a LeaseLostError, without retrying, on a report answered 422', async () => {
+  const coordinator = fakeCoordinator();
+  coordinator.refuseReports = { status: 422, body: { error: 'invalid_partial', message: 'the partial of chunk 3 counts 1024 bytes, the chunk has 1000' } };
+  const { link } = linkTo(await coordinator.start());
+
+  const reporting = link.reportMetrics(task(), sampleMetrics());
+
+  await expect(reporting).rejects.toThrow(new LeaseLostError('the coordinator ended attempt 2 of chunk 3: the partial of chunk 3 counts 1024 bytes, the chunk has 1000'));
+  await expect(reporting).rejects.toBeInstanceOf(LeaseLostError);
+  expect(coordinator.metricsRequests).toStrictEqual([metricsReport()]);
+});
+
+it('gives up at once with a PermanentError that is not a LeaseLostError on a report answered 400', async () => {
+  const coordinator = fakeCoordinator();
+  coordinator.refuseReports = {
+    status: 400,
+    body: {
+      error: 'validation_failed',
+      message: 'body.metrics.lines: Expected number, received string',
+      issues: [{ location: 'body', path: ['metrics', 'lines'], code: 'invalid_type', message: 'Expected number, received string' }],
+    },
+  };
+  const { link } = linkTo(await coordinator.start());
+
+  const reporting = link.reportMetrics(task(), sampleMetrics());
+
+  await expect(reporting).rejects.toThrow(new PermanentError('coordinator refused the report of chunk 3 of job job-1: body.metrics.lines: Expected number, received string'));
+  await expect(reporting).rejects.not.toBeInstanceOf(LeaseLostError);
+  expect(coordinator.metricsRequests).toHaveLength(1);
+});
+
+it('gives up at once with a LeaseLostError on a failure report answered 409', async () => {
+  const coordinator = fakeCoordinator();
+  coordinator.deadLeases.add(LEASE);
+  const { link } = linkTo(await coordinator.start());
+
+  const reporting = link.reportFailure(task(), 'EIO');
+
+  await expect(reporting).rejects.toThrow(new LeaseLostError(`the coordinator ended attempt 2 of chunk 3: lease ${LEASE} is not live`));
+  expect(coordinator.failureRequests).toStrictEqual([{ ...reportKey(), error: 'EIO' }]);
+  expect(coordinator.failures).toStrictEqual([]);
+});
+
+it('cuts a failure text longer than 4096 characters to 4096', async () => {
+  const coordinator = fakeCoordinator();
+  const { link } = linkTo(await coordinator.start());
+
+  await link.reportFailure(task(), 'x'.repeat(5000));
+
+  expect(coordinator.failures).toStrictEqual([{ ...reportKey(), error: 'x'.repeat(4096) }]);
+});
+
+it('stops retrying a report whose signal is aborted while a request is on the wire', async () => {
+  const coordinator = fakeCoordinator();
+  coordinator.unavailableReports = Number.POSITIVE_INFINITY;
+  const { link } = linkTo(await coordinator.start());
+  const lease = new AbortController();
+  coordinator.onMetricsRequest = () => lease.abort();
+
+  const reporting = link.reportMetrics(task(), sampleMetrics(), lease.signal);
+
+  await expect(reporting).rejects.toBeInstanceOf(RetryCancelledError);
+  expect(coordinator.metricsRequests).toStrictEqual([metricsReport()]);
+});
+
+it('sends no further report once its signal is aborted during the wait before a retry', async () => {
+  const coordinator = fakeCoordinator();
+  coordinator.unavailableReports = Number.POSITIVE_INFINITY;
+  const lease = new AbortController();
+  // The first failure is logged just before the wait: aborting there puts the abort inside the wait.
+  const { link } = linkTo(await coordinator.start(), {
+    retry: { initialDelayMs: 20, maxDelayMs: 20 },
+    log: (message) => message.startsWith('report of chunk 3 failed') && lease.abort(),
+  });
+
+  const reporting = link.reportMetrics(task(), sampleMetrics(), lease.signal);
+
+  await expect(reporting).rejects.toBeInstanceOf(RetryCancelledError);
+  expect(coordinator.metricsRequests).toStrictEqual([metricsReport()]);
 });

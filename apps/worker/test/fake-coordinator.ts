@@ -1,7 +1,7 @@
 // A stand-in coordinator for the link tests: the real contract served by @ts-rest/express on a real
 // port, recording what workers say and answering as each test arranges.
 import { createServer } from 'node:net';
-import { coordinatorContract } from '@loganalyzer/contract';
+import { coordinatorContract, type ErrorBody, type ValidationErrorBody } from '@loganalyzer/contract';
 import { emptyMetrics, toReport } from '@loganalyzer/core';
 import { listen, respondWithValidationError, RunningServer } from '@loganalyzer/server-kit';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
@@ -10,23 +10,33 @@ import type { z } from 'zod';
 
 type Contract = typeof coordinatorContract;
 export type Registration = z.infer<Contract['register']['body']>;
+export type Heartbeat = z.infer<Contract['heartbeat']['body']>;
 export type MetricsReport = z.infer<Contract['reportMetrics']['body']>;
 export type FailureReport = z.infer<Contract['reportChunkFailure']['body']>;
 
+/** An answer of the contract that refuses a report. */
+export type Refusal = { status: 409 | 413 | 422; body: ErrorBody } | { status: 400; body: ValidationErrorBody };
+
 export class FakeCoordinator {
   readonly registrations: Registration[] = [];
-  readonly heartbeats: string[] = [];
+  readonly heartbeats: Heartbeat[] = [];
   /** Every POST /metrics that reached the server, answered or not. */
   readonly metricsRequests: unknown[] = [];
+  /** Every POST /chunk_failures that reached the server, answered or not. */
+  readonly failureRequests: unknown[] = [];
   /** The reports answered 200. */
   readonly reports: MetricsReport[] = [];
   readonly failures: FailureReport[] = [];
   /** Called as each heartbeat arrives, before it is answered. */
-  onHeartbeat: (workerId: string) => void = () => {};
+  onHeartbeat: (heartbeat: Heartbeat) => void = () => {};
+  /** Called as each POST /metrics arrives, before it is answered. */
+  onMetricsRequest: (body: unknown) => void = () => {};
   /** Answer the next this-many POST /metrics with 503. */
   unavailableReports = 0;
-  /** Answer every POST /metrics with 413, as a coordinator does to a body over its limit. */
-  refuseReportsAsTooLarge = false;
+  /** Answer every POST /metrics with this (before validating it), as the coordinator does to a refused result. */
+  refuseReports: Refusal | null = null;
+  /** Leases that are no longer live: a heartbeat listing one is answered with it in `drop`, a report of one with 409. */
+  readonly deadLeases = new Set<string>();
   /** Jobs whose reports are accepted; reports of any other job get 404. */
   readonly knownJobs = new Set<string>(['job-1']);
   private readonly knownWorkers = new Set<string>();
@@ -49,6 +59,10 @@ export class FakeCoordinator {
     this.server = null;
   }
 
+  private leaseNotLive(token: string) {
+    return { status: 409 as const, body: { error: 'lease_not_live' as const, message: `lease ${token} is not live` } };
+  }
+
   private app(): express.Express {
     const s = initServer();
     const router = s.router(coordinatorContract, {
@@ -59,20 +73,23 @@ export class FakeCoordinator {
         return { status: 200, body: { worker_id: body.worker_id, status, heartbeat_interval_ms: this.heartbeatIntervalMs } };
       },
       heartbeat: async ({ body }) => {
-        this.heartbeats.push(body.worker_id);
-        this.onHeartbeat(body.worker_id);
+        this.heartbeats.push(body);
+        this.onHeartbeat(body);
         if (!this.knownWorkers.has(body.worker_id)) {
           return { status: 404, body: { error: 'worker_not_registered', message: `worker ${body.worker_id} is not registered; register again` } };
         }
-        return { status: 200, body: { ok: true, heartbeat_interval_ms: this.heartbeatIntervalMs } };
+        const drop = (body.leases ?? []).filter((token) => this.deadLeases.has(token));
+        return { status: 200, body: { ok: true, heartbeat_interval_ms: this.heartbeatIntervalMs, drop } };
       },
       reportMetrics: async ({ body }) => {
         if (!this.knownJobs.has(body.job_id)) return { status: 404, body: { error: 'job_not_found', message: `no job ${body.job_id}` } };
+        if (this.deadLeases.has(body.lease_token)) return this.leaseNotLive(body.lease_token);
         this.reports.push(body);
-        return { status: 200, body: { accepted: true, reason: 'merged' } };
+        return { status: 200, body: { accepted: true, reason: 'committed' } };
       },
       reportChunkFailure: async ({ body }) => {
         if (!this.knownJobs.has(body.job_id)) return { status: 404, body: { error: 'job_not_found', message: `no job ${body.job_id}` } };
+        if (this.deadLeases.has(body.lease_token)) return this.leaseNotLive(body.lease_token);
         this.failures.push(body);
         return { status: 200, body: { accepted: true, reason: 'recorded' } };
       },
@@ -81,17 +98,23 @@ export class FakeCoordinator {
       createJob: async () => ({ status: 201, body: { job_id: 'job-1' } }),
       listJobs: async () => ({ status: 200, body: { jobs: [] } }),
       getJob: async ({ params }) => ({ status: 404, body: { error: 'job_not_found', message: `no job ${params.job_id}` } }),
+      deleteJob: async ({ params }) => ({ status: 404, body: { error: 'job_not_found', message: `no job ${params.job_id}` } }),
     });
 
     const app = express();
     app.use(express.json());
     app.post('/metrics', (req, res, next) => {
       this.metricsRequests.push(req.body);
-      if (this.refuseReportsAsTooLarge) return res.status(413).json({ error: 'body_too_large', message: 'request entity too large' });
+      this.onMetricsRequest(req.body);
+      if (this.refuseReports) return res.status(this.refuseReports.status).json(this.refuseReports.body);
       if (this.unavailableReports <= 0) return next();
       this.unavailableReports--;
       // Not a status of the contract: the client sees it as an unknown status, as with a proxy in between.
       res.status(503).json({ error: 'unavailable', message: 'coordinator is restarting' });
+    });
+    app.post('/chunk_failures', (req, _res, next) => {
+      this.failureRequests.push(req.body);
+      next();
     });
     createExpressEndpoints(coordinatorContract, router, app, { requestValidationErrorHandler: respondWithValidationError });
     return app;

@@ -21,18 +21,23 @@ export function deferred<T>(): Deferred<T> {
 
 export type Report = { kind: 'metrics'; task: ChunkTask; metrics: PartialMetrics | Uint8Array[] } | { kind: 'failure'; task: ChunkTask; error: string };
 
-/** A reporter that records each report and answers with `answer()` (resolved by default). */
+/**
+ * A reporter that records each report and answers with `answer()` (resolved by default). The signal
+ * each report was given is kept apart in `signals`, so that reports compare with toStrictEqual.
+ */
 export function fakeReporter(answer: () => Promise<void> = () => Promise.resolve()) {
   const reports: Report[] = [];
+  const signals: Array<AbortSignal | undefined> = [];
   const waiters: Array<{ count: number; done: () => void }> = [];
-  const record = (report: Report): Promise<void> => {
+  const record = (report: Report, signal: AbortSignal | undefined): Promise<void> => {
     reports.push(report);
+    signals.push(signal);
     for (const waiter of waiters.filter((w) => reports.length >= w.count)) waiter.done();
     return answer();
   };
   const reporter: ChunkReporter = {
-    reportMetrics: (task, metrics) => record({ kind: 'metrics', task, metrics }),
-    reportFailure: (task, error) => record({ kind: 'failure', task, error }),
+    reportMetrics: (task, metrics, signal) => record({ kind: 'metrics', task, metrics }, signal),
+    reportFailure: (task, error, signal) => record({ kind: 'failure', task, error }, signal),
   };
   /** Resolves once at least `count` reports have been made. */
   const reported = (count: number): Promise<Report[]> =>
@@ -40,16 +45,24 @@ export function fakeReporter(answer: () => Promise<void> = () => Promise.resolve
       if (reports.length >= count) return resolve(reports);
       waiters.push({ count, done: () => resolve(reports) });
     });
-  return { reporter, reports, reported };
+  return { reporter, reports, signals, reported };
 }
 
+/** A well-formed lease token (32 lowercase hex digits), distinct for each n. */
+export const leaseToken = (n: number): string => n.toString(16).padStart(32, '0');
+
+/** The lease token of task() unless overridden. */
+export const LEASE = 'c0ffee00c0ffee00c0ffee00c0ffee00';
+
 export const task = (overrides: Partial<ChunkTask> = {}): ChunkTask => ({
-  filepath: '/var/log/app.log',
+  input: { kind: 'file', path: '/var/log/app.log' },
+  snapshot: { size: 1_048_576, mtime_ms: 1_706_091_332_123.5, dev: 2049, ino: 1_234_567 },
   start: 4096,
   size: 1024,
   job_id: 'job-1',
   chunk_id: 3,
   attempt: 2,
+  lease_token: LEASE,
   ...overrides,
 });
 

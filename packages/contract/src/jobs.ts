@@ -37,6 +37,7 @@ export const JobProgressSchema = z.object({
   bytes_done: count,
   chunks_reassigned: count.describe('attempts that ended without a commit (worker lost, lease expired, failure) and were handed out again'),
   backup_attempts: count.describe('extra attempts started for stragglers; the first commit wins'),
+  results_refused: count.describe('results refused because they did not hold the live lease of their chunk (late, superseded or forged); never merged'),
   appended_bytes: count.describe('bytes the inputs grew by after planning, known once the job has ended; never analyzed'),
 });
 

@@ -47,8 +47,10 @@ export interface ChunkPool {
   close(): Promise<void>;
 }
 
+/** An abort reason as text: an Error's (or DOMException's, which need not be an Error here) message. */
 function reasonText(reason: unknown): string {
-  return reason instanceof Error ? reason.message : String(reason);
+  const message = (reason as { message?: unknown } | null)?.message;
+  return typeof message === 'string' ? message : String(reason);
 }
 
 export function defaultConcurrency(): number {

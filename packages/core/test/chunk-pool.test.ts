@@ -1,6 +1,8 @@
 // The pool runs the compiled thread entry (dist/chunk-thread.js), so this suite tests the built package.
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { closeSync, constants, copyFileSync, existsSync, openSync, truncateSync } from 'node:fs';
 import { join } from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 // Types come from src, so a missing build fails with the message below rather than a type error.
 import type * as Core from '../src';
 import { analyzeFile } from '../src/analyze';
@@ -111,4 +113,59 @@ it.each([0, -1, 1.5, NaN])('rejects concurrency %p with invalid_argument', (conc
     'invalid_argument',
     `concurrency must be a positive integer, got ${concurrency}`,
   ]);
+});
+
+it('reads a chunk against its snapshot in the thread: appended bytes unread, a cut file refused', async () => {
+  const grown = temp.path('grown.log');
+  copyFileSync(filepath, grown);
+  const snapshot = await core.statInput(grown);
+  execFileSync('sh', ['-c', 'printf "2024-01-24T10:20:00Z INFO appended 5ms\\n" >> "$1"', 'sh', grown]);
+  const partial = await pool.run({ filepath: grown, start: 0, size: snapshot.size, options: { snapshot } });
+  expect({ ...partial, malformed_samples: [] }).toStrictEqual({ ...core.analyzeFilePartial(filepath), malformed_samples: [] });
+  truncateSync(grown, 100);
+  const err: unknown = await pool.run({ filepath: grown, start: 0, size: 1000, options: { snapshot } }).catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(core.AnalyzerError);
+  expect([(err as Core.AnalyzerError).code, (err as Core.AnalyzerError).message]).toStrictEqual(['input_changed', `${grown} changed during the job: ${snapshot.size} → 100 bytes`]);
+});
+
+it('aborts a chunk stuck opening a FIFO nobody writes to, and runs the next chunk on a fresh thread', async () => {
+  const fifo = temp.path('stuck.fifo');
+  execFileSync('mkfifo', [fifo]);
+  // One thread, so the chunk after the abort can only run if the stuck thread was replaced.
+  const single = core.createChunkPool({ concurrency: 1 });
+  let released = false;
+  try {
+    await single.run({ filepath, start: 0, size: 1 });
+    const controller = new AbortController();
+    const stuck = single.run({ filepath: fifo, start: 0, size: 100 }, { signal: controller.signal });
+    // Time for the thread to reach open(), which blocks until the FIFO has a writer.
+    await delay(200);
+    expect(single.pending).toBe(1);
+    controller.abort('took too long');
+    const err: unknown = await stuck.catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(core.AnalyzerError);
+    expect([(err as Core.AnalyzerError).code, (err as Core.AnalyzerError).message]).toStrictEqual(['aborted', 'chunk aborted: took too long']);
+    expect(single.pending).toBe(0);
+    await expect(single.run({ filepath, start: 0, size: fileSize })).resolves.toMatchObject({ lines: 5000 });
+  } finally {
+    // A thread blocked in a system call ends only when the call returns: opening the FIFO's write end
+    // lets its open() return, so the terminated thread can exit. A non-blocking open for writing
+    // succeeds only while a reader is waiting, which also proves the chunk had really started.
+    try {
+      closeSync(openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK));
+      released = true;
+    } catch {
+      released = false;
+    }
+    await single.close();
+  }
+  expect(released).toBe(true);
+});
+
+it('rejects a run whose signal is already aborted, without running it', async () => {
+  const controller = new AbortController();
+  controller.abort();
+  const err: unknown = await pool.runAsJson({ filepath, start: 0, size: fileSize }, { signal: controller.signal }).catch((e: unknown) => e);
+  expect([(err as Core.AnalyzerError).code, (err as Core.AnalyzerError).message]).toStrictEqual(['aborted', 'chunk aborted: This operation was aborted']);
+  expect(pool.pending).toBe(0);
 });

@@ -144,7 +144,30 @@ it('files a hash under its top 14 bits, ranked by the first 1-bit of the other 1
 });
 
 it('rejects text that is not a serialized HyperLogLog', () => {
-  for (const encoded of ['', Buffer.from('X').toString('base64'), Buffer.from([0x44, 1, 2]).toString('base64'), Buffer.from([0x53, 1, 2]).toString('base64')]) {
+  const sparse = (...pairs: Array<[number, number]>): string => {
+    const bytes = Buffer.alloc(1 + 3 * pairs.length);
+    bytes[0] = 0x53;
+    pairs.forEach(([index, rank], i) => {
+      bytes.writeUInt16LE(index, 1 + 3 * i);
+      bytes[3 + 3 * i] = rank;
+    });
+    return bytes.toString('base64');
+  };
+  const denseWithRank20 = Buffer.concat([Buffer.from([0x44]), Buffer.alloc(REGISTERS, 20)]).toString('base64');
+  expect(HyperLogLog.deserialize(sparse([0, 1], [REGISTERS - 1, 19])).registers.filter((r) => r > 0)).toStrictEqual(new Uint8Array([1, 19]));
+  for (const encoded of [
+    '',
+    Buffer.from('X').toString('base64'),
+    Buffer.from([0x44, 1, 2]).toString('base64'),
+    Buffer.from([0x53, 1, 2]).toString('base64'),
+    sparse([REGISTERS, 1]), // index past the last register
+    sparse([7, 1], [7, 2]), // the same register twice
+    sparse([9, 1], [8, 1]), // out of order
+    sparse([3, 20]), // above the largest rank
+    sparse([3, 0]), // a set register of value 0
+    denseWithRank20,
+    `${sparse([0, 1])}!`, // Buffer's decoder would skip the stray character
+  ]) {
     expect({ encoded, message: (thrownBy(() => HyperLogLog.deserialize(encoded)) as Error).message }).toStrictEqual({ encoded, message: 'not a serialized HyperLogLog' });
   }
 });

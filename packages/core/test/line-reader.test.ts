@@ -133,6 +133,25 @@ it('delivers every line exactly once when chunks end on newlines, between CR and
   }
 });
 
+it('reads a file cut at fileEnd exactly as a copy of its first fileEnd bytes, whatever follows them', () => {
+  const random = mulberry32(3);
+  for (let round = 0; round < 60; round++) {
+    const file = randomFile(random, 2000);
+    const fileEnd = randomInt(random, 0, file.content.length);
+    // What was appended after planning: more lines, or the rest of the last line and more.
+    const appended = Buffer.concat([random() < 0.5 ? Buffer.from('tail of the last line') : Buffer.alloc(0), randomFile(random, 500).content]);
+    const grown = temp.write(`grown-${round}.log`, Buffer.concat([file.content.subarray(0, fileEnd), appended]));
+    const planned = temp.write(`planned-${round}.log`, file.content.subarray(0, fileEnd));
+    const chunkSize = randomInt(random, 1, fileEnd + 10);
+    const options = { bufferSize: pick(random, BUFFER_SIZES), maxLineBytes: random() < 0.3 ? 12 : undefined };
+    const context = { round, fileEnd, chunkSize, ...options };
+    const ranges = planChunks(fileEnd, chunkSize);
+    const actual = withOpenFile(grown, (fd) => readChunked(fd, ranges, { ...options, fileEnd }));
+    const expected = withOpenFile(planned, (fd) => readChunked(fd, ranges, options));
+    expect({ ...context, ...actualRead(actual), oversized: actual.oversizedOffsets }).toStrictEqual({ ...context, ...actualRead(expected), oversized: expected.oversizedOffsets });
+  }
+});
+
 it('gives each line to the chunk holding the byte before it, and the first line to the first chunk', () => {
   // Lines start at 0, 4, 5 and 9.
   const filepath = temp.write('ownership.log', 'abc\n\nxyz\nq');

@@ -1,7 +1,7 @@
 // The response-time sketch: percentiles within 1% of the exact ones on skewed data, serialization that
 // round-trips and stays compact, and merges that give the single-pass sketch in any order.
 import { DDSketch } from '@datadog/sketches-js';
-import { QuantileSketch, SKETCH_RELATIVE_ACCURACY } from '../src/analytics/quantile-sketch';
+import { MAX_SKETCH_KEY, MIN_SKETCH_KEY, QuantileSketch, SKETCH_RELATIVE_ACCURACY } from '../src/analytics/quantile-sketch';
 import { mulberry32, Random, randomInt, shuffled, thrownBy } from './helpers';
 
 const VALUE_COUNT = 100_000;
@@ -93,8 +93,10 @@ it.each(Object.keys(DISTRIBUTIONS))('round-trips serialize and deserialize with 
   expect(decoded.serialize()).toBe(encoded);
 });
 
-it('rejects text that is not a serialized sketch', () => {
-  for (const encoded of ['', 'abc', 'x;1:1', '1.5;0:1', '1;0:x', '1;0:1,y:2', '0;3:0', '0;3:-1']) {
+it('rejects text that is not a serialized sketch, or whose keys no value maps to', () => {
+  expect([MIN_SKETCH_KEY, MAX_SKETCH_KEY]).toStrictEqual([-35452, 35488]);
+  const outOfRange = [`0;${MIN_SKETCH_KEY - 1}:1`, `0;${MAX_SKETCH_KEY + 1}:1`, `0;${MIN_SKETCH_KEY}:1,${MAX_SKETCH_KEY - MIN_SKETCH_KEY + 1}:1`, '0;0:1,9007199254740991:1'];
+  for (const encoded of ['', 'abc', 'x;1:1', '1.5;0:1', '1;0:x', '1;0:1,y:2', '0;3:0', '0;3:-1', ...outOfRange]) {
     expect({ encoded, message: (thrownBy(() => QuantileSketch.deserialize(encoded)) as Error).message }).toStrictEqual({ encoded, message: 'not a serialized quantile sketch' });
   }
 });
@@ -153,4 +155,14 @@ it('serializes only the non-empty bins, in a few bytes each', () => {
       .filter((pair) => Number(pair.split(':')[1]) > 0).length;
     expect({ name, compact: encoded.length < 20 * nonEmptyBins + 10 }).toStrictEqual({ name, compact: true });
   }
+});
+
+it('accepts the keys of the smallest and the largest value it can hold', () => {
+  const sketch = QuantileSketch.empty();
+  // The smallest value above the zero bin's limit, and the largest double.
+  sketch.add(new DDSketch({ relativeAccuracy: SKETCH_RELATIVE_ACCURACY }).mapping.minPossible * (1 + Number.EPSILON));
+  sketch.add(Number.MAX_VALUE);
+  const encoded = sketch.serialize();
+  expect(encoded).toBe(`0;${MIN_SKETCH_KEY}:1,${MAX_SKETCH_KEY - MIN_SKETCH_KEY}:1`);
+  expect(QuantileSketch.deserialize(encoded).serialize()).toBe(encoded);
 });

@@ -1,6 +1,7 @@
 // The hand-written scanners of serialized sketches and per-second counts (text/decimal-scan.ts) accept
-// exactly the texts their grammars' regular expressions accept, and read the same numbers.
-import { QuantileSketch } from '../src/analytics/quantile-sketch';
+// exactly the texts their grammars' regular expressions accept (sketch keys also within the mapping's
+// range), and read the same numbers.
+import { MAX_SKETCH_KEY, MIN_SKETCH_KEY, QuantileSketch } from '../src/analytics/quantile-sketch';
 import { forEachSerialized, SERIALIZED_SECONDS } from '../src/analytics/second-counts';
 import { mulberry32, pick, Random, randomInt } from './helpers';
 
@@ -40,9 +41,10 @@ function pairsBySlicing(text: string, sketch: boolean): Array<[number, number]> 
   });
 }
 
-it('accepts exactly the serialized sketches the grammar allows, with the same bins', () => {
+it('accepts exactly the serialized sketches the grammar allows, keys within range, with the same bins', () => {
   const random = mulberry32(7);
   let accepted = 0;
+  let keyOutOfRange = 0;
   for (let run = 0; run < 20_000; run++) {
     const text = candidate(random, true);
     let sketch: QuantileSketch | null = null;
@@ -51,7 +53,9 @@ it('accepts exactly the serialized sketches the grammar allows, with the same bi
     } catch (err) {
       expect((err as Error).message).toBe('not a serialized quantile sketch');
     }
-    expect({ text, accepted: sketch !== null }).toStrictEqual({ text, accepted: SKETCH.test(text) });
+    const keysInRange = SKETCH.test(text) && pairsBySlicing(text, true).every(([key]) => key >= MIN_SKETCH_KEY && key <= MAX_SKETCH_KEY);
+    if (SKETCH.test(text) && !keysInRange) keyOutOfRange++;
+    expect({ text, accepted: sketch !== null }).toStrictEqual({ text, accepted: keysInRange });
     if (sketch === null) continue;
     accepted++;
     const pairs = pairsBySlicing(text, true);
@@ -62,6 +66,8 @@ it('accepts exactly the serialized sketches the grammar allows, with the same bi
     expect(merged.serialize()).toBe(text.replace(/^0+(?=\d)/, '').replace(/;-0:/, ';0:').replace(/;(-?)0+(?=\d)/, ';$1'));
   }
   expect(accepted).toBeGreaterThan(2000);
+  // Random edits make some keys too large; without them the range check would go untested here.
+  expect(keyOutOfRange).toBeGreaterThan(10);
 });
 
 it('accepts exactly the per-second counts the grammar allows, with the same seconds', () => {

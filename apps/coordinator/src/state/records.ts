@@ -22,6 +22,8 @@ export interface JobRecord {
   chunk_size: number | null;
   chunks_reassigned: number;
   backup_attempts: number;
+  /** Reports refused because their lease was not live (late, superseded, forged). */
+  results_refused: number;
 }
 
 export interface InputRecord {

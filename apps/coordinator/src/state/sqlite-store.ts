@@ -13,7 +13,8 @@ const SCHEMA = `
 CREATE TABLE IF NOT EXISTS jobs (
   job_id TEXT PRIMARY KEY, seq INTEGER NOT NULL, status TEXT NOT NULL, planned INTEGER NOT NULL,
   created_at INTEGER NOT NULL, finished_at INTEGER, error TEXT, parsing TEXT NOT NULL,
-  requested_chunk_size INTEGER, chunk_size INTEGER, chunks_reassigned INTEGER NOT NULL, backup_attempts INTEGER NOT NULL
+  requested_chunk_size INTEGER, chunk_size INTEGER, chunks_reassigned INTEGER NOT NULL, backup_attempts INTEGER NOT NULL,
+  results_refused INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS inputs (
   job_id TEXT NOT NULL, input_id INTEGER NOT NULL, input TEXT NOT NULL, snapshot TEXT, appended_bytes INTEGER,
@@ -65,9 +66,10 @@ export class SqliteStore implements StateStore {
     const db = this.db;
     return {
       upsertJob: db.prepare(`INSERT INTO jobs VALUES (@job_id, @seq, @status, @planned, @created_at, @finished_at, @error, @parsing,
-        @requested_chunk_size, @chunk_size, @chunks_reassigned, @backup_attempts)
+        @requested_chunk_size, @chunk_size, @chunks_reassigned, @backup_attempts, @results_refused)
         ON CONFLICT (job_id) DO UPDATE SET status = excluded.status, planned = excluded.planned, finished_at = excluded.finished_at,
-        error = excluded.error, chunk_size = excluded.chunk_size, chunks_reassigned = excluded.chunks_reassigned, backup_attempts = excluded.backup_attempts`),
+        error = excluded.error, chunk_size = excluded.chunk_size, chunks_reassigned = excluded.chunks_reassigned, backup_attempts = excluded.backup_attempts,
+        results_refused = excluded.results_refused`),
       upsertInput: db.prepare(`INSERT OR REPLACE INTO inputs VALUES (@job_id, @input_id, @input, @snapshot, @appended_bytes)`),
       upsertChunk: db.prepare(`INSERT OR REPLACE INTO chunks VALUES (@job_id, @chunk_id, @input_id, @start, @size, @state, @attempts, @failures, @last_error, @committed_token, @owned_bytes)`),
       updateChunk: db.prepare(`UPDATE chunks SET state = @state, attempts = @attempts, failures = @failures, last_error = @last_error,
@@ -103,6 +105,7 @@ export class SqliteStore implements StateStore {
         chunk_size: (r.chunk_size as number | null) ?? null,
         chunks_reassigned: r.chunks_reassigned as number,
         backup_attempts: r.backup_attempts as number,
+        results_refused: r.results_refused as number,
       }),
     );
     const inputs = (this.db.prepare('SELECT * FROM inputs ORDER BY job_id, input_id').all() as Row[]).map(

@@ -32,8 +32,8 @@ const ZERO_KEY = -1e9;
  * The keys of values from just above MIN_POSITIVE to the largest double (about ±35 500). A text with a
  * key outside them is forged, and unpacking it would stretch the bin array across the gap.
  */
-const MIN_KEY = mapping.key(MIN_POSITIVE);
-const MAX_KEY = mapping.key(Number.MAX_VALUE);
+export const MIN_SKETCH_KEY = mapping.key(MIN_POSITIVE);
+export const MAX_SKETCH_KEY = mapping.key(Number.MAX_VALUE);
 
 /** Zeroed bin arrays of released sketches, reused by the next sketch that needs bins. */
 const pool: number[][] = [];
@@ -248,7 +248,7 @@ export class QuantileSketch {
 /**
  * Walks the bins of "zeroCount;key:n,Δkey:n,…" (the first key may be negative; deltas and counts are at
  * least 1) and returns the sum of their counts, or -1 as soon as the text departs from that grammar or
- * a key leaves [MIN_KEY, MAX_KEY]. Visits happen as it goes, so only text already checked (a packed
+ * a key leaves [MIN_SKETCH_KEY, MAX_SKETCH_KEY]. Visits happen as it goes, so only text already checked (a packed
  * sketch's own) is visited.
  */
 function scanPackedBins(packed: string, visit: ((key: number, n: number) => void) | null): number {
@@ -268,7 +268,7 @@ function scanPackedBins(packed: string, visit: ((key: number, n: number) => void
       if (delta < 0) return -1;
       key += delta;
     }
-    if (key < MIN_KEY || key > MAX_KEY || packed.charCodeAt(decimalEnd) !== COLON) return -1;
+    if (key < MIN_SKETCH_KEY || key > MAX_SKETCH_KEY || packed.charCodeAt(decimalEnd) !== COLON) return -1;
     const n = readDecimal(packed, decimalEnd + 1, true);
     if (n < 0) return -1;
     if (visit !== null) visit(key, n);
