@@ -69,7 +69,7 @@ it('fails with a message naming a missing file', async () => {
   expect(result.code).toBe(1);
   const job = JSON.parse(result.stdout) as Job;
   expect(job.status).toBe('failed');
-  expect(job.error).toBe(`cannot read log file ${missing}: no such file`);
+  expect(job.error).toBe(`log file not found: ${missing}`);
   expect(result.stderr).toContain(missing);
 });
 

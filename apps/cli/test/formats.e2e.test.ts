@@ -47,5 +47,5 @@ it('refuses an nginx log_format that cannot be compiled, naming the problem', as
   const { code, stderr } = await analyzeJson([join(realLogs, 'nginx-timed.log'), '--log-format', '$remote_addr$remote_user']);
 
   expect(code).toBe(1);
-  expect(stderr).toMatch(/the coordinator refused the job: body\.log_format: invalid nginx log_format/);
+  expect(stderr).toMatch(/the coordinator at http:\/\/127\.0\.0\.1:\d+ refused the job: body\.log_format: invalid nginx log_format/);
 });

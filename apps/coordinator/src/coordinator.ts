@@ -271,7 +271,7 @@ export class Coordinator {
       try {
         selectParser({ nginx: body.log_format });
       } catch (err) {
-        throw new AppError('invalid_job', `log_format: ${(err as Error).message}`, { cause: err });
+        throw AppError.invalidField('log_format', (err as Error).message, err);
       }
     }
     if (inputs.length > this.maxChunksPerJob) {

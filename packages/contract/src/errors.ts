@@ -6,7 +6,6 @@ import { z } from 'zod';
 export const ERROR_STATUS = {
   validation_failed: 400,
   invalid_json: 400,
-  invalid_job: 400,
   too_many_chunks: 400,
   job_not_found: 404,
   chunk_not_found: 404,

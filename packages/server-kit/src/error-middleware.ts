@@ -23,7 +23,12 @@ export function errorHandler(onUnexpected: (err: unknown) => void = (err) => con
     if (res.headersSent) return next(err);
     const appError = toAppError(err);
     if (appError.code === 'internal_error') onUnexpected(err);
-    const body: ErrorBody = { error: appError.code, message: escapeControl(appError.message) };
+    const message = escapeControl(appError.message);
+    if (appError.code === 'validation_failed' && appError.issues) {
+      res.status(appError.status).json({ error: 'validation_failed', message, issues: appError.issues.map((i) => ({ ...i, message: escapeControl(i.message) })) });
+      return;
+    }
+    const body: ErrorBody = { error: appError.code, message };
     res.status(appError.status).json(body);
   };
 }

@@ -40,12 +40,25 @@ it('answers an AppError with the status of its code, and its message', async () 
 });
 
 it('escapes control characters in an error message, so a log line cannot drive a terminal', async () => {
-  const { app } = appThatThrows(new AppError('invalid_job', 'bad \u001b[2J path\r'));
+  const { app } = appThatThrows(new AppError('job_not_found', 'no job \u001b[2J\r'));
+
+  const res = await request(app).post('/boom');
+
+  expect(res.status).toBe(404);
+  expect(res.body).toStrictEqual({ error: 'job_not_found', message: 'no job \\u001b[2J\\u000d' });
+});
+
+it('answers an invalid field found after validation as a 400 with its issue', async () => {
+  const { app } = appThatThrows(AppError.invalidField('log_format', 'two variables are adjacent'));
 
   const res = await request(app).post('/boom');
 
   expect(res.status).toBe(400);
-  expect(res.body).toStrictEqual({ error: 'invalid_job', message: 'bad \\u001b[2J path\\u000d' });
+  expect(res.body).toStrictEqual({
+    error: 'validation_failed',
+    message: 'body.log_format: two variables are adjacent',
+    issues: [{ location: 'body', path: ['log_format'], code: 'custom', message: 'two variables are adjacent' }],
+  });
 });
 
 it('answers an unexpected error with a bare 500 and reports it, leaking no stack', async () => {
