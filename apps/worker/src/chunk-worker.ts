@@ -68,7 +68,7 @@ export class ChunkWorker {
       const entry = this.running.get(token);
       if (!entry || entry.abort.signal.aborted) continue;
       this.log(`dropping chunk ${entry.task.chunk_id} of job ${entry.task.job_id} (attempt ${entry.task.attempt}): its lease is no longer live`);
-      
+      entry.abort.abort(new Error('the lease is no longer live'));
     }
   }
 

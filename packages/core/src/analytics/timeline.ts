@@ -26,6 +26,7 @@ export interface SerializedTimeline {
   errors: number[];
   timed: number[];
   duration_us: number[];
+  /** Each minute's response-time sketch as QuantileSketch.serialize() writes it, null when none was timed. */
   sketches: Array<string | null>;
   /** Requests per second, as SecondCounts serializes them. */
   seconds: string;

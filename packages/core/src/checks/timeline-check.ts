@@ -1,6 +1,6 @@
 // Checks and decodes a serialized timeline before it is merged, so that Timeline.mergeChecked has
 // nothing left that can fail: columns of one length, counts, minutes in order, sketches, seconds text.
-import { checkSeconds } from '../analytics/second-counts';
+import { CheckedSeconds, checkSeconds } from '../analytics/second-counts';
 import type { CheckedTimeline, SerializedTimeline } from '../analytics/timeline';
 import { checkArray, checkCount, checkInteger, checkObject, checkString, decodeSketchOrNull, invalidPartial } from './field-checks';
 
@@ -17,20 +17,20 @@ export function checkTimeline(value: unknown, path = 'timeline'): CheckedTimelin
     }
   }
   let previous = -Infinity;
-  minutes.forEach((minute, i) => {
-    const at = `${path}.minutes[${i}]`;
-    checkInteger(minute, at);
+  minutes.forEach((item, i) => {
+    const at = (): string => `${path}.minutes[${i}]`;
+    const minute = checkInteger(item, at);
     // Serialized minutes are sorted and distinct; a repeated one would be added twice.
-    if ((minute as number) <= previous) throw invalidPartial(at, `${minute} does not follow ${previous}: minutes must increase`);
-    if ((minute as number) % MINUTE !== 0) throw invalidPartial(at, `${minute} is not the start of a minute`);
-    previous = minute as number;
+    if (minute <= previous) throw invalidPartial(at, `${minute} does not follow ${previous}: minutes must increase`);
+    if (minute % MINUTE !== 0) throw invalidPartial(at, `${minute} is not the start of a minute`);
+    previous = minute;
   });
   for (const column of COUNT_COLUMNS) {
-    (timeline[column] as unknown[]).forEach((n, i) => checkCount(n, `${path}.${column}[${i}]`));
+    (timeline[column] as unknown[]).forEach((n, i) => checkCount(n, () => `${path}.${column}[${i}]`));
   }
-  const sketches = (timeline.sketches as unknown[]).map((text, i) => decodeSketchOrNull(text, `${path}.sketches[${i}]`));
+  const sketches = (timeline.sketches as unknown[]).map((text, i) => decodeSketchOrNull(text, () => `${path}.sketches[${i}]`));
   const secondsText = checkString(timeline.seconds, `${path}.seconds`);
-  let seconds;
+  let seconds: CheckedSeconds;
   try {
     seconds = checkSeconds(secondsText);
   } catch (err) {

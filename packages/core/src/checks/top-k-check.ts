@@ -18,16 +18,16 @@ export function checkTopK(value: unknown, path: string, trackLatency: boolean): 
   const sketches: Array<QuantileSketch | null> = [];
   let previousKey: string | null = null;
   entries.forEach((entry, i) => {
-    const at = `${path}.entries[${i}]`;
+    const at = (): string => `${path}.entries[${i}]`;
     const fields = checkArray(entry, at);
     if (fields.length !== ENTRY_FIELDS.length) throw invalidPartial(at, `must be [${ENTRY_FIELDS.join(', ')}], got ${fields.length} items`);
-    const key = checkString(fields[0], `${at} key`);
+    const key = checkString(fields[0], () => `${at()} key`);
     // Sorted and distinct as serialize() writes them: a repeated key would be two counters for one.
     if (previousKey !== null && !(previousKey < key)) throw invalidPartial(at, 'keys must be distinct and in increasing order');
     previousKey = key;
-    const count = checkCount(fields[1], `${at} count`);
-    const error = checkCount(fields[2], `${at} error`);
-    checkCount(fields[3], `${at} errors`);
+    const count = checkCount(fields[1], () => `${at()} count`);
+    const error = checkCount(fields[2], () => `${at()} error`);
+    checkCount(fields[3], () => `${at()} errors`);
     if (error > count) throw invalidPartial(at, `error ${error} is more than count ${count}`);
     if (exact && error !== 0) throw invalidPartial(at, `error ${error} in a table marked exact`);
     sketches.push(decodeSketchOrNull(fields[4], at));
