@@ -9,8 +9,11 @@ import { LEASE, leaseToken, sampleMetrics, task } from './helpers';
 
 const coordinators: FakeCoordinator[] = [];
 const links: CoordinatorLink[] = [];
+const workers: ChunkWorker[] = [];
 
 afterEach(async () => {
+  // A test that failed may leave a report retrying: dropping every lease ends its retries.
+  for (const worker of workers.splice(0)) worker.drop(worker.heldLeases());
   for (const link of links.splice(0)) link.stop();
   await Promise.all(coordinators.splice(0).map((c) => c.stop()));
 });
@@ -49,6 +52,7 @@ async function setup(options: { finishAtOnce?: boolean } = {}) {
     reporter: link,
     log,
   });
+  workers.push(worker);
   link.holdLeasesOf(worker);
   const finish = (token: string) => finishers.get(token)?.(sampleMetrics());
   const idle = () => until(() => worker.chunksInFlight === 0, 'the worker holds no chunk');
