@@ -83,7 +83,7 @@ export class CoordinatorLink implements ChunkReporter {
 
   private async beat(): Promise<void> {
     try {
-      const r = await this.options.client.heartbeat({ body: { worker_id: this.options.workerId, leases: [] } });
+      const r = await this.options.client.heartbeat({ body: { worker_id: this.options.workerId, leases: this.holder.heldLeases() } });
       if (!this.coordinatorReachable) this.log('coordinator reachable again');
       this.coordinatorReachable = true;
       if (r.status === 404) {

@@ -1,6 +1,21 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
 import { createServer, Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { coordinatorContract, coordinatorOpenApi, createCoordinatorClient, embedJson, workerContract, workerOpenApi } from '../src';
+import {
+  coordinatorContract,
+  coordinatorOpenApi,
+  createCoordinatorClient,
+  embedJson,
+  ERROR_CODES,
+  ERROR_STATUS,
+  ErrorSchema,
+  MAX_INPUTS_PER_JOB,
+  MAX_LEASES_PER_HEARTBEAT,
+  MAX_PATH_LENGTH,
+  toOpenApi30Bounds,
+  workerContract,
+  workerOpenApi,
+} from '../src';
 
 type Route = { method: string; path: string; body?: unknown; responses: Record<number, unknown> };
 
@@ -15,15 +30,83 @@ it('declares a 400 validation response on every route that takes a body or path 
   expect(missing).toStrictEqual([]);
 });
 
-it('lists every coordinator route in its OpenAPI document', () => {
+it('lists every coordinator route, with each of its methods, in its OpenAPI document', () => {
   const doc = coordinatorOpenApi();
 
-  expect(Object.keys(doc.paths).sort()).toStrictEqual(['/chunk_failures', '/health', '/jobs', '/jobs/{job_id}', '/metrics', '/register', '/workers']);
-  expect(Object.keys(doc.paths['/metrics']).sort()).toStrictEqual(['get', 'post']);
+  const methods = Object.fromEntries(Object.entries(doc.paths).map(([path, item]) => [path, Object.keys(item as object).sort()]));
+  expect(methods).toStrictEqual({
+    '/chunk_failures': ['post'],
+    '/health': ['post'],
+    '/jobs': ['get', 'post'],
+    '/jobs/{job_id}': ['delete', 'get'],
+    '/metrics': ['get', 'post'],
+    '/register': ['post'],
+    '/workers': ['get'],
+  });
 });
 
 it('lists every worker route in its OpenAPI document', () => {
   expect(Object.keys(workerOpenApi().paths).sort()).toStrictEqual(['/health', '/process_chunk']);
+});
+
+// @ts-rest/open-api writes z.number().positive() as {exclusiveMinimum: 0}, a 3.1 form, in a
+// document that says 3.0.2; openapi.ts rewrites those bounds so 3.0 validators accept it.
+it('publishes OpenAPI documents that pass a validator of the OpenAPI 3.0 specification as they are', async () => {
+  // The validator dereferences in place: give it copies.
+  const coordinator = await SwaggerParser.validate(structuredClone(coordinatorOpenApi()) as never);
+  const worker = await SwaggerParser.validate(structuredClone(workerOpenApi()) as never);
+
+  expect([coordinator.info.title, worker.info.title]).toStrictEqual(['loganalyzer coordinator', 'loganalyzer worker']);
+});
+
+it('rewrites 3.1 numeric exclusive bounds the 3.0 way, keeping the tighter bound', () => {
+  const doc = { a: { type: 'integer', minimum: 0, exclusiveMinimum: 0 }, b: [{ exclusiveMaximum: 10, maximum: 5 }], c: { exclusiveMinimum: true, minimum: 1 } };
+
+  expect(toOpenApi30Bounds(doc)).toStrictEqual({
+    a: { type: 'integer', minimum: 0, exclusiveMinimum: true },
+    b: [{ exclusiveMaximum: false, maximum: 5 }],
+    c: { exclusiveMinimum: true, minimum: 1 },
+  });
+});
+
+it('declares every status a report can be answered with: committed or duplicate, lease lost, too large, invalid partial', () => {
+  expect(Object.keys(coordinatorContract.reportMetrics.responses)).toStrictEqual(['200', '400', '404', '409', '413', '422']);
+  expect(Object.keys(coordinatorContract.reportChunkFailure.responses)).toStrictEqual(['200', '400', '404', '409']);
+
+  const metrics200 = coordinatorContract.reportMetrics.responses[200];
+  expect(metrics200.safeParse({ accepted: true, reason: 'committed' }).success).toBe(true);
+  expect(metrics200.safeParse({ accepted: false, reason: 'duplicate' }).success).toBe(true);
+  expect(metrics200.safeParse({ accepted: true, reason: 'merged' }).success).toBe(false);
+  const failure200 = coordinatorContract.reportChunkFailure.responses[200];
+  expect(failure200.safeParse({ accepted: true, reason: 'recorded' }).success).toBe(true);
+  expect(failure200.safeParse({ accepted: false, reason: 'recorded' }).success).toBe(false);
+});
+
+it('maps every error code to a status from 400 to 599', () => {
+  const outside = Object.entries(ERROR_STATUS).filter(([, status]) => !(Number.isInteger(status) && status >= 400 && status <= 599));
+
+  expect(outside).toStrictEqual([]);
+  expect(ERROR_CODES).toStrictEqual(Object.keys(ERROR_STATUS));
+  expect(ERROR_STATUS).toMatchObject({ lease_not_live: 409, body_too_large: 413, invalid_partial: 422, validation_failed: 400 });
+});
+
+it('has an error code for every error status a route declares', () => {
+  const codeStatuses = new Set<number>(Object.values(ERROR_STATUS));
+  const all = [...routes(coordinatorContract), ...routes(workerContract)];
+  const uncovered = all.flatMap(([name, r]) =>
+    Object.keys(r.responses)
+      .map(Number)
+      .filter((status) => status >= 400 && !codeStatuses.has(status))
+      .map((status) => `${name} ${status}`),
+  );
+
+  expect(uncovered).toStrictEqual([]);
+});
+
+it('refuses an error body whose code is not one of the error codes', () => {
+  expect(ErrorSchema.safeParse({ error: 'lease_not_live', message: 'lease expired' }).success).toBe(true);
+  expect(ErrorSchema.safeParse({ error: 'unavailable', message: 'coordinator is restarting' }).success).toBe(false);
+  expect(ErrorSchema.safeParse({ error: 'LEASE_NOT_LIVE', message: 'lease expired' }).success).toBe(false);
 });
 
 it('rejects a job body whose chunk size is not a positive safe integer', () => {
@@ -34,6 +117,122 @@ it('rejects a job body whose chunk size is not a positive safe integer', () => {
   expect(body.safeParse({ filepath: '/x', chunk_size: 1.5 }).success).toBe(false);
   expect(body.safeParse({ filepath: '', chunk_size: 10 }).success).toBe(false);
   expect(body.safeParse({ filepath: '/x', chunk_size: 10 }).success).toBe(true);
+});
+
+describe('the createJob body', () => {
+  const body = coordinatorContract.createJob.body;
+  const issues = (value: unknown) => {
+    const parsed = body.safeParse(value);
+    return parsed.success ? [] : parsed.error.issues.map((issue) => ({ path: issue.path, code: issue.code, message: issue.message }));
+  };
+
+  it('accepts inputs given as paths, as tagged file inputs, or mixed, keeping each as given', () => {
+    const inputs = ['/var/log/a.log', { kind: 'file', path: '/var/log/b.log' }];
+
+    expect(body.parse({ inputs })).toStrictEqual({ inputs });
+    expect(body.parse({ inputs: [{ kind: 'file', path: '/var/log/b.log' }], format: 'combined' })).toStrictEqual({
+      inputs: [{ kind: 'file', path: '/var/log/b.log' }],
+      format: 'combined',
+    });
+  });
+
+  it('accepts a single filepath', () => {
+    expect(body.parse({ filepath: '/var/log/app.log' })).toStrictEqual({ filepath: '/var/log/app.log' });
+  });
+
+  it('refuses a body with neither inputs nor filepath', () => {
+    expect(issues({ chunk_size: 1024 })).toStrictEqual([{ path: ['inputs'], code: 'custom', message: 'give either inputs or filepath' }]);
+  });
+
+  it('refuses a body with both inputs and filepath', () => {
+    expect(issues({ inputs: ['/var/log/a.log'], filepath: '/var/log/a.log' })).toStrictEqual([
+      { path: ['inputs'], code: 'custom', message: 'give either inputs or filepath' },
+    ]);
+  });
+
+  it('refuses an empty list of inputs', () => {
+    expect(issues({ inputs: [] })).toStrictEqual([{ path: ['inputs'], code: 'too_small', message: 'Array must contain at least 1 element(s)' }]);
+  });
+
+  it(`accepts ${MAX_INPUTS_PER_JOB} inputs and refuses one more`, () => {
+    const paths = Array.from({ length: MAX_INPUTS_PER_JOB + 1 }, (_, i) => `/var/log/app.${i}.log`);
+
+    expect(body.safeParse({ inputs: paths.slice(0, MAX_INPUTS_PER_JOB) }).success).toBe(true);
+    expect(issues({ inputs: paths })).toStrictEqual([
+      { path: ['inputs'], code: 'too_big', message: `Array must contain at most ${MAX_INPUTS_PER_JOB} element(s)` },
+    ]);
+  });
+
+  it(`accepts a path of ${MAX_PATH_LENGTH} characters and refuses a 5000-character one, as filepath, as a path input and as a tagged input`, () => {
+    const longest = '/' + 'a'.repeat(MAX_PATH_LENGTH - 1);
+    const tooLong = '/' + 'a'.repeat(4999);
+    const tooBig = { code: 'too_big', message: `String must contain at most ${MAX_PATH_LENGTH} character(s)` };
+
+    expect(body.safeParse({ filepath: longest }).success).toBe(true);
+    expect(body.safeParse({ inputs: [longest, { kind: 'file', path: longest }] }).success).toBe(true);
+    expect(issues({ filepath: tooLong })).toStrictEqual([{ path: ['filepath'], ...tooBig }]);
+    expect(issues({ inputs: [{ kind: 'file', path: tooLong }] })).toStrictEqual([{ path: ['inputs', 0, 'path'], ...tooBig }]);
+    // A bare path is one branch of a union: zod reports the union, and the refusal is what matters.
+    expect(body.safeParse({ inputs: ['/ok.log', tooLong] }).success).toBe(false);
+  });
+
+  it('refuses an input of a kind no worker reads, and an empty path', () => {
+    expect(body.safeParse({ inputs: [{ kind: 'http', path: 'http://example.com/app.log' }] }).success).toBe(false);
+    expect(body.safeParse({ inputs: [{ kind: 'file', path: '' }] }).success).toBe(false);
+    expect(body.safeParse({ inputs: [''] }).success).toBe(false);
+  });
+});
+
+describe('ids, tokens and paths on the wire', () => {
+  const key = { worker_id: 'w-1', job_id: 'job-1', chunk_id: 0, attempt: 1, lease_token: 'c0ffee00c0ffee00c0ffee00c0ffee00', error: 'EIO' };
+  const failure = coordinatorContract.reportChunkFailure.body;
+
+  it('accepts a report key of the longest ids', () => {
+    expect(failure.safeParse({ ...key, worker_id: 'w'.repeat(128), job_id: 'j'.repeat(64) }).success).toBe(true);
+  });
+
+  it('refuses a job id over 64 characters in a report and in a job path', () => {
+    expect(failure.safeParse({ ...key, job_id: 'j'.repeat(65) }).success).toBe(false);
+    expect(coordinatorContract.getJob.pathParams.safeParse({ job_id: 'j'.repeat(65) }).success).toBe(false);
+    expect(coordinatorContract.deleteJob.pathParams.safeParse({ job_id: 'j'.repeat(65) }).success).toBe(false);
+    expect(coordinatorContract.deleteJob.pathParams.safeParse({ job_id: 'j'.repeat(64) }).success).toBe(true);
+  });
+
+  it('refuses a worker id over 128 characters or with a character outside letters, digits and . _ : -', () => {
+    expect(failure.safeParse({ ...key, worker_id: 'w'.repeat(129) }).success).toBe(false);
+    expect(failure.safeParse({ ...key, worker_id: 'w 1' }).success).toBe(false);
+    expect(failure.safeParse({ ...key, worker_id: 'host-1.example:8001_a' }).success).toBe(true);
+  });
+
+  it('refuses a lease token that is not exactly 32 lowercase hex digits', () => {
+    for (const lease_token of ['C0FFEE00C0FFEE00C0FFEE00C0FFEE00', 'c0ffee00c0ffee00c0ffee00c0ffee0', 'c0ffee00c0ffee00c0ffee00c0ffee000', 'g0ffee00c0ffee00c0ffee00c0ffee00', '']) {
+      expect([lease_token, failure.safeParse({ ...key, lease_token }).success]).toStrictEqual([lease_token, false]);
+    }
+  });
+
+  it('refuses a chunk task whose input path is over the path limit', () => {
+    const task = {
+      job_id: 'job-1',
+      chunk_id: 0,
+      attempt: 1,
+      lease_token: key.lease_token,
+      input: { kind: 'file', path: '/var/log/app.log' },
+      snapshot: { size: 10, mtime_ms: 1.5, dev: 1, ino: 2 },
+      start: 0,
+      size: 10,
+    };
+
+    expect(workerContract.processChunk.body.safeParse(task).success).toBe(true);
+    expect(workerContract.processChunk.body.safeParse({ ...task, input: { kind: 'file', path: '/' + 'a'.repeat(MAX_PATH_LENGTH) } }).success).toBe(false);
+  });
+
+  it('refuses a heartbeat listing more leases than the limit', () => {
+    const heartbeat = coordinatorContract.heartbeat.body;
+    const leases = (n: number) => Array.from({ length: n }, (_, i) => i.toString(16).padStart(32, '0'));
+
+    expect(heartbeat.safeParse({ worker_id: 'w-1', leases: leases(MAX_LEASES_PER_HEARTBEAT) }).success).toBe(true);
+    expect(heartbeat.safeParse({ worker_id: 'w-1', leases: leases(MAX_LEASES_PER_HEARTBEAT + 1) }).success).toBe(false);
+  });
 });
 
 describe('the axios-backed coordinator client', () => {
