@@ -107,7 +107,8 @@ export class Coordinator {
     const bytesPerSecond = positive('deadline rate', options.deadlineBytesPerSecond ?? 1024 * 1024);
     const maxAttempts = options.maxAttempts ?? 4;
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`max attempts must be a positive integer, got ${maxAttempts}`);
-    this.maxChunksPerJob = positive('max chunks per job', options.maxChunksPerJob ?? 100_000);
+    this.maxChunksPerJob = options.maxChunksPerJob ?? 100_000;
+    if (!Number.isInteger(this.maxChunksPerJob) || this.maxChunksPerJob < 1) throw new RangeError(`max chunks per job must be a positive integer, got ${this.maxChunksPerJob}`);
     this.checkpointIntervalMs = positive('checkpoint interval', options.checkpointIntervalMs ?? 5000);
     this.stragglerFactor = positive('straggler factor', options.stragglerFactor ?? 4);
     this.stragglerMinMs = positive('straggler minimum', options.stragglerMinMs ?? 10_000);
@@ -192,9 +193,11 @@ export class Coordinator {
 
   register(input: { worker_id: string; url: string; concurrency: number }): 'registered' | 're-registered' {
     const now = this.now();
-    const { previous } = this.registry.upsert({ ...input, last_heartbeat: now, registered_at: now });
     // A worker registering again under a known id is a new process: whatever the old one held is lost.
+    // Taken back before the new entry exists, so the old process's losses do not rest the new one.
+    const previous = this.registry.get(input.worker_id);
     if (previous) this.leases.expireWorker(input.worker_id, 'its worker re-registered', now);
+    this.registry.upsert({ ...input, last_heartbeat: now, registered_at: now });
     this.emit({ type: 'worker_joined', worker_id: input.worker_id, url: input.url, concurrency: input.concurrency, rejoined: previous !== undefined });
     this.scheduleDispatch();
     return previous ? 're-registered' : 'registered';
@@ -342,7 +345,7 @@ export class Coordinator {
         input.appended_bytes = 0; // gone since: nothing was appended that we could count
       }
     }
-    if (isFinished(job.record.status)) return;
+    if (isFinished(job.record.status) || this.leases.job(job.id) !== job) return; // failed, or deleted while probing
     this.results.checkpoint(job.id);
     this.leases.finishJob(job, 'completed', this.now());
     const appended = job.inputs.reduce((sum, i) => sum + (i.appended_bytes ?? 0), 0);

@@ -293,7 +293,8 @@ export class LeaseTable {
 
   /** Ends a job: its remaining leases end uncounted (their workers are told to drop them). */
   finishJob(job: JobState, status: 'completed' | 'failed', now: number, error?: string): void {
-    if (isFinished(job.record.status)) return;
+    // A job deleted while its input was probed must not be written back (and come back at the next start).
+    if (isFinished(job.record.status) || this.jobs.get(job.id) !== job) return;
     job.record.status = status;
     job.record.finished_at = now;
     if (error !== undefined) job.record.error = error;

@@ -46,7 +46,8 @@ export class SqliteStore implements StateStore {
   /** Opens (creating if needed) the state file; `:memory:` keeps it in this process only. */
   constructor(readonly location: string) {
     if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
-    this.db = new Database(location);
+    // No busy wait: the only other holder of the file's lock would be a second coordinator, refused at once.
+    this.db = new Database(location, { timeout: 0 });
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     // One coordinator per state file: the first write takes a lock that is held until close, so a
