@@ -1,6 +1,8 @@
 // The original commands, typed exactly as the README shows them, through pnpm from the repo root.
 import { ChildProcess, spawn } from 'node:child_process';
 import { createServer } from 'node:net';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createCoordinatorClient } from '@loganalyzer/contract';
 
@@ -8,6 +10,9 @@ jest.setTimeout(120_000);
 
 const repoRoot = join(__dirname, '..', '..', '..');
 const started: ChildProcess[] = [];
+// The commands stay as written; their state file goes to a temp dir instead of the checkout.
+const stateDir = mkdtempSync(join(tmpdir(), 'loganalyzer-original-'));
+afterAll(() => rmSync(stateDir, { recursive: true, force: true }));
 
 function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -22,7 +27,8 @@ function freePort(): Promise<number> {
 
 /** `pnpm <args>` in its own process group, so the whole tree (pnpm, sh, node) can be stopped. */
 function pnpm(args: string[]): ChildProcess {
-  const child = spawn('pnpm', args, { cwd: repoRoot, detached: true, stdio: 'ignore' });
+  const env = { ...process.env, LOGANALYZER_STATE: join(stateDir, `${started.length}.db`) };
+  const child = spawn('pnpm', args, { cwd: repoRoot, detached: true, stdio: 'ignore', env });
   started.push(child);
   return child;
 }

@@ -18,7 +18,11 @@ async function main(): Promise<void> {
     .usage('$0 [options]\n\nRegisters workers, splits log files into chunks, merges the results.')
     .option('port', { type: 'number', default: 8000, describe: 'port to listen on (0 picks a free one)' })
     .option('host', { type: 'string', describe: 'address to listen on (default: all interfaces)' })
-    .option('state', { type: 'string', default: './.loganalyzer/state.db', describe: 'SQLite file holding jobs, chunks, leases and partials (":memory:": nothing survives a restart)' })
+    .option('state', {
+      type: 'string',
+      default: process.env.LOGANALYZER_STATE ?? './.loganalyzer/state.db',
+      describe: 'SQLite file holding jobs, chunks, leases and partials (":memory:": nothing survives a restart); default $LOGANALYZER_STATE or ./.loganalyzer/state.db',
+    })
     .option('heartbeat-interval', { type: 'number', default: 1000, describe: 'ms between worker heartbeats (told to workers)' })
     .option('worker-timeout', { type: 'number', describe: 'ms without a heartbeat before a worker is inactive (default 3x the heartbeat interval)' })
     .option('lease-timeout', { type: 'number', describe: 'ms a chunk lease lives without a renewing heartbeat (default: the worker timeout)' })
@@ -47,7 +51,8 @@ async function main(): Promise<void> {
     .help()
     .parse();
 
-  const store = argv.state === ':memory:' ? new MemoryStore() : openStore(resolve(argv.state));
+  // pnpm runs scripts from the workspace root; a relative path means where the user typed the command.
+  const store = argv.state === ':memory:' ? new MemoryStore() : openStore(resolve(process.env.INIT_CWD ?? process.cwd(), argv.state));
   const coordinator = new Coordinator({
     sendChunk: httpChunkSender(),
     store,
