@@ -1,7 +1,8 @@
 // A coordinator in this process with one fake worker that never runs anything: the tasks it is sent
 // are kept, so that a measurement can commit their chunks itself with partials it computed.
-import type { ChunkTask, MetricsReport } from '@loganalyzer/contract';
-import { Coordinator, CoordinatorOptions, StateStore } from '@loganalyzer/coordinator';
+import type { ChunkTask } from '@loganalyzer/contract';
+import { Coordinator } from '@loganalyzer/coordinator';
+import type { CoordinatorOptions, StateStore } from '@loganalyzer/coordinator';
 
 export const FAKE_WORKER_ID = 'bench-worker';
 
@@ -54,5 +55,3 @@ export function startWithFakeWorker(store: StateStore, concurrency: number, opti
 export function reportKey(task: ChunkTask): { worker_id: string; job_id: string; chunk_id: number; attempt: number; lease_token: string } {
   return { worker_id: FAKE_WORKER_ID, job_id: task.job_id, chunk_id: task.chunk_id, attempt: task.attempt, lease_token: task.lease_token };
 }
-
-export type { MetricsReport };

@@ -1,20 +1,24 @@
 #!/usr/bin/env node
 // `pnpm bench [--size 256MiB | --quick]`: generates the inputs once, measures core and end-to-end
-// throughput, worker memory and the baselines, prints a table and writes bench/results/latest.json.
+// throughput, worker memory, the baselines and the coordinator's state store (durability cost, time
+// per commit, resume), prints tables and writes bench/results/latest.json.
 // Progress goes to stderr, the table (or --json) to stdout. A missed target is a figure, not a
 // failure; a measurement that breaks is recorded, the others still run, and the exit code is 1.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { BaselineRun, measureAwkSeedMetrics, measureGoaccess, measureWcLines } from './baselines';
 import { CLUSTER_WORKERS, ClusterThroughput, measureClusterThroughput } from './cluster-throughput';
+import { measureCommitCost } from './commit-cost';
 import { lineCountNotes } from './consistency';
 import { CoreThroughput, measureCoreThroughput } from './core-throughput';
+import { measureDurabilityCost } from './durability-cost';
 import { ensureInput, INPUT_FORMATS } from './inputs';
 import { log } from './log';
 import { machineFacts } from './machine';
 import { sizeLabel } from './measure';
 import { BenchOptions, GiB, MiB, parseBenchOptions, USAGE } from './options';
 import { BenchResult, Failure, renderReport } from './report';
+import { measureResumeTime, RESUME_CHUNKS } from './resume-time';
 import { measureWorkerPeakRss, WorkerPeakRss } from './rss';
 import { checkTargets } from './targets';
 
@@ -70,6 +74,10 @@ async function run(options: BenchOptions): Promise<BenchResult> {
   const awk = await attempt('baseline: awk seed metrics', () => measureAwkSeedMetrics(applog, options.runs));
   const goaccess = await attempt('baseline: goaccess', async () => (await measureGoaccess(combined, options.runs)) ?? ('not installed' as const));
 
+  const durability = await attempt(`durability: ${CLUSTER_WORKERS} workers, SQLite state vs :memory:, applog`, () => measureDurabilityCost(applog, options.runs, options.workerConcurrency));
+  const commit = await attempt('coordinator time per committed 64MiB applog chunk', () => measureCommitCost(applog));
+  const resume = await attempt(`resume of a ${RESUME_CHUNKS}-chunk job on SQLite`, () => measureResumeTime(cacheDir, options.seed));
+
   return {
     started_at: startedAt,
     finished_at: new Date().toISOString(),
@@ -81,7 +89,10 @@ async function run(options: BenchOptions): Promise<BenchResult> {
     cluster: { workers: CLUSTER_WORKERS, worker_concurrency: options.workerConcurrency ?? 'default', results: cluster },
     worker_rss: workerRss,
     baselines: { wc_l: wc, awk, goaccess },
-    targets: checkTargets({ core, cluster, workerRss, rssChunkSizes, wc, awk }),
+    durability,
+    commit_cost: commit,
+    resume,
+    targets: checkTargets({ core, cluster, workerRss, rssChunkSizes, wc, awk, durability, commit, resume }),
     failures,
     notes: lineCountNotes(core, cluster, wc),
   };

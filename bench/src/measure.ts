@@ -34,3 +34,20 @@ export function sizeLabel(bytes: number): string {
   if (bytes % 2 ** 20 === 0) return `${bytes / 2 ** 20}MiB`;
   return `${bytes}B`;
 }
+
+export interface Spread {
+  min: number;
+  median: number;
+  max: number;
+}
+
+/** Smallest, median (the mean of the middle two for an even count) and largest of some figures. */
+export function spread(values: readonly number[]): Spread {
+  if (values.length === 0) throw new Error('spread needs at least one value');
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = sorted.length >> 1;
+  const median = sorted.length % 2 === 1 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+  return { min: sorted[0], median, max: sorted[sorted.length - 1] };
+}
+
+export const millisecondsSince = (start: bigint): number => secondsSince(start) * 1000;

@@ -1,9 +1,12 @@
 // The result of a bench run: its JSON shape and the tables printed for people.
 import type { BaselineRun } from './baselines';
 import type { ClusterThroughput } from './cluster-throughput';
+import type { CommitCost } from './commit-cost';
 import type { CoreThroughput } from './core-throughput';
+import type { DurabilityCost } from './durability-cost';
 import type { MachineFacts } from './machine';
-import { sizeLabel } from './measure';
+import { MB, sizeLabel } from './measure';
+import type { ResumeTime } from './resume-time';
 import type { WorkerPeakRss } from './rss';
 import { count, fixed, renderTable, times } from './table';
 import type { TargetCheck } from './targets';
@@ -26,6 +29,12 @@ export interface BenchResult {
   worker_rss: WorkerPeakRss[];
   /** null: the measurement failed (see failures). */
   baselines: { wc_l: BaselineRun | null; awk: BaselineRun | null; goaccess: BaselineRun | 'not installed' | null };
+  /** End to end with the coordinator's state in SQLite and in memory, interleaved; null: failed. */
+  durability: DurabilityCost | null;
+  /** The coordinator's time to commit one 64 MiB chunk's partial; null: failed. */
+  commit_cost: CommitCost | null;
+  /** Restarting a coordinator on a 50,000-chunk job's state file; null: failed. */
+  resume: ResumeTime | null;
   targets: TargetCheck[];
   failures: Failure[];
   /** Cross-checks between measurements, e.g. line counts that should agree. */
@@ -112,6 +121,69 @@ function baselineTable(result: BenchResult): string {
   return lines.join('\n');
 }
 
+function durabilityTable(run: DurabilityCost, result: BenchResult): string {
+  const runs = (seconds: number[]): string => seconds.map((s) => fixed(s, 3)).join(' ');
+  return renderTable({
+    title: `durability: end to end ${run.format}, coordinator + ${result.cluster.workers} workers, state in a SQLite file vs :memory: (a warm-up job each, then runs interleaved; best of each)`,
+    headers: ['state', 'chunks', 'seconds', 'MB/s', '÷ memory', 'median s', 'median ÷ memory', 'runs (s)', 'target', 'result'],
+    align: ['left', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'left', 'left'],
+    rows: [
+      [':memory:', String(run.chunks), fixed(run.memory.seconds, 3), fixed(run.memory.mb_per_s), '', fixed(run.memory.median_seconds, 3), '', runs(run.memory.run_seconds), '', ''],
+      [
+        'SQLite',
+        String(run.chunks),
+        fixed(run.sqlite.seconds, 3),
+        fixed(run.sqlite.mb_per_s),
+        times(run.sqlite_vs_memory),
+        fixed(run.sqlite.median_seconds, 3),
+        times(run.sqlite_vs_memory_median),
+        runs(run.sqlite.run_seconds),
+        ...targetCells(result, 'durability.sqlite_vs_memory'),
+      ],
+    ],
+  });
+}
+
+function commitTable(cost: CommitCost, result: BenchResult): string {
+  const commits = cost.results[0]?.run_ms.length ?? 0;
+  return renderTable({
+    title:
+      `coordinator time per committed chunk: the partial of the first ${fixed(cost.chunk_bytes / MB)} MB of the ${cost.format} file ` +
+      `(${count(cost.lines)} lines; ${fixed(cost.partial_bytes / MB, 2)} MB of JSON), ${commits} commits each after a warm-up`,
+    headers: ['path', 'store', 'min ms', 'median ms', 'max ms', 'target', 'result'],
+    align: ['left', 'left', 'right', 'right', 'right', 'left', 'left'],
+    rows: cost.results.map((r) => {
+      const path = r.path === 'in_process' ? 'reportMetrics (check + store + merge)' : 'POST /metrics, loopback (+ parse + validate)';
+      const key = r.store === 'sqlite' ? `commit.${r.path}_sqlite` : '';
+      return [path, r.store, fixed(r.min, 2), fixed(r.median, 2), fixed(r.max, 2), ...targetCells(result, key)];
+    }),
+  });
+}
+
+function resumeTable(resume: ResumeTime, result: BenchResult): string {
+  return renderTable({
+    title:
+      `resume: a ${count(resume.chunks)}-chunk job on SQLite (${fixed(resume.input_bytes / MB, 2)} MB applog, ${resume.chunk_size}-byte chunks), ` +
+      `first coordinator stopped without close(); new SqliteStore + Coordinator.start() + getJob`,
+    headers: ['committed', 'checkpointed', 'replayed', 'leases', 'state MB', 'open s', 'start s', 'getJob s', 'total s', 'target', 'result'],
+    align: ['right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
+    rows: [
+      [
+        String(resume.chunks_committed),
+        String(resume.chunks_checkpointed),
+        String(resume.partials_replayed),
+        String(resume.leases_at_crash),
+        fixed(resume.state_file_bytes / MB),
+        fixed(resume.open_seconds, 3),
+        fixed(resume.start_seconds, 3),
+        fixed(resume.first_get_job_seconds, 3),
+        fixed(resume.seconds, 3),
+        ...targetCells(result, 'resume.seconds'),
+      ],
+    ],
+  });
+}
+
 function summary(result: BenchResult): string {
   const met = result.targets.filter((check) => check.met).length;
   const unmeasured = result.targets.filter((check) => check.figure === null).length;
@@ -120,7 +192,11 @@ function summary(result: BenchResult): string {
 }
 
 export function renderReport(result: BenchResult): string {
-  const sections = [header(result), coreTable(result), clusterTable(result), rssTable(result), baselineTable(result), summary(result)];
+  const sections = [header(result), coreTable(result), clusterTable(result), rssTable(result), baselineTable(result)];
+  if (result.durability) sections.push(durabilityTable(result.durability, result));
+  if (result.commit_cost) sections.push(commitTable(result.commit_cost, result));
+  if (result.resume) sections.push(resumeTable(result.resume, result));
+  sections.push(summary(result));
   if (result.failures.length > 0) sections.push(['failed measurements:', ...result.failures.map((f) => `  - ${f.measurement}: ${f.error}`)].join('\n'));
   if (result.notes.length > 0) sections.push(['notes:', ...result.notes.map((note) => `  - ${note}`)].join('\n'));
   return sections.join('\n\n') + '\n';

@@ -2,8 +2,11 @@
 // never turned into a failing exit code. A target whose measurement failed has no figure and is missed.
 import type { BaselineRun } from './baselines';
 import type { ClusterThroughput } from './cluster-throughput';
+import type { CommitCost } from './commit-cost';
 import type { CoreThroughput } from './core-throughput';
+import type { DurabilityCost } from './durability-cost';
 import { sizeLabel } from './measure';
+import type { ResumeTime } from './resume-time';
 import type { WorkerPeakRss } from './rss';
 
 export const TARGETS = {
@@ -13,6 +16,12 @@ export const TARGETS = {
   /** End to end within 3× of `wc -l`: at least a third of its speed. */
   clusterApplogWithinWcFactor: 3,
   workerPeakRssMb: 150,
+  /** End to end with a SQLite state file within 5% of `--state :memory:`. */
+  sqliteWithinMemoryFraction: 0.05,
+  /** The coordinator's time to commit one 64 MiB applog chunk's partial (median). */
+  commitMsPer64MiB: 2,
+  /** Resuming a 50,000-chunk job "must not take minutes". */
+  resumeSeconds: 60,
 };
 
 export interface TargetCheck {
@@ -33,6 +42,9 @@ export interface Figures {
   rssChunkSizes: number[];
   wc: BaselineRun | null;
   awk: BaselineRun | null;
+  durability: DurabilityCost | null;
+  commit: CommitCost | null;
+  resume: ResumeTime | null;
 }
 
 function check(key: string, description: string, figure: number | null, target: string, passes: (figure: number) => boolean): TargetCheck {
@@ -58,5 +70,16 @@ export function checkTargets(figures: Figures): TargetCheck[] {
     const run = figures.workerRss.find((r) => r.chunk_size === chunkSize);
     checks.push(check(`worker_rss.chunk_${size}`, `worker peak RSS, ${size} chunks, MB`, run?.peak_rss_mb ?? null, `≤ ${TARGETS.workerPeakRssMb} MB`, (f) => f <= TARGETS.workerPeakRssMb));
   }
+  const { sqliteWithinMemoryFraction, commitMsPer64MiB, resumeSeconds } = TARGETS;
+  const minRatio = 1 - sqliteWithinMemoryFraction;
+  checks.push(
+    check('durability.sqlite_vs_memory', 'end to end applog, SQLite state ÷ :memory:', figures.durability?.sqlite_vs_memory ?? null, `≥ ${minRatio}× (within ${sqliteWithinMemoryFraction * 100}%)`, (f) => f >= minRatio),
+  );
+  for (const path of ['in_process', 'http'] as const) {
+    const sqlite = figures.commit?.results.find((r) => r.path === path && r.store === 'sqlite');
+    const how = path === 'in_process' ? 'reportMetrics in process' : 'POST /metrics on loopback';
+    checks.push(check(`commit.${path}_sqlite`, `commit of a 64MiB applog chunk's partial, ${how}, SQLite, median ms`, sqlite?.median ?? null, `≤ ${commitMsPer64MiB} ms`, (f) => f <= commitMsPer64MiB));
+  }
+  checks.push(check('resume.seconds', `resume of a ${figures.resume?.chunks ?? 50_000}-chunk job on SQLite, seconds`, figures.resume?.seconds ?? null, `< ${resumeSeconds} s`, (f) => f < resumeSeconds));
   return checks;
 }
