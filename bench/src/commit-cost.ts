@@ -91,6 +91,8 @@ async function timeCommits(input: BenchInput, metricsJson: Buffer, path: CommitP
       // Lets the job finish (or frees the worker's slot for the next job when the input has more chunks).
       await coordinator.idle();
       coordinator.deleteJob(jobId);
+      // A job with more chunks may have been sent its next one while the commit's response was on its way.
+      leased.takeTasks();
     }
     return { runMs, bodyBytes };
   } finally {
