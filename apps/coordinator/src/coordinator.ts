@@ -38,8 +38,10 @@ export interface CoordinatorOptions {
   maxAttempts?: number;
   /** Default 100,000: the chunk size is raised to stay within it. */
   maxChunksPerJob?: number;
-  /** How often merged metrics are checkpointed; default 5 s. */
+  /** A running job's merged metrics are checkpointed at least this often (default 30 s)... */
   checkpointIntervalMs?: number;
+  /** ...and after this many commits (default 64); a finished job's once no commit came for a second. */
+  checkpointEveryCommits?: number;
   /** A chunk running this many times longer than the job's median attempt gets a backup; default 4. */
   stragglerFactor?: number;
   /** ...and at least this long; default 10 s. */
@@ -109,7 +111,9 @@ export class Coordinator {
     if (!Number.isInteger(maxAttempts) || maxAttempts < 1) throw new RangeError(`max attempts must be a positive integer, got ${maxAttempts}`);
     this.maxChunksPerJob = options.maxChunksPerJob ?? 100_000;
     if (!Number.isInteger(this.maxChunksPerJob) || this.maxChunksPerJob < 1) throw new RangeError(`max chunks per job must be a positive integer, got ${this.maxChunksPerJob}`);
-    this.checkpointIntervalMs = positive('checkpoint interval', options.checkpointIntervalMs ?? 5000);
+    this.checkpointIntervalMs = positive('checkpoint interval', options.checkpointIntervalMs ?? 30_000);
+    const everyCommits = options.checkpointEveryCommits ?? 64;
+    if (!Number.isInteger(everyCommits) || everyCommits < 1) throw new RangeError(`checkpoint commits must be a positive integer, got ${everyCommits}`);
     this.stragglerFactor = positive('straggler factor', options.stragglerFactor ?? 4);
     this.stragglerMinMs = positive('straggler minimum', options.stragglerMinMs ?? 10_000);
     this.retainFinishedJobs = options.retainFinishedJobs ?? 1000;
@@ -119,8 +123,12 @@ export class Coordinator {
     this.probe = options.probe ?? fileProbe;
     this.now = options.now ?? Date.now;
     this.store = options.store ?? new MemoryStore();
-    this.results = new JobResults(this.store);
+    this.results = new JobResults(this.store, { everyCommits, maxAgeMs: this.checkpointIntervalMs, idleMs: 1000 }, this.now);
     this.events.on((event) => this.noteWorkerOutcome(event));
+    // A finished job's checkpoint waits for an idle moment: its stored partials already make it durable.
+    this.events.on((event) => {
+      if (event.type === 'job_completed' || event.type === 'job_failed') this.results.finish(event.job_id);
+    });
     this.leases = new LeaseTable(this.store, this.events, {
       leaseMs,
       deadlineMs: (bytes) => deadlineBaseMs + (bytes / bytesPerSecond) * 1000,
@@ -156,7 +164,7 @@ export class Coordinator {
       this.sweep();
     }, intervalMs);
     this.sweepTimer.unref();
-    this.checkpointTimer = setInterval(() => this.results.checkpointAll(), this.checkpointIntervalMs);
+    this.checkpointTimer = setInterval(() => this.results.checkpointDue(), Math.min(1000, this.checkpointIntervalMs));
     this.checkpointTimer.unref();
     this.scheduleDispatch();
   }
@@ -334,7 +342,6 @@ export class Coordinator {
       const planned = input.snapshot?.size ?? 0;
       if (owned[input.input_id] !== planned) {
         this.leases.finishJob(job, 'failed', this.now(), `the chunks of ${input.input.path} cover ${owned[input.input_id]} bytes, but ${planned} were planned: the input changed during the job, or a worker read the wrong bytes`);
-        this.results.checkpoint(job.id);
         return;
       }
       try {
@@ -346,11 +353,9 @@ export class Coordinator {
       }
     }
     if (isFinished(job.record.status) || this.leases.job(job.id) !== job) return; // failed, or deleted while probing
-    this.results.checkpoint(job.id);
     this.leases.finishJob(job, 'completed', this.now());
     const appended = job.inputs.reduce((sum, i) => sum + (i.appended_bytes ?? 0), 0);
     this.emit({ type: 'job_completed', job_id: job.id, chunks: job.chunks.length, reassigned: job.record.chunks_reassigned, appended_bytes: appended });
-    this.results.evict(job.id);
   }
 
   getJob(jobId: string): Job {

@@ -67,7 +67,12 @@ export class LeaseTable {
       const job = new JobState(record, inputsByJob.get(record.job_id) ?? []);
       this.jobs.set(record.job_id, job);
       this.nextSeq = Math.max(this.nextSeq, record.seq + 1);
-      if (isFinished(record.status)) continue;
+      const chunks = (chunksByJob.get(record.job_id) ?? []).sort((a, b) => a.chunk_id - b.chunk_id);
+      // Finished jobs get their chunks too: their progress is reported from them.
+      if (isFinished(record.status)) {
+        job.addChunks(chunks.map((c) => (c.state === 'leased' ? { ...c, state: 'pending' as const } : c)));
+        continue;
+      }
       this.unfinished.add(job);
       if (!record.planned) {
         this.store.discardPlan(record.job_id);
@@ -75,7 +80,6 @@ export class LeaseTable {
         continue;
       }
       // Leased chunks count as pending here; their restored leases mark them leased again below.
-      const chunks = (chunksByJob.get(record.job_id) ?? []).sort((a, b) => a.chunk_id - b.chunk_id);
       for (const chunk of chunks) if (chunk.state === 'leased') chunk.state = 'pending';
       job.addChunks(chunks);
     }

@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     .option('deadline-rate', { type: 'number', default: 1024 * 1024, describe: '...plus its size at this many bytes per second' })
     .option('max-attempts', { type: 'number', default: 4, alias: 'max-chunk-failures', describe: 'failed or expired attempts of one chunk before its job fails' })
     .option('max-chunks-per-job', { type: 'number', default: 100_000, describe: 'chunk limit per job; the chunk size is raised to stay within it' })
-    .option('checkpoint-interval', { type: 'number', default: 5000, describe: 'ms between checkpoints of merged metrics' })
+    .option('checkpoint-interval', { type: 'number', default: 30_000, describe: "a running job's merged metrics are checkpointed after 64 commits or this many ms; a finished job's once the coordinator is idle" })
     .option('straggler-min', { type: 'number', default: 10_000, describe: 'ms a chunk must run (and 4x the median) before it gets a backup attempt' })
     .option('retain', { type: 'number', default: 1000, describe: 'finished jobs kept; older ones are deleted with their partials' })
     .option('quiet', { type: 'boolean', default: false, describe: 'no event log on stderr' })

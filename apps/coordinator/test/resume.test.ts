@@ -78,7 +78,9 @@ describe.each([
     reportDone(first.coordinator, chunkOf(first.sent, 1));
     reportDone(first.coordinator, chunkOf(first.sent, 0));
     await settle();
-    jest.advanceTimersByTime(5000);
+    // Two commits, fewer than a checkpoint's 64: it is their age (checkpointIntervalMs) that calls for one.
+    clock.advance(5000);
+    jest.advanceTimersByTime(1000);
     expect([state.store.checkpointOf(jobId) !== null, [...state.store.partialsOf(jobId)].length]).toStrictEqual([true, 0]);
     reportDone(first.coordinator, chunkOf(first.sent, 3));
     await settle();

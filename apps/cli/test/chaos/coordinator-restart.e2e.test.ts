@@ -73,6 +73,8 @@ it('keeps finished jobs and their results across a restart, and deletes a job wi
     const again = await getJob(cluster, jobId);
     expect(again.status).toBe('completed');
     expect(again.metrics).toStrictEqual(expected);
+    expect(again.progress.chunks_done).toBe(again.progress.chunks_total);
+    expect([again.progress.chunks_total > 0, again.progress.bytes_done]).toStrictEqual([true, expected.bytes]);
 
     const deleted = await cluster.client.deleteJob({ params: { job_id: jobId } });
     expect(deleted.status).toBe(200);

@@ -48,6 +48,9 @@ export class SqliteStore implements StateStore {
     if (location !== ':memory:') mkdirSync(dirname(location), { recursive: true });
     // No busy wait: the only other holder of the file's lock would be a second coordinator, refused at once.
     this.db = new Database(location, { timeout: 0 });
+    // 16 KiB pages (new files only): a 2 MB partial is 4× fewer overflow pages than at 4 KiB, which
+    // measured 11.6 → 3.9 ms per insert (median), while a small transaction went 28 → 35 µs.
+    this.db.pragma('page_size = 16384');
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = NORMAL');
     // One coordinator per state file: the first write takes a lock that is held until close, so a
