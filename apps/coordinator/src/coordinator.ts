@@ -12,6 +12,7 @@ import { chooseChunkSize, chunkBatches } from './job-planner';
 import { JobResults } from './job-results';
 import type { JobState } from './job-state';
 import { fileProbe, InputProbe } from './input-probe';
+import { Dispatcher } from './dispatcher';
 import { describeChunk, LeaseTable } from './lease-table';
 import { MemoryStore } from './state/memory-store';
 import { ChunkRecord, InputRecord, isFinished, JobParsing, LeaseRecord } from './state/records';
@@ -63,14 +64,6 @@ export interface ChunkReport {
   lease_token: string;
 }
 
-/** Backup attempts at most this fraction of a job's chunks. */
-const MAX_BACKUP_FRACTION = 0.1;
-/** A worker that loses attempts rests this long after its first loss, doubling with each further one... */
-const SUSPENSION_BASE_MS = 1000;
-/** ...up to this. */
-const SUSPENSION_MAX_MS = 30_000;
-/** Chunks set aside in one dispatch while waiting for a worker that has not lost them. */
-const MAX_DEFERRED = 64;
 
 function positive(name: string, value: number): number {
   if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a positive number, got ${value}`);
@@ -82,6 +75,7 @@ export class Coordinator {
   readonly heartbeatIntervalMs: number;
   readonly workerTimeoutMs: number;
   private readonly leases: LeaseTable;
+  private readonly dispatcher: Dispatcher;
   private readonly results: JobResults;
   private readonly registry = new WorkerRegistry();
   private readonly store: StateStore;
@@ -124,7 +118,6 @@ export class Coordinator {
     this.now = options.now ?? Date.now;
     this.store = options.store ?? new MemoryStore();
     this.results = new JobResults(this.store, { everyCommits, maxAgeMs: this.checkpointIntervalMs, idleMs: 1000 }, this.now);
-    this.events.on((event) => this.noteWorkerOutcome(event));
     // A finished job's checkpoint waits for an idle moment: its stored partials already make it durable.
     this.events.on((event) => {
       if (event.type === 'job_completed' || event.type === 'job_failed') this.results.finish(event.job_id);
@@ -136,6 +129,11 @@ export class Coordinator {
       // A heartbeat composed before the worker accepted a task does not list it yet.
       unlistedGraceMs: this.heartbeatIntervalMs + 500,
     });
+    this.dispatcher = new Dispatcher(this.leases, this.registry, (job, chunk, lease, worker) => this.send(job, chunk, lease, worker), {
+      stragglerFactor: this.stragglerFactor,
+      stragglerMinMs: this.stragglerMinMs,
+    });
+    this.events.on((event) => this.dispatcher.noteWorkerOutcome(event, this.now()));
   }
 
   /** Resumes the stored jobs, then starts the timers (sweep, checkpoints). */
@@ -235,31 +233,13 @@ export class Coordinator {
     // Workers come and go (restarts under new ids, autoscaling); without this the registry only grows.
     this.registry.forgetInactive(now - this.forgetInactiveAfterMs);
     this.leases.sweep(now);
-    this.startBackups(now);
+    this.dispatcher.startBackups(now);
     // Also wakes dispatch when a suspended worker's rest is over.
     this.scheduleDispatch();
   }
 
   listWorkers(): WorkerInfo[] {
     return this.registry.all().map((w) => workerInfo(w, this.leases.leaseCount(w.worker_id)));
-  }
-
-  /**
-   * A worker whose attempts keep expiring (stuck threads, a lying process) is suspended for a while,
-   * doubling each time, so that it cannot burn through a chunk's attempts; a commit clears its record.
-   */
-  private noteWorkerOutcome(event: CoordinatorEvent): void {
-    if (event.type !== 'chunk_expired' && event.type !== 'chunk_committed') return;
-    const worker = this.registry.get(event.worker_id);
-    if (!worker) return;
-    if (event.type === 'chunk_committed') {
-      worker.consecutive_losses = 0;
-      worker.suspended_until = 0;
-      return;
-    }
-    worker.consecutive_losses++;
-    const restMs = Math.min(SUSPENSION_MAX_MS, SUSPENSION_BASE_MS * 2 ** (worker.consecutive_losses - 1));
-    worker.suspended_until = Math.max(worker.suspended_until, this.now() + restMs);
   }
 
   private deactivate(worker: WorkerEntry, why: string): void {
@@ -430,6 +410,11 @@ export class Coordinator {
 
   // ---- dispatch ----
 
+  /** Hands out pending chunks now (see Dispatcher). */
+  dispatch(): void {
+    this.dispatcher.dispatch(this.now());
+  }
+
   private scheduleDispatch(): void {
     if (this.dispatchScheduled || this.closed) return;
     this.dispatchScheduled = true;
@@ -437,64 +422,6 @@ export class Coordinator {
       this.dispatchScheduled = false;
       this.dispatch();
     });
-  }
-
-  /**
-   * Hands pending chunks, oldest job first, to the active workers with the most free slots; a chunk
-   * goes to a worker that has not lost it before while such a worker exists, and suspended workers
-   * get nothing.
-   */
-  dispatch(): void {
-    const now = this.now();
-    const held = (workerId: string) => this.leases.leaseCount(workerId);
-    const suspended = (w: WorkerEntry) => w.suspended_until > now;
-    for (const job of this.leases.unfinishedJobs()) {
-      if (!job.record.planned) continue;
-      const deferred: ChunkRecord[] = [];
-      try {
-        while (job.hasPending() && deferred.length < MAX_DEFERRED) {
-          if (!this.registry.leastLoaded(held, suspended)) return;
-          const chunk = job.takePending();
-          if (!chunk) break;
-          const worker = this.pickWorker(job, chunk, held, suspended);
-          if (worker) this.send(job, chunk, this.leases.claim(job, chunk, worker.worker_id, now), worker);
-          else deferred.push(chunk);
-        }
-      } finally {
-        for (const chunk of deferred.reverse()) job.requeueFirst(chunk);
-      }
-    }
-  }
-
-  /** The worker for a chunk's next attempt, or undefined to wait for a slot on one that has not lost it. */
-  private pickWorker(job: JobState, chunk: ChunkRecord, held: (workerId: string) => number, suspended: (w: WorkerEntry) => boolean): WorkerEntry | undefined {
-    const lost = job.lostOn.get(chunk.chunk_id);
-    if (!lost) return this.registry.leastLoaded(held, suspended);
-    const fresh = this.registry.leastLoaded(held, (w) => suspended(w) || lost.has(w.worker_id));
-    if (fresh) return fresh;
-    // Every usable worker has lost this chunk before: it must not wait forever, so one of them tries again.
-    const anyFresh = this.registry.active().some((w) => !suspended(w) && !lost.has(w.worker_id));
-    return anyFresh ? undefined : this.registry.leastLoaded(held, suspended);
-  }
-
-  /** When a job has nothing left to hand out, a chunk running far longer than its median gets a second attempt elsewhere. */
-  private startBackups(now: number): void {
-    const held = (workerId: string) => this.leases.leaseCount(workerId);
-    for (const job of this.leases.unfinishedJobs()) {
-      if (!job.record.planned || job.hasPending()) continue;
-      const median = job.medianCommitMs();
-      if (median === null) continue;
-      const threshold = Math.max(this.stragglerMinMs, this.stragglerFactor * median);
-      for (const [chunkId, running] of [...job.leases]) {
-        if (job.record.backup_attempts >= Math.ceil(MAX_BACKUP_FRACTION * job.chunks.length)) break;
-        if (running.length !== 1 || now - running[0].granted_at < threshold) continue;
-        const holder = running[0].worker_id;
-        const worker = this.registry.leastLoaded(held, (w) => w.worker_id === holder || w.suspended_until > now);
-        if (!worker) return;
-        const chunk = job.chunks[chunkId];
-        this.send(job, chunk, this.leases.claim(job, chunk, worker.worker_id, now, true), worker);
-      }
-    }
   }
 
   private send(job: JobState, chunk: ChunkRecord, lease: LeaseRecord, worker: WorkerEntry): void {
