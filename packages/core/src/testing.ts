@@ -4,3 +4,5 @@ export { generateApplog, writeApplogFile } from './applog-generator';
 export type { ApplogGeneratorOptions } from './applog-generator';
 export { generateAccessLog, generateJsonLog, generateLogfmtLog, generateMixedLog, writeLogFile } from './log-generators';
 export type { LogGeneratorOptions, AccessLogOptions, MixedLogOptions } from './log-generators';
+export { mulberry32 } from './seeded-random';
+export type { Random } from './seeded-random';

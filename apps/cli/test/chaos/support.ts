@@ -5,6 +5,7 @@ import { createServer, Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChunkTask, createCoordinatorClient, Job, workerContract } from '@loganalyzer/contract';
+import { mulberry32 } from '@loganalyzer/core/testing';
 import { listen, RunningServer } from '@loganalyzer/server-kit';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
 import express from 'express';
@@ -18,17 +19,8 @@ export function seeds(): number[] {
   return Array.from({ length: count }, (_, i) => first + i);
 }
 
-/** mulberry32: a small seeded generator, so a failing seed can be run again. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A seeded generator (core's mulberry32), so a failing seed can be run again. */
+export const seededRandom = (seed: number): (() => number) => mulberry32(seed);
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
