@@ -76,7 +76,7 @@ async function commitOverHttp(client: CoordinatorClient, task: ChunkTask, metric
 async function timeCommits(input: BenchInput, metricsJson: Buffer, path: CommitPath, store: StateStore, commits: number): Promise<{ runMs: number[]; bodyBytes: number }> {
   const leased = startWithFakeWorker(store, 1);
   const { coordinator } = leased;
-  const server = path === 'http' ? await listen(createApp(coordinator), 0, '127.0.0.1') : null;
+  const server = path === 'http' ? await listen(createApp(coordinator), { port: 0, host: '127.0.0.1' }) : null;
   try {
     const client = server ? createCoordinatorClient(server.url, { timeoutMs: 60_000 }) : null;
     const runMs: number[] = [];

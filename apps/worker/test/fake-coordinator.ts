@@ -50,7 +50,7 @@ export class FakeCoordinator {
   }
 
   async start(port = 0): Promise<number> {
-    this.server = await listen(this.app(), port, '127.0.0.1');
+    this.server = await listen(this.app(), { port, host: '127.0.0.1' });
     return this.server.port;
   }
 

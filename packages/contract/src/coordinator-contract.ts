@@ -1,7 +1,8 @@
 // Every route the coordinator serves, with each status it can return.
 import { initContract } from '@ts-rest/core';
 import { z } from 'zod';
-import { ErrorSchema, ValidationErrorSchema } from './errors';
+import { ErrorSchema, UnauthorizedSchema, ValidationErrorSchema } from './errors';
+import { LivenessSchema } from './liveness';
 import { CreateJobBodySchema, JobSchema, JobSummarySchema } from './jobs';
 import { MetricsReportSchema, PartialMetricsSchema } from './metrics';
 import { LeaseTokenSchema, MAX_LEASES_PER_HEARTBEAT, WorkerIdSchema, WorkerInfoSchema } from './workers';
@@ -14,12 +15,18 @@ const ChunkReportKeySchema = z.object({
   chunk_id: z.number().int().nonnegative(),
   attempt: z.number().int().positive(),
   lease_token: LeaseTokenSchema,
-});
+}).strict();
 
 const JobIdParamsSchema = z.object({ job_id: z.string().min(1).max(64) });
 
 export const coordinatorContract = c.router(
   {
+    livez: {
+      method: 'GET',
+      path: '/livez',
+      summary: 'Liveness: answers without the cluster token, and says nothing else',
+      responses: { 200: LivenessSchema },
+    },
     register: {
       method: 'POST',
       path: '/register',
@@ -29,7 +36,8 @@ export const coordinatorContract = c.router(
         port: z.number().int().min(1).max(65535),
         host: z.string().min(1).max(253).optional().describe('host the coordinator should call; default: the peer address'),
         concurrency: z.number().int().positive().max(1024).optional().describe('chunks the worker processes at once'),
-      }),
+        tls: z.boolean().optional().describe('the worker serves HTTPS (call it with https://)'),
+      }).strict(),
       responses: {
         200: z.object({
           worker_id: WorkerIdSchema,
@@ -37,6 +45,19 @@ export const coordinatorContract = c.router(
           heartbeat_interval_ms: z.number().int().positive(),
         }),
         400: ValidationErrorSchema,
+        403: ErrorSchema.describe('host_not_allowed: the host is not the address the request came from (and not in --allow-worker-hosts), or is link-local / a cloud metadata address'),
+        409: ErrorSchema.describe('worker_id_in_use: a live worker at another address has this id'),
+      },
+    },
+    deregister: {
+      method: 'POST',
+      path: '/deregister',
+      summary: 'A worker leaving (graceful shutdown): its entry is removed and the leases it still holds are handed back without counting as failed attempts',
+      body: z.object({ worker_id: WorkerIdSchema }).strict(),
+      responses: {
+        200: z.object({ worker_id: WorkerIdSchema, released: z.number().int().nonnegative().describe('leases handed back') }),
+        400: ValidationErrorSchema,
+        404: ErrorSchema,
       },
     },
     heartbeat: {
@@ -46,7 +67,7 @@ export const coordinatorContract = c.router(
       body: z.object({
         worker_id: WorkerIdSchema,
         leases: z.array(LeaseTokenSchema).max(MAX_LEASES_PER_HEARTBEAT).optional().describe('tokens of the chunk attempts the worker holds'),
-      }),
+      }).strict(),
       responses: {
         200: z.object({
           ok: z.literal(true),
@@ -69,7 +90,7 @@ export const coordinatorContract = c.router(
         }),
         400: ValidationErrorSchema,
         404: ErrorSchema,
-        409: ErrorSchema.describe('lease_not_live: not the live lease of the chunk (expired, superseded, or the chunk was committed by another attempt); never merged, drop it'),
+        409: ErrorSchema.describe('lease_not_live: not the live lease of the chunk, or not held by this worker (expired, superseded, committed by another attempt, or forged); never merged, drop it'),
         413: ErrorSchema.describe('the partial is larger than the coordinator accepts: report the chunk as failed; smaller chunks have smaller partials'),
         422: ErrorSchema.describe('invalid_partial: the partial does not decode or does not match its chunk; the attempt is recorded as failed'),
       },
@@ -89,7 +110,7 @@ export const coordinatorContract = c.router(
     getMetrics: {
       method: 'GET',
       path: '/metrics',
-      summary: 'Metrics aggregated over every chunk committed so far, across all jobs',
+      summary: 'Metrics aggregated over every chunk committed so far, across all jobs; malformed-line samples stay with their own job (GET /jobs/:job_id)',
       responses: { 200: MetricsReportSchema },
     },
     listWorkers: {
@@ -105,6 +126,7 @@ export const coordinatorContract = c.router(
       responses: {
         201: z.object({ job_id: z.string() }),
         400: ValidationErrorSchema.or(ErrorSchema),
+        403: ErrorSchema.describe('input_forbidden: an input resolves (symlinks followed) outside every --data-root'),
       },
     },
     listJobs: {
@@ -135,7 +157,14 @@ export const coordinatorContract = c.router(
       },
     },
   },
-  { strictStatusCodes: true },
+  {
+    strictStatusCodes: true,
+    commonResponses: {
+      401: UnauthorizedSchema,
+      413: ErrorSchema.describe('body_too_large: the request body is over the route\'s limit'),
+      500: ErrorSchema,
+    },
+  },
 );
 
 export type CoordinatorContract = typeof coordinatorContract;

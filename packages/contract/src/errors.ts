@@ -7,11 +7,17 @@ export const ERROR_STATUS = {
   validation_failed: 400,
   invalid_json: 400,
   too_many_chunks: 400,
+  input_not_regular_file: 400,
+  chunk_out_of_range: 400,
+  unauthorized: 401,
+  input_forbidden: 403,
+  host_not_allowed: 403,
   job_not_found: 404,
   chunk_not_found: 404,
   worker_not_registered: 404,
   route_not_found: 404,
   lease_not_live: 409,
+  worker_id_in_use: 409,
   body_too_large: 413,
   invalid_partial: 422,
   shutting_down: 503,
@@ -43,3 +49,6 @@ export const ValidationErrorSchema = z.object({
   issues: z.array(ValidationIssueSchema),
 });
 export type ValidationErrorBody = z.infer<typeof ValidationErrorSchema>;
+
+/** The 401 of every route but the liveness one: no `Authorization: Bearer <cluster token>`, or the wrong one. */
+export const UnauthorizedSchema = ErrorSchema.describe('unauthorized: the request did not carry the cluster token as "Authorization: Bearer <token>"');

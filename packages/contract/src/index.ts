@@ -1,4 +1,5 @@
 export * from './errors';
+export * from './liveness';
 export * from './inputs';
 export * from './metrics';
 export * from './workers';

@@ -8,7 +8,7 @@ export const MAX_INPUTS_PER_JOB = 10_000;
 export const FileInputSchema = z.object({
   kind: z.literal('file'),
   path: z.string().min(1).max(MAX_PATH_LENGTH),
-});
+}).strict();
 export const InputSchema = z.discriminatedUnion('kind', [FileInputSchema]);
 export type Input = z.infer<typeof InputSchema>;
 
@@ -18,7 +18,7 @@ export const InputSnapshotSchema = z.object({
   mtime_ms: z.number(),
   dev: z.number().int().nonnegative(),
   ino: z.number().int().nonnegative(),
-});
+}).strict();
 export type InputSnapshot = z.infer<typeof InputSnapshotSchema>;
 
 /** A short human name of an input, for messages and reports. */

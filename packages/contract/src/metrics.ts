@@ -21,7 +21,7 @@ export const SerializedTopKSchema = z.object({
   entries: z
     .array(z.tuple([z.string(), count, count, count, sketchText("the key's response times (paths only)").nullable()]))
     .describe('[key, count, error, errors, latency sketch or null], in increasing key order'),
-});
+}).strict();
 
 export const SerializedTimelineSchema = z.object({
   minutes: z.array(epochMs),
@@ -34,17 +34,17 @@ export const SerializedTimelineSchema = z.object({
     .string()
     .regex(/^(?:-?\d+:[1-9]\d*(?:,(?:[1-9]\d*)?:[1-9]\d*)*)?$/)
     .describe('requests per epoch second as "Δsecond:count" entries joined by commas: the first Δ is the epoch second, later ones the gap to the previous entry, a gap of 1 left empty ("1706091332:3,:5,7:1")'),
-});
+}).strict();
 
 export const MalformedSampleSchema = z.object({
   file: z.string(),
   offset: count.describe('byte offset of the line in the file'),
   text: z.string().describe('the first 200 bytes of the line'),
   family: z.string().describe('the format the line looked like, or invalid_utf8 / oversized / unknown'),
-});
+}).strict();
 
 const topTables = <T extends z.ZodTypeAny>(table: T) =>
-  z.object({ paths: table, clients: table, user_agents: table, error_messages: table });
+  z.object({ paths: table, clients: table, user_agents: table, error_messages: table }).strict();
 
 /**
  * Mergeable partial metrics of one or more chunks. Counters, sums, mins and maxes merge exactly, and
@@ -82,7 +82,7 @@ export const PartialMetricsSchema = z.object({
     ),
   top: topTables(SerializedTopKSchema),
   timeline: SerializedTimelineSchema,
-});
+}).strict();
 export type PartialMetrics = z.infer<typeof PartialMetricsSchema>;
 
 const ms = z.number().nonnegative();
@@ -151,10 +151,13 @@ export const MetricsReportSchema = z.object({
 });
 export type MetricsReport = z.infer<typeof MetricsReportSchema>;
 
+/** Longest nginx log_format accepted (real ones are a few hundred bytes). */
+export const MAX_LOG_FORMAT_LENGTH = 4096;
+
 /** How lines are parsed: a named format (auto detects per line), or an nginx log_format. */
 export const LogFormatSchema = z.enum(['auto', 'applog', 'json', 'combined', 'common', 'logfmt']);
 export type LogFormat = z.infer<typeof LogFormatSchema>;
 export const FormatFieldsSchema = z.object({
   format: LogFormatSchema.optional().describe('default auto: each line is detected'),
-  log_format: z.string().min(1).optional().describe("an nginx log_format string; overrides format"),
-});
+  log_format: z.string().min(1).max(MAX_LOG_FORMAT_LENGTH).optional().describe("an nginx log_format string; overrides format"),
+}).strict();

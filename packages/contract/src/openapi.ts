@@ -1,6 +1,7 @@
 // OpenAPI documents for dashboards that generate their own clients.
 import { generateOpenApi } from '@ts-rest/open-api';
 import { coordinatorContract } from './coordinator-contract';
+import { UNAUTHENTICATED_PATHS } from './liveness';
 import { workerContract } from './worker-contract';
 
 /**
@@ -30,10 +31,22 @@ export function toOpenApi30Bounds<T>(node: T): T {
   return node;
 }
 
+/** Every route but the liveness one needs the cluster token as a bearer token. */
+function withBearerSecurity(title: string) {
+  return {
+    info: { title, version: '1' },
+    components: { securitySchemes: { clusterToken: { type: 'http', scheme: 'bearer', description: 'the cluster token (--token, LOGANALYZER_TOKEN or --token-file)' } } },
+    security: [{ clusterToken: [] }],
+  };
+}
+
+const operationMapper = <T extends object>(operation: T, route: { path: string }): T =>
+  (UNAUTHENTICATED_PATHS as readonly string[]).includes(route.path) ? { ...operation, security: [] } : operation;
+
 export function coordinatorOpenApi() {
-  return toOpenApi30Bounds(generateOpenApi(coordinatorContract, { info: { title: 'loganalyzer coordinator', version: '1' } }));
+  return toOpenApi30Bounds(generateOpenApi(coordinatorContract, withBearerSecurity('loganalyzer coordinator'), { operationMapper }));
 }
 
 export function workerOpenApi() {
-  return toOpenApi30Bounds(generateOpenApi(workerContract, { info: { title: 'loganalyzer worker', version: '1' } }));
+  return toOpenApi30Bounds(generateOpenApi(workerContract, withBearerSecurity('loganalyzer worker'), { operationMapper }));
 }

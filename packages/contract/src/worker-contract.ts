@@ -1,7 +1,8 @@
 // Every route a worker serves.
 import { initContract } from '@ts-rest/core';
 import { z } from 'zod';
-import { ErrorSchema, ValidationErrorSchema } from './errors';
+import { ErrorSchema, UnauthorizedSchema, ValidationErrorSchema } from './errors';
+import { LivenessSchema } from './liveness';
 import { InputSchema, InputSnapshotSchema } from './inputs';
 import { FormatFieldsSchema } from './metrics';
 import { LeaseTokenSchema, WorkerIdSchema } from './workers';
@@ -18,11 +19,17 @@ export const ChunkTaskSchema = FormatFieldsSchema.extend({
   snapshot: InputSnapshotSchema.describe('the input as planned: a different identity or a smaller size fails the attempt; bytes past size are not read'),
   start: z.number().int().nonnegative(),
   size: z.number().int().nonnegative(),
-});
+}).strict();
 export type ChunkTask = z.infer<typeof ChunkTaskSchema>;
 
 export const workerContract = c.router(
   {
+    livez: {
+      method: 'GET',
+      path: '/livez',
+      summary: 'Liveness: answers without the cluster token, and says nothing else',
+      responses: { 200: LivenessSchema },
+    },
     processChunk: {
       method: 'POST',
       path: '/process_chunk',
@@ -30,14 +37,15 @@ export const workerContract = c.router(
       body: ChunkTaskSchema,
       responses: {
         202: z.object({ accepted: z.literal(true) }),
-        400: ValidationErrorSchema,
+        400: ValidationErrorSchema.or(ErrorSchema).describe('validation_failed; input_not_regular_file; chunk_out_of_range: the range ends past the file'),
+        403: ErrorSchema.describe('input_forbidden: the input resolves (symlinks followed) outside every --data-root of the worker'),
         503: ErrorSchema.describe('the worker is shutting down'),
       },
     },
     health: {
       method: 'GET',
       path: '/health',
-      summary: 'Liveness',
+      summary: 'Status of the worker (needs the cluster token; GET /livez does not)',
       responses: {
         200: z.object({
           status: z.literal('ok'),
@@ -48,7 +56,14 @@ export const workerContract = c.router(
       },
     },
   },
-  { strictStatusCodes: true },
+  {
+    strictStatusCodes: true,
+    commonResponses: {
+      401: UnauthorizedSchema,
+      413: ErrorSchema.describe('body_too_large: the request body is over the route\'s limit'),
+      500: ErrorSchema,
+    },
+  },
 );
 
 export type WorkerContract = typeof workerContract;

@@ -36,9 +36,11 @@ it('lists every coordinator route, with each of its methods, in its OpenAPI docu
   const methods = Object.fromEntries(Object.entries(doc.paths).map(([path, item]) => [path, Object.keys(item as object).sort()]));
   expect(methods).toStrictEqual({
     '/chunk_failures': ['post'],
+    '/deregister': ['post'],
     '/health': ['post'],
     '/jobs': ['get', 'post'],
     '/jobs/{job_id}': ['delete', 'get'],
+    '/livez': ['get'],
     '/metrics': ['get', 'post'],
     '/register': ['post'],
     '/workers': ['get'],
@@ -46,7 +48,7 @@ it('lists every coordinator route, with each of its methods, in its OpenAPI docu
 });
 
 it('lists every worker route in its OpenAPI document', () => {
-  expect(Object.keys(workerOpenApi().paths).sort()).toStrictEqual(['/health', '/process_chunk']);
+  expect(Object.keys(workerOpenApi().paths).sort()).toStrictEqual(['/health', '/livez', '/process_chunk']);
 });
 
 // @ts-rest/open-api writes z.number().positive() as {exclusiveMinimum: 0}, a 3.1 form, in a
@@ -70,8 +72,8 @@ it('rewrites 3.1 numeric exclusive bounds the 3.0 way, keeping the tighter bound
 });
 
 it('declares every status a report can be answered with: committed or duplicate, lease lost, too large, invalid partial', () => {
-  expect(Object.keys(coordinatorContract.reportMetrics.responses)).toStrictEqual(['200', '400', '404', '409', '413', '422']);
-  expect(Object.keys(coordinatorContract.reportChunkFailure.responses)).toStrictEqual(['200', '400', '404', '409']);
+  expect(Object.keys(coordinatorContract.reportMetrics.responses)).toStrictEqual(['200', '400', '401', '404', '409', '413', '422', '500']);
+  expect(Object.keys(coordinatorContract.reportChunkFailure.responses)).toStrictEqual(['200', '400', '401', '404', '409', '413', '500']);
 
   const metrics200 = coordinatorContract.reportMetrics.responses[200];
   expect(metrics200.safeParse({ accepted: true, reason: 'committed' }).success).toBe(true);
@@ -297,5 +299,45 @@ describe('the axios-backed coordinator client', () => {
     const closed = createCoordinatorClient('http://127.0.0.1:1', { timeoutMs: 2000 });
 
     await expect(closed.listWorkers()).rejects.toThrow(/ECONNREFUSED/);
+  });
+});
+
+describe('the trust boundary on the wire', () => {
+  it('declares a 401 on every route of both apps, so a client knows a missing token from a bug', () => {
+    const missing = [...routes(coordinatorContract), ...routes(workerContract)].filter(([, r]) => r.responses[401] === undefined).map(([name]) => name);
+
+    expect(missing).toStrictEqual([]);
+  });
+
+  it('documents the bearer token on every operation but liveness', () => {
+    for (const doc of [coordinatorOpenApi(), workerOpenApi()]) {
+      const open = Object.entries(doc.paths).flatMap(([path, item]) =>
+        Object.entries(item as Record<string, { security?: unknown[] }>).filter(([, op]) => op.security !== undefined).map(([method, op]) => [path, method, op.security]),
+      );
+      expect(doc.security).toStrictEqual([{ clusterToken: [] }]);
+      expect(doc.components?.securitySchemes).toStrictEqual({ clusterToken: expect.objectContaining({ type: 'http', scheme: 'bearer' }) });
+      expect(open).toStrictEqual([['/livez', 'get', []]]);
+    }
+  });
+
+  it('rejects unknown fields in every request body, at the top and nested', () => {
+    const job = coordinatorContract.createJob.body.safeParse({ inputs: ['/a.log'], chunk_size: 10, extra: 1 });
+    const nestedInput = coordinatorContract.createJob.body.safeParse({ inputs: [{ kind: 'file', path: '/a', mode: 'x' }] });
+    const register = coordinatorContract.register.body.safeParse({ worker_id: 'w', port: 1, admin: true });
+    const heartbeat = coordinatorContract.heartbeat.body.safeParse({ worker_id: 'w', leases: [], x: 1 });
+    const deregister = coordinatorContract.deregister.body.safeParse({ worker_id: 'w', x: 1 });
+    const task = workerContract.processChunk.body.safeParse({
+      job_id: 'j', chunk_id: 0, attempt: 1, lease_token: 'a'.repeat(32), input: { kind: 'file', path: '/a' },
+      snapshot: { size: 1, mtime_ms: 0, dev: 1, ino: 1 }, start: 0, size: 1, shell: 'rm -rf /',
+    });
+
+    expect([job, nestedInput, register, heartbeat, deregister, task].map((r) => (r.success ? 'accepted' : r.error.issues[0]?.code))).toStrictEqual([
+      'unrecognized_keys', 'unrecognized_keys', 'unrecognized_keys', 'unrecognized_keys', 'unrecognized_keys', 'unrecognized_keys',
+    ]);
+  });
+
+  it('bounds the nginx log_format a job may carry', () => {
+    expect(coordinatorContract.createJob.body.safeParse({ filepath: '/a', log_format: 'x'.repeat(4097) }).success).toBe(false);
+    expect(coordinatorContract.createJob.body.safeParse({ filepath: '/a', log_format: 'x'.repeat(4096) }).success).toBe(true);
   });
 });

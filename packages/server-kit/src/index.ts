@@ -4,5 +4,14 @@ export { validationErrorBody, respondWithValidationError } from './validation-er
 export type { RequestValidationFailure } from './validation-error';
 export { errorHandler, notFoundHandler, toAppError } from './error-middleware';
 export { listen, onShutdownSignal } from './listen';
-export type { RunningServer } from './listen';
+export type { ListenOptions, RunningServer, TlsFiles } from './listen';
+export { requireBearerToken, tokenMatches } from './bearer-auth';
+export { MIN_TOKEN_LENGTH, resolveClusterToken } from './cluster-token';
+export type { TokenSources } from './cluster-token';
+export { chooseListenHost, describeExposure, isLoopbackHost, LOOPBACK_HOST } from './exposure';
+export { DataRoots } from './data-root';
+export { jsonBodies } from './json-body';
+export type { JsonBodyLimits } from './json-body';
 export { exitWhenProcessDies } from './parent-watch';
+export { CLIENT_FLAGS, SERVER_FLAGS, TOKEN_FLAGS, securityFrom } from './security-flags';
+export type { SecurityArgs, SecuritySettings } from './security-flags';

@@ -1,28 +1,68 @@
-// Starting and stopping an app's HTTP server; the only place the apps touch ports.
+// Starting and stopping an app's HTTP(S) server; the only place the apps touch ports.
 import type { Express } from 'express';
-import type { Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import { createServer as createHttpServer, Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+
+export interface TlsFiles {
+  /** PEM certificate chain (--tls-cert). */
+  certFile: string;
+  /** PEM private key (--tls-key). */
+  keyFile: string;
+}
+
+export interface ListenOptions {
+  port: number;
+  host: string;
+  /** Serve HTTPS with this certificate and key. */
+  tls?: TlsFiles;
+}
 
 export interface RunningServer {
   server: Server;
   port: number;
-  /** A URL for this machine to reach the server. */
+  /** The address actually bound, as the socket reports it ("127.0.0.1", "0.0.0.0", "::"). */
+  boundHost: string;
+  /** http(s)://bound-address:port: what the start-up line shows; for a wildcard bind, the wildcard itself. */
+  boundUrl: string;
+  /** A URL for this machine to reach the server (a wildcard bind is reached on loopback). */
   url: string;
   close(): Promise<void>;
 }
 
-export function listen(app: Express, port: number, host?: string): Promise<RunningServer> {
+/** Reads --tls-cert/--tls-key, naming the file that cannot be read. */
+function readTls(tls: TlsFiles): { cert: Buffer; key: Buffer } {
+  const read = (flag: string, file: string): Buffer => {
+    try {
+      return readFileSync(file);
+    } catch (err) {
+      throw new Error(`cannot read ${flag} ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+    }
+  };
+  return { cert: read('--tls-cert', tls.certFile), key: read('--tls-key', tls.keyFile) };
+}
+
+function urlHost(host: string): string {
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+export function listen(app: Express, options: ListenOptions): Promise<RunningServer> {
+  const server: Server = options.tls ? createHttpsServer(readTls(options.tls), app) : createHttpServer(app);
+  const scheme = options.tls ? 'https' : 'http';
   return new Promise((resolve, reject) => {
-    const server = app.listen(port, host as string);
     server.once('error', reject);
-    server.once('listening', () => {
+    server.listen(options.port, options.host, () => {
+      server.off('error', reject);
       const address = server.address() as AddressInfo;
-      const shownHost = !host || host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host;
+      const reachable = address.address === '0.0.0.0' ? '127.0.0.1' : address.address === '::' ? '::1' : address.address;
       let closing: Promise<void> | null = null;
       resolve({
         server,
         port: address.port,
-        url: `http://${shownHost.includes(':') ? `[${shownHost}]` : shownHost}:${address.port}`,
+        boundHost: address.address,
+        boundUrl: `${scheme}://${urlHost(address.address)}:${address.port}`,
+        url: `${scheme}://${urlHost(reachable)}:${address.port}`,
         close() {
           closing ??= new Promise<void>((done) => {
             server.close(() => done());
@@ -35,16 +75,20 @@ export function listen(app: Express, port: number, host?: string): Promise<Runni
   });
 }
 
-/** Runs cleanup once on SIGINT/SIGTERM, then exits. */
-export function onShutdownSignal(cleanup: () => Promise<void>): void {
+/** Runs cleanup once on SIGINT/SIGTERM, then exits 0 (1 when cleanup failed). */
+export function onShutdownSignal(cleanup: (signal: NodeJS.Signals) => Promise<void>): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) return;
     stopping = true;
-    cleanup()
-      .catch((err) => console.error(`error during ${signal} shutdown:`, err))
-      .finally(() => process.exit(0));
+    let code = 0;
+    cleanup(signal)
+      .catch((err) => {
+        code = 1;
+        console.error(`error during ${signal} shutdown:`, err);
+      })
+      .finally(() => process.exit(code));
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
 }

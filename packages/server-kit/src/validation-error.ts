@@ -2,6 +2,7 @@
 import type { ValidationErrorBody, ValidationIssue } from '@loganalyzer/contract';
 import type { Response } from 'express';
 import type { ZodError } from 'zod';
+import { escapeControl } from './safe-text';
 
 /** The shape of @ts-rest/express's RequestValidationError. */
 export interface RequestValidationFailure {
@@ -11,11 +12,22 @@ export interface RequestValidationFailure {
   body: ZodError | null;
 }
 
+/** Issue messages and path keys can quote the request (an enum's "received '…'", unknown keys): bound them. */
+const MAX_MESSAGE_CHARS = 300;
+const MAX_PATH_KEY_CHARS = 100;
+const MAX_ISSUES = 20;
+
+function bounded(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max)}…` : text;
+}
+
 export function validationErrorBody(failure: RequestValidationFailure): ValidationErrorBody {
   const issues: ValidationIssue[] = [];
   const collect = (location: ValidationIssue['location'], error: ZodError | null): void => {
     for (const issue of error?.issues ?? []) {
-      issues.push({ location, path: issue.path, code: issue.code, message: issue.message });
+      if (issues.length === MAX_ISSUES) return;
+      const path = issue.path.map((key) => (typeof key === 'string' ? escapeControl(bounded(key, MAX_PATH_KEY_CHARS)) : key));
+      issues.push({ location, path, code: issue.code, message: escapeControl(bounded(issue.message, MAX_MESSAGE_CHARS)) });
     }
   };
   collect('params', failure.pathParams);

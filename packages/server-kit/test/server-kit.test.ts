@@ -45,7 +45,7 @@ it('escapes control characters in an error message, so a log line cannot drive a
   const res = await request(app).post('/boom');
 
   expect(res.status).toBe(404);
-  expect(res.body).toStrictEqual({ error: 'job_not_found', message: 'no job \\u001b[2J\\u000d' });
+  expect(res.body).toStrictEqual({ error: 'job_not_found', message: 'no job \\x1b[2J\\x0d' });
 });
 
 it('answers an invalid field found after validation as a 400 with its issue', async () => {

@@ -148,7 +148,7 @@ export class SilentWorker {
       health: async () => ({ status: 200, body: { status: 'ok' as const, worker_id: id, chunks_in_flight: received.length, concurrency } }),
     });
     createExpressEndpoints(workerContract, router, app);
-    const server = await listen(app, 0, '127.0.0.1');
+    const server = await listen(app, { port: 0, host: '127.0.0.1' });
     const worker = new SilentWorker(server, id);
     (worker as { received: ChunkTask[] }).received = received;
     const client = createCoordinatorClient(coordinatorUrl);
