@@ -1,35 +1,58 @@
-// The coordinator's HTTP surface: the contract's routes mapped onto a Coordinator. Never listens.
+// The coordinator's HTTP surface: the contract's routes mapped onto a Coordinator, behind the cluster
+// token, with a body limit per route. Never listens.
 import type { IncomingMessage } from 'node:http';
-import { coordinatorContract } from '@loganalyzer/contract';
-import { AppError, errorHandler, notFoundHandler, respondWithValidationError } from '@loganalyzer/server-kit';
+import { coordinatorContract, Input } from '@loganalyzer/contract';
+import { AppError, DataRoots, errorHandler, jsonBodies, notFoundHandler, requireBearerToken, respondWithValidationError } from '@loganalyzer/server-kit';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
 import express, { Express } from 'express';
 import type { Coordinator } from './coordinator';
+import { WorkerHostPolicy } from './worker-hosts';
 
 const s = initServer();
-
-/** The peer address as a host a URL can hold ("::ffff:127.0.0.1" → "127.0.0.1", IPv6 bracketed). */
-function urlHost(address: string | undefined): string {
-  if (!address) return '127.0.0.1';
-  return bracketIPv6(address.replace(/^::ffff:/, ''));
-}
 
 function bracketIPv6(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
 }
 
-/** Largest request body accepted (chunk results are the large ones). */
-export const MAX_REPORT_BYTES = '512mb';
+/**
+ * Largest request bodies accepted. A chunk's partial grows with the distinct minutes and seconds it
+ * covers, not with its bytes: a 1 GiB chunk of a log spanning a month reports ~35 MB. Beyond the limit
+ * the answer is 413 and the worker reports the chunk as failed instead of retrying. Everything else is
+ * small: a job of 10,000 inputs with 100-byte paths is 1 MB.
+ */
+export const BODY_LIMITS = {
+  byPath: { '/metrics': '512mb', '/jobs': '2mb', '/health': '256kb' },
+  otherwise: '16kb',
+} as const;
+export const MAX_REPORT_BYTES = BODY_LIMITS.byPath['/metrics'];
+
+export interface CoordinatorAppOptions {
+  /** The cluster token every route but GET /livez requires; undefined: none (a loopback-only coordinator). */
+  token?: string;
+  /** Where inputs may be; default unrestricted. */
+  dataRoots?: DataRoots;
+  /** Which worker hosts registrations may name; default: only the address each registration came from. */
+  workerHosts?: Pick<WorkerHostPolicy, 'check'>;
+}
 
 /** The request's bytes as received: a committed report is stored as it came, not serialized again. */
 const rawBodies = new WeakMap<IncomingMessage, Buffer>();
 
-export function createApp(coordinator: Coordinator): Express {
+export function createApp(coordinator: Coordinator, options: CoordinatorAppOptions = {}): Express {
+  const dataRoots = options.dataRoots ?? DataRoots.unrestricted();
+  const workerHosts = options.workerHosts ?? new WorkerHostPolicy();
   const router = s.router(coordinatorContract, {
+    livez: async () => ({ status: 200, body: { status: 'ok' as const } }),
     register: async ({ body, req }) => {
-      const host = body.host !== undefined ? bracketIPv6(body.host) : urlHost(req.socket.remoteAddress);
-      const status = coordinator.register({ worker_id: body.worker_id, url: `http://${host}:${body.port}`, concurrency: body.concurrency ?? 1 });
+      const host = await workerHosts.check(body.host, req.socket.remoteAddress ?? '');
+      const url = `${body.tls ? 'https' : 'http'}://${bracketIPv6(host)}:${body.port}`;
+      const status = await coordinator.register({ worker_id: body.worker_id, url, concurrency: body.concurrency ?? 1 });
       return { status: 200, body: { worker_id: body.worker_id, status, heartbeat_interval_ms: coordinator.heartbeatIntervalMs } };
+    },
+    deregister: async ({ body }) => {
+      const left = coordinator.deregister(body.worker_id);
+      if (!left) throw new AppError('worker_not_registered', `worker ${body.worker_id} is not registered`);
+      return { status: 200, body: { worker_id: body.worker_id, released: left.released } };
     },
     heartbeat: async ({ body }) => {
       const renewed = coordinator.heartbeat(body.worker_id, body.leases ?? []);
@@ -40,7 +63,16 @@ export function createApp(coordinator: Coordinator): Express {
     reportChunkFailure: async ({ body }) => ({ status: 200, body: coordinator.reportChunkFailure(body) }),
     getMetrics: async () => ({ status: 200, body: coordinator.totalMetrics() }),
     listWorkers: async () => ({ status: 200, body: { workers: coordinator.listWorkers() } }),
-    createJob: async ({ body }) => ({ status: 201, body: { job_id: coordinator.createJob(body) } }),
+    createJob: async ({ body }) => {
+      // Each input is confined (symlinks followed) before the job exists; the job reads the real path.
+      const given = body.inputs ?? [body.filepath as string];
+      const inputs: Input[] = [];
+      for (const input of given) {
+        const path = typeof input === 'string' ? input : input.path;
+        inputs.push({ kind: 'file', path: await dataRoots.confine(path) });
+      }
+      return { status: 201, body: { job_id: coordinator.createJob({ ...body, filepath: undefined, inputs }) } };
+    },
     listJobs: async () => ({ status: 200, body: { jobs: coordinator.listJobs() } }),
     getJob: async ({ params }) => ({ status: 200, body: coordinator.getJob(params.job_id) }),
     deleteJob: async ({ params }) => {
@@ -51,13 +83,16 @@ export function createApp(coordinator: Coordinator): Express {
 
   const app = express();
   app.disable('x-powered-by');
-  // A chunk's partial grows with the distinct minutes and seconds it covers, not with its bytes: a
-  // 1 GiB chunk of a log spanning a month reports ~35 MB. Beyond this limit the answer is 413 and the
-  // worker reports the chunk as failed instead of retrying.
+  // Authentication before parsing: a request without the token costs no body read.
+  app.use(requireBearerToken(options.token));
+  app.use((req, _res, next) => {
+    if (coordinator.isClosing && req.path !== '/livez') return next(new AppError('shutting_down', 'the coordinator is shutting down; retry against its next start'));
+    next();
+  });
   app.use(
-    express.json({
-      limit: MAX_REPORT_BYTES,
-      verify: (req, _res, buf) => {
+    jsonBodies({
+      ...BODY_LIMITS,
+      verify: (req, buf) => {
         if (req.url === '/metrics') rawBodies.set(req, buf);
       },
     }),

@@ -21,9 +21,13 @@ import { WorkerEntry, WorkerRegistry } from './worker-registry';
 
 /** Sends a chunk to a worker; resolves once the worker accepted it, rejects otherwise. */
 export type ChunkSender = (workerUrl: string, task: ChunkTask) => Promise<void>;
+/** Whether the worker with this id still answers at this URL. */
+export type WorkerLivenessProbe = (workerUrl: string, workerId: string) => Promise<boolean>;
 
 export interface CoordinatorOptions {
   sendChunk: ChunkSender;
+  /** Asked before a registration replaces a live entry at another URL; default: never live (always replace). */
+  isWorkerLive?: WorkerLivenessProbe;
   /** Default: the jobs live only in this process. */
   store?: StateStore;
   probe?: InputProbe;
@@ -80,6 +84,7 @@ export class Coordinator {
   private readonly registry = new WorkerRegistry();
   private readonly store: StateStore;
   private readonly sendChunk: ChunkSender;
+  private readonly isWorkerLive: WorkerLivenessProbe;
   private readonly probe: InputProbe;
   private readonly now: () => number;
   private readonly maxChunksPerJob: number;
@@ -114,6 +119,7 @@ export class Coordinator {
     if (!Number.isInteger(this.retainFinishedJobs) || this.retainFinishedJobs < 0) throw new RangeError(`retained jobs must be a non-negative integer, got ${this.retainFinishedJobs}`);
     this.forgetInactiveAfterMs = positive('forget-inactive delay', options.forgetInactiveAfterMs ?? 60 * 60_000);
     this.sendChunk = options.sendChunk;
+    this.isWorkerLive = options.isWorkerLive ?? (async () => false);
     this.probe = options.probe ?? fileProbe;
     this.now = options.now ?? Date.now;
     this.store = options.store ?? new MemoryStore();
@@ -181,6 +187,11 @@ export class Coordinator {
     }
   }
 
+  /** True once close() began: requests are answered 503 from then on (the store may be closed). */
+  get isClosing(): boolean {
+    return this.closed;
+  }
+
   /** Resolves when planning and finishing in progress are done (tests). */
   async idle(): Promise<void> {
     while (this.background.size > 0) await Promise.allSettled([...this.background]);
@@ -197,7 +208,18 @@ export class Coordinator {
 
   // ---- workers ----
 
-  register(input: { worker_id: string; url: string; concurrency: number }): 'registered' | 're-registered' {
+  /**
+   * Registers a worker. A known id is a restarted process when it comes from the same URL or the old
+   * entry no longer answers as that worker; a live worker of that id at another URL keeps its entry
+   * (409 worker_id_in_use), so nobody takes over a worker by registering its id.
+   */
+  async register(input: { worker_id: string; url: string; concurrency: number }): Promise<'registered' | 're-registered'> {
+    const existing = this.registry.get(input.worker_id);
+    if (existing && existing.url !== input.url && existing.status === 'active' && (await this.isWorkerLive(existing.url, existing.worker_id))) {
+      const reason = `worker ${input.worker_id} is live at ${existing.url}; this registration is for ${input.url}`;
+      this.emit({ type: 'registration_refused', worker_id: input.worker_id, reason });
+      throw new AppError('worker_id_in_use', `${reason}: give the new worker another --id`);
+    }
     const now = this.now();
     // A worker registering again under a known id is a new process: whatever the old one held is lost.
     // Taken back before the new entry exists, so the old process's losses do not rest the new one.
@@ -207,6 +229,16 @@ export class Coordinator {
     this.emit({ type: 'worker_joined', worker_id: input.worker_id, url: input.url, concurrency: input.concurrency, rejoined: previous !== undefined });
     this.scheduleDispatch();
     return previous ? 're-registered' : 'registered';
+  }
+
+  /** A worker leaving in good order: its leases go back uncounted and its entry is removed; null if unknown. */
+  deregister(workerId: string): { released: number } | null {
+    if (!this.registry.get(workerId)) return null;
+    const released = this.leases.releaseWorker(workerId, this.now());
+    this.registry.remove(workerId);
+    this.emit({ type: 'worker_left', worker_id: workerId, released });
+    if (released > 0) this.scheduleDispatch();
+    return { released };
   }
 
   /** Renews the leases the worker lists; returns the listed tokens to drop, or null for an unknown worker. */
@@ -353,12 +385,14 @@ export class Coordinator {
     this.results.forget(jobId);
   }
 
-  /** Metrics over every chunk committed so far, across jobs. */
+  /** Metrics over every chunk committed so far, across jobs; malformed-line samples stay with their own job. */
   totalMetrics(): MetricsReport {
     // Computed on request (it is rarely asked for) rather than merged twice on every chunk.
     const all = new MetricsMerger();
     for (const job of this.leases.allJobs()) if (job.chunksDone > 0) all.add(this.results.merged(job.id));
-    return toReport(all.result());
+    const report = toReport(all.result());
+    // Samples quote log lines: one job's file contents must not show up in another's view.
+    return { ...report, malformed: { ...report.malformed, samples: [] } };
   }
 
   /** Keeps the newest retainFinishedJobs finished jobs; older ones are deleted with their partials. */

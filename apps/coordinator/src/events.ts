@@ -10,9 +10,12 @@ export type CoordinatorEvent =
   | { type: 'chunk_committed'; job_id: string; chunk_id: number; attempt: number; worker_id: string; duration_ms: number }
   | { type: 'chunk_expired'; job_id: string; chunk_id: number; attempt: number; worker_id: string; reason: string }
   | { type: 'chunk_failed'; job_id: string; chunk_id: number; attempt: number; worker_id: string; error: string }
+  | { type: 'chunk_released'; job_id: string; chunk_id: number; attempt: number; worker_id: string }
   | { type: 'result_refused'; job_id: string; chunk_id: number; worker_id: string; reason: string }
   | { type: 'worker_joined'; worker_id: string; url: string; concurrency: number; rejoined: boolean }
   | { type: 'worker_lost'; worker_id: string; reason: string }
+  | { type: 'worker_left'; worker_id: string; released: number }
+  | { type: 'registration_refused'; worker_id: string; reason: string }
   | { type: 'loop_blocked'; ms: number };
 
 export type CoordinatorEventType = CoordinatorEvent['type'];
@@ -58,12 +61,17 @@ export function describeEvent(e: CoordinatorEvent): { level: 'info' | 'warn'; te
       return { level: 'warn', text: `result for chunk ${e.chunk_id} of job ${e.job_id} from ${e.worker_id} refused: ${e.reason}` };
     case 'worker_joined':
       return { level: 'info', text: `worker ${e.worker_id} ${e.rejoined ? 're-registered' : 'registered'} at ${e.url} (concurrency ${e.concurrency})` };
+    case 'worker_left':
+      return { level: 'info', text: `worker ${e.worker_id} left (shutting down), handing back ${e.released} chunk(s)` };
+    case 'registration_refused':
+      return { level: 'warn', text: `registration of worker ${e.worker_id} refused: ${e.reason}` };
     case 'worker_lost':
       return { level: 'warn', text: `worker ${e.worker_id} is inactive: ${e.reason}` };
     case 'loop_blocked':
       return { level: 'warn', text: `event loop blocked for ${e.ms} ms; skipping one sweep` };
     case 'chunk_dispatched':
     case 'chunk_committed':
+    case 'chunk_released':
       return null;
   }
 }

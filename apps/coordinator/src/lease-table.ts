@@ -20,7 +20,8 @@ export interface LeaseTableOptions {
   unlistedGraceMs: number;
 }
 
-export type AttemptEnd = 'failed' | 'expired';
+/** released: handed back by a worker that is shutting down; it does not count toward the chunk's limit. */
+export type AttemptEnd = 'failed' | 'expired' | 'released';
 
 /** The chunk's input and byte range, as people read it in an error. */
 export function describeChunk(job: JobState, chunk: ChunkRecord): string {
@@ -216,6 +217,13 @@ export class LeaseTable {
     return held.length;
   }
 
+  /** Takes back, uncounted, every attempt of a worker that leaves in good order (it deregistered). */
+  releaseWorker(workerId: string, now: number): number {
+    const held = this.leasesOf(workerId);
+    for (const lease of held) this.endAttempt(lease, 'released', `worker ${workerId} handed it back (shutting down)`, now);
+    return held.length;
+  }
+
   /** Expires leases whose renewal or deadline has passed; returns how many. */
   sweep(now: number): number {
     let expired = 0;
@@ -270,24 +278,27 @@ export class LeaseTable {
 
   /**
    * Ends an attempt without a commit. The chunk goes back to the queue unless another attempt still
-   * runs; failures and expiries count toward the chunk's limit, at which its job fails.
+   * runs; failures and expiries count toward the chunk's limit, at which its job fails; a release
+   * does not (the worker gave it back before it could fail).
    */
   endAttempt(lease: LeaseRecord, how: AttemptEnd, reason: string, now: number): void {
     const job = this.jobs.get(lease.job_id);
     if (!job || this.byToken.get(lease.token) !== lease) return;
     const chunk = job.chunks[lease.chunk_id];
     this.untrack(job, lease);
-    let lostOn = job.lostOn.get(chunk.chunk_id);
-    if (!lostOn) job.lostOn.set(chunk.chunk_id, (lostOn = new Set()));
-    lostOn.add(lease.worker_id);
-    chunk.failures++;
-    chunk.last_error = reason;
+    if (how !== 'released') {
+      let lostOn = job.lostOn.get(chunk.chunk_id);
+      if (!lostOn) job.lostOn.set(chunk.chunk_id, (lostOn = new Set()));
+      lostOn.add(lease.worker_id);
+      chunk.failures++;
+      chunk.last_error = reason;
+    }
     job.record.chunks_reassigned++;
     const othersRunning = job.liveLeases(chunk.chunk_id).length > 0;
     if (!othersRunning) chunk.state = 'pending';
     this.store.endLease(lease.token, chunk, job.record);
     const event = { job_id: job.id, chunk_id: chunk.chunk_id, attempt: lease.attempt, worker_id: lease.worker_id };
-    this.events.emit(how === 'failed' ? { type: 'chunk_failed', ...event, error: reason } : { type: 'chunk_expired', ...event, reason });
+    this.events.emit(how === 'failed' ? { type: 'chunk_failed', ...event, error: reason } : how === 'expired' ? { type: 'chunk_expired', ...event, reason } : { type: 'chunk_released', ...event });
     if (chunk.failures >= this.options.maxAttempts) {
       this.finishJob(job, 'failed', now, `${describeChunk(job, chunk)} failed ${chunk.failures} time(s); last error: ${reason}`);
     } else if (!othersRunning) {

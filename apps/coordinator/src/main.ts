@@ -2,22 +2,36 @@
 // `pnpm coordinator --port 8000`: parses the command line, opens the state, builds the app, listens,
 // stops on signals.
 import { resolve } from 'node:path';
-import { exitWhenProcessDies, listen, onShutdownSignal } from '@loganalyzer/server-kit';
+import {
+  chooseListenHost,
+  CLIENT_FLAGS,
+  DataRoots,
+  describeExposure,
+  exitWhenProcessDies,
+  listen,
+  onShutdownSignal,
+  securityFrom,
+  SERVER_FLAGS,
+} from '@loganalyzer/server-kit';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { createApp } from './app';
-import { httpChunkSender } from './chunk-sender';
 import { Coordinator } from './coordinator';
 import { describeEvent } from './events';
 import { MemoryStore } from './state/memory-store';
 import { SqliteStore } from './state/sqlite-store';
+import { httpWorkerCalls } from './worker-calls';
+import { parseAllowList, WorkerHostPolicy } from './worker-hosts';
 
 async function main(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
     .scriptName('coordinator')
     .usage('$0 [options]\n\nRegisters workers, splits log files into chunks, merges the results.')
     .option('port', { type: 'number', default: 8000, describe: 'port to listen on (0 picks a free one)' })
-    .option('host', { type: 'string', describe: 'address to listen on (default: all interfaces)' })
+    .option('host', { type: 'string', describe: 'address to listen on (default 127.0.0.1; beyond loopback needs a token and --data-root)' })
+    .options(SERVER_FLAGS)
+    .options(CLIENT_FLAGS)
+    .option('allow-worker-hosts', { type: 'string', array: true, describe: 'IP addresses or CIDR ranges a registration may name as its host besides its own source address' })
     .option('state', {
       type: 'string',
       default: process.env.LOGANALYZER_STATE ?? './.loganalyzer/state.db',
@@ -51,10 +65,17 @@ async function main(): Promise<void> {
     .help()
     .parse();
 
+  const security = securityFrom(argv);
+  const host = chooseListenHost({ host: argv.host, token: security.token, dataRoots: security.dataRoots });
   // pnpm runs scripts from the workspace root; a relative path means where the user typed the command.
-  const store = argv.state === ':memory:' ? new MemoryStore() : openStore(resolve(process.env.INIT_CWD ?? process.cwd(), argv.state));
+  const cwd = process.env.INIT_CWD ?? process.cwd();
+  const dataRoots = security.dataRoots.length > 0 ? await DataRoots.of(security.dataRoots, cwd) : DataRoots.unrestricted();
+  const workerHosts = new WorkerHostPolicy(parseAllowList(argv['allow-worker-hosts'] ?? []));
+  const workerCalls = httpWorkerCalls({ token: security.token, ca: security.ca });
+  const store = argv.state === ':memory:' ? new MemoryStore() : openStore(resolve(cwd, argv.state));
   const coordinator = new Coordinator({
-    sendChunk: httpChunkSender(),
+    sendChunk: workerCalls.sendChunk,
+    isWorkerLive: workerCalls.isWorkerLive,
     store,
     heartbeatIntervalMs: argv['heartbeat-interval'],
     workerTimeoutMs: argv['worker-timeout'],
@@ -74,12 +95,16 @@ async function main(): Promise<void> {
     });
   }
   coordinator.start();
-  const running = await listen(createApp(coordinator), argv.port, argv.host);
+  const app = createApp(coordinator, { token: security.token, dataRoots, workerHosts });
+  const running = await listen(app, { port: argv.port, host, tls: security.tls });
   // The embedded cluster and tests read this line to learn the port.
-  console.log(`coordinator listening on ${running.url}`);
+  console.log(`coordinator listening on ${running.boundUrl}`);
+  console.log(`coordinator: ${describeExposure(running.boundHost, security.token)}${dataRoots.restricted ? `; inputs confined to ${dataRoots.roots.join(', ')}` : ''}`);
   const shutdown = async (): Promise<void> => {
-    await running.close();
+    // Dispatch stops and the state is checkpointed before the port closes: a worker's last reports
+    // either commit or find no server, never a half-closed store.
     await coordinator.close();
+    await running.close();
   };
   onShutdownSignal(shutdown);
   if (argv['exit-with-pid'] !== undefined) exitWhenProcessDies(argv['exit-with-pid'], () => void shutdown().finally(() => process.exit(0)));

@@ -48,6 +48,17 @@ export class WorkerRegistry {
     return { entry: fresh, previous };
   }
 
+  /** Removes a worker that left; returns whether it was known. */
+  remove(workerId: string): boolean {
+    const entry = this.workers.get(workerId);
+    if (!entry) return false;
+    this.activeWorkers.delete(entry);
+    this.inactiveWorkers.delete(entry);
+    this.workers.delete(workerId);
+    this.firstRegistered.delete(workerId);
+    return true;
+  }
+
   setStatus(worker: WorkerEntry, status: WorkerStatus): void {
     worker.status = status;
     if (this.workers.get(worker.worker_id) !== worker) return; // a replaced entry is in neither set

@@ -8,10 +8,13 @@ import { iso, partialOf, reportKey, settle, setup, T0, urlOf, useTempLogs } from
 
 const logs = useTempLogs();
 
+/** Fake worker hosts such as a.test do not resolve: these tests take a registration's host as given (worker-hosts.test.ts checks the real policy). */
+const anyWorkerHost = { check: async (host: string | undefined, source: string) => host ?? source.replace(/^::ffff:/, '') };
+
 function server(options = {}) {
   const store = new MemoryStore();
   const s = setup({ store, ...options });
-  return { ...s, store, app: createApp(s.coordinator) };
+  return { ...s, store, app: createApp(s.coordinator, { workerHosts: anyWorkerHost }) };
 }
 
 /** Registers worker a, creates a job over `lines` generated lines in `chunks` chunks, and waits for its sends. */
@@ -93,7 +96,9 @@ describe('jobs and results', () => {
         metrics: await analyzeFile(log.path),
       },
     ]);
-    expect((await request(app).get('/metrics')).body).toStrictEqual(await analyzeFile(log.path));
+    const exact = await analyzeFile(log.path);
+    // Across jobs, malformed samples (quoted log lines) are not shown; the job above has its own.
+    expect((await request(app).get('/metrics')).body).toStrictEqual({ ...exact, malformed: { ...exact.malformed, samples: [] } });
     // Until the coordinator is idle, the stored report is the job's durable record; no checkpoint yet.
     expect([store.checkpointOf(jobId), [...store.partialsOf(jobId)].length]).toStrictEqual([null, 1]);
   });

@@ -220,11 +220,11 @@ it('takes an attempt back at its deadline though heartbeats keep renewing it, th
 
 it('takes back everything a worker held when it registers again under the same id', async () => {
   const { coordinator, sent, clock, events } = setup({ workerTimeoutMs: 10_000 });
-  expect(registerWorker(coordinator, 'a', 2)).toBe('registered');
+  await expect(registerWorker(coordinator, 'a', 2)).resolves.toBe('registered');
   const log = logs.applog('restart.log', 100);
   const jobId = await startJob(coordinator, { filepath: log.path, chunk_size: Math.ceil(log.size / 2) });
 
-  expect(registerWorker(coordinator, 'a', 2)).toBe('re-registered');
+  await expect(registerWorker(coordinator, 'a', 2)).resolves.toBe('re-registered');
   await settle();
 
   expect(events.filter((e) => e.type === 'chunk_expired').map((e) => e.type === 'chunk_expired' && [e.chunk_id, e.reason])).toStrictEqual([

@@ -224,7 +224,7 @@ it('merges a job over several inputs (paths, tagged inputs, an empty file) into 
   expect(job.progress.chunks_total).toBe(chunksOf(app.size) + chunksOf(accessSize));
 });
 
-it('reports totals over every job committed so far, and zero before any', async () => {
+it('reports totals over every job committed so far, and zero before any, keeping each job\'s malformed samples to that job', async () => {
   const { coordinator, sent } = setup();
   expect(coordinator.totalMetrics()).toStrictEqual(toReport(emptyMetrics()));
   registerWorker(coordinator, 'a', 4);
@@ -234,7 +234,11 @@ it('reports totals over every job committed so far, and zero before any', async 
   await startJob(coordinator, { filepath: second.path, chunk_size: Math.ceil(second.size / 2) });
   await answerAll(coordinator, sent);
 
-  expect(coordinator.totalMetrics()).toStrictEqual(toReport(mergeAll([analyzeFilePartial(first.path), analyzeFilePartial(second.path)])));
+  const exact = toReport(mergeAll([analyzeFilePartial(first.path), analyzeFilePartial(second.path)]));
+  expect(exact.malformed.samples.length).toBe(2);
+  expect(coordinator.totalMetrics()).toStrictEqual({ ...exact, malformed: { ...exact.malformed, samples: [] } });
+  const jobs = coordinator.listJobs().map((j) => coordinator.getJob(j.job_id).metrics.malformed.samples.map((sample) => sample.file));
+  expect(jobs).toStrictEqual([[first.path], [second.path]]);
 });
 
 it('answers job_not_found and chunk_not_found for reports it cannot place', async () => {

@@ -77,7 +77,7 @@ export function setup(options: Partial<CoordinatorOptions> = {}): Setup {
   return { coordinator, sent, clock, events };
 }
 
-export function registerWorker(coordinator: Coordinator, workerId: string, concurrency = 1): 'registered' | 're-registered' {
+export function registerWorker(coordinator: Coordinator, workerId: string, concurrency = 1): Promise<'registered' | 're-registered'> {
   return coordinator.register({ worker_id: workerId, url: urlOf(workerId), concurrency });
 }
 

@@ -104,7 +104,7 @@ describe.each([
     expect(resumed.metrics).toStrictEqual(toReport(mergeAll([0, 1, 3].map((id) => partialOf(chunkOf(first.sent, id).task)))));
 
     // The worker outlived the coordinator and still holds chunks 2 and 5 (4 it has lost).
-    expect(registerWorker(second.coordinator, 'a', 3)).toBe('registered');
+    await expect(registerWorker(second.coordinator, 'a', 3)).resolves.toBe('registered');
     const held = [chunkOf(first.sent, 2), chunkOf(first.sent, 5)];
     expect(second.coordinator.heartbeat('a', held.map((s) => s.task.lease_token))).toStrictEqual({ drop: [] });
     expect(reportDone(second.coordinator, held[0])).toStrictEqual({ accepted: true, reason: 'committed' });

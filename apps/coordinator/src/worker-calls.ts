@@ -1,0 +1,41 @@
+// The coordinator's calls to workers through the typed worker client (one client per worker URL):
+// sending a chunk, and asking whether a worker id is still alive at its URL.
+import { ChunkTask, createWorkerClient, WorkerClient } from '@loganalyzer/contract';
+import type { ChunkSender, WorkerLivenessProbe } from './coordinator';
+
+export interface WorkerCallOptions {
+  /** The cluster token, sent to workers on every call. */
+  token?: string;
+  /** PEM certificate(s) to trust for https:// workers. */
+  ca?: string | Buffer;
+  timeoutMs?: number;
+  /** How long a liveness question may take before the old entry counts as gone. */
+  probeTimeoutMs?: number;
+}
+
+export function httpWorkerCalls(options: WorkerCallOptions = {}): { sendChunk: ChunkSender; isWorkerLive: WorkerLivenessProbe } {
+  const clients = new Map<string, WorkerClient>();
+  const probes = new Map<string, WorkerClient>();
+  const clientFor = (cache: Map<string, WorkerClient>, url: string, timeoutMs: number): WorkerClient => {
+    let client = cache.get(url);
+    if (!client) {
+      client = createWorkerClient(url, { timeoutMs, token: options.token, ca: options.ca });
+      cache.set(url, client);
+    }
+    return client;
+  };
+  return {
+    sendChunk: async (workerUrl: string, task: ChunkTask) => {
+      const response = await clientFor(clients, workerUrl, options.timeoutMs ?? 10_000).processChunk({ body: task });
+      if (response.status !== 202) throw new Error(`worker at ${workerUrl} answered ${response.status}: ${response.body.message}`);
+    },
+    isWorkerLive: async (workerUrl: string, workerId: string) => {
+      try {
+        const response = await clientFor(probes, workerUrl, options.probeTimeoutMs ?? 1000).health();
+        return response.status === 200 && response.body.worker_id === workerId;
+      } catch {
+        return false;
+      }
+    },
+  };
+}
