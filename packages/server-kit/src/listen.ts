@@ -47,7 +47,8 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
-export function listen(app: Express, options: ListenOptions): Promise<RunningServer> {
+/** Rejects (naming the file) for an unreadable or invalid certificate, and for a port in use. */
+export async function listen(app: Express, options: ListenOptions): Promise<RunningServer> {
   const server: Server = options.tls ? createHttpsServer(readTls(options.tls), app) : createHttpServer(app);
   const scheme = options.tls ? 'https' : 'http';
   return new Promise((resolve, reject) => {
