@@ -50,12 +50,13 @@ async function withRetries<T>(what: string, request: () => Promise<T>): Promise<
 }
 
 export function benchClient(cluster: LocalCluster): CoordinatorClient {
-  return createCoordinatorClient(cluster.coordinatorUrl, { timeoutMs: REQUEST_TIMEOUT_MS });
+  return createCoordinatorClient(cluster.coordinatorUrl, { timeoutMs: REQUEST_TIMEOUT_MS, token: cluster.token });
 }
 
 async function waitUntilFinished(client: CoordinatorClient, jobId: string): Promise<void> {
   for (;;) {
     const listed = await withRetries('listing jobs', () => client.listJobs());
+    if (listed.status !== 200) throw new Error(`GET /jobs answered ${listed.status}: ${listed.body.message}`);
     const summary = listed.body.jobs.find((job) => job.job_id === jobId);
     if (!summary) throw new Error(`the coordinator does not list job ${jobId}`);
     if (summary.status === 'completed' || summary.status === 'failed') return;

@@ -474,10 +474,22 @@ export class Coordinator {
     this.sendChunk(worker.url, task).then(
       () => this.leases.acknowledge(lease.token, this.now()),
       (err: unknown) => {
-        // A worker that cannot take a chunk is treated like a dead one: everything it holds goes back.
-        if (this.leases.lease(lease.token) === lease && this.registry.get(worker.worker_id) === worker) {
-          this.deactivate(worker, `sending ${describeChunk(job, chunk)} failed: ${(err as Error).message}`);
+        if (this.leases.lease(lease.token) !== lease || this.registry.get(worker.worker_id) !== worker) return;
+        const why = `sending ${describeChunk(job, chunk)} failed: ${(err as Error).message}`;
+        const status = (err as { status?: unknown }).status;
+        if (status === 503) {
+          // Shutting down: it finishes (or hands back) what it holds; this chunk goes elsewhere, uncounted.
+          worker.draining = true;
+          this.leases.endAttempt(lease, 'released', why, this.now());
+        } else if (typeof status === 'number' && status >= 400 && status < 500) {
+          // The worker refused this chunk (outside its data root, a range past its file): this attempt failed.
+          this.leases.endAttempt(lease, 'failed', why, this.now());
+        } else {
+          // Unreachable, or broken: treated like a dead worker, everything it holds goes back.
+          this.deactivate(worker, why);
+          return;
         }
+        this.scheduleDispatch();
       },
     );
   }

@@ -55,7 +55,8 @@ export class Dispatcher {
 
   /** Hands out every pending chunk some worker can take now. */
   dispatch(now: number): void {
-    const suspended = (w: WorkerEntry) => w.suspended_until > now;
+    // A draining worker (it answered 503: shutting down) finishes what it holds and gets nothing new.
+    const suspended = (w: WorkerEntry) => w.draining || w.suspended_until > now;
     for (const job of this.leases.unfinishedJobs()) {
       if (!job.record.planned) continue;
       const deferred: ChunkRecord[] = [];
@@ -96,7 +97,7 @@ export class Dispatcher {
         if (job.record.backup_attempts >= Math.ceil(MAX_BACKUP_FRACTION * job.chunks.length)) break;
         if (running.length !== 1 || now - running[0].granted_at < threshold) continue;
         const holder = running[0].worker_id;
-        const worker = this.registry.leastLoaded(this.held, (w) => w.worker_id === holder || w.suspended_until > now);
+        const worker = this.registry.leastLoaded(this.held, (w) => w.worker_id === holder || w.draining || w.suspended_until > now);
         if (!worker) return;
         const chunk = job.chunks[chunkId];
         this.send(job, chunk, this.leases.claim(job, chunk, worker.worker_id, now, true), worker);

@@ -4,7 +4,7 @@ export { Coordinator } from './coordinator';
 export type { ChunkSender, CoordinatorOptions, ReportOutcome } from './coordinator';
 export { describeEvent, EventBus } from './events';
 export type { CoordinatorEvent } from './events';
-export { httpWorkerCalls } from './worker-calls';
+export { httpWorkerCalls, WorkerRefusal } from './worker-calls';
 export type { WorkerCallOptions } from './worker-calls';
 export { parseAllowList, WorkerHostPolicy } from './worker-hosts';
 export { MemoryStore } from './state/memory-store';

@@ -13,6 +13,18 @@ export interface WorkerCallOptions {
   probeTimeoutMs?: number;
 }
 
+/** A worker that answered a chunk with an error status (it is up; what happens next depends on the status). */
+export class WorkerRefusal extends Error {
+  constructor(
+    readonly workerUrl: string,
+    readonly status: number,
+    detail: string,
+  ) {
+    super(`worker at ${workerUrl} answered ${status}: ${detail}`);
+    this.name = 'WorkerRefusal';
+  }
+}
+
 export function httpWorkerCalls(options: WorkerCallOptions = {}): { sendChunk: ChunkSender; isWorkerLive: WorkerLivenessProbe } {
   const clients = new Map<string, WorkerClient>();
   const probes = new Map<string, WorkerClient>();
@@ -27,7 +39,7 @@ export function httpWorkerCalls(options: WorkerCallOptions = {}): { sendChunk: C
   return {
     sendChunk: async (workerUrl: string, task: ChunkTask) => {
       const response = await clientFor(clients, workerUrl, options.timeoutMs ?? 10_000).processChunk({ body: task });
-      if (response.status !== 202) throw new Error(`worker at ${workerUrl} answered ${response.status}: ${response.body.message}`);
+      if (response.status !== 202) throw new WorkerRefusal(workerUrl, response.status, response.body.message);
     },
     isWorkerLive: async (workerUrl: string, workerId: string) => {
       try {

@@ -15,6 +15,8 @@ export interface WorkerEntry {
   consecutive_losses: number;
   /** No new chunks before this time: a worker that keeps losing attempts is given a rest, doubling each time. */
   suspended_until: number;
+  /** It said it is shutting down (503): it keeps its leases and gets no new chunks. */
+  draining: boolean;
 }
 
 export class WorkerRegistry {
@@ -35,14 +37,14 @@ export class WorkerRegistry {
   }
 
   /** Adds a worker, or replaces the entry of one with the same id; returns the replaced entry. */
-  upsert(entry: Omit<WorkerEntry, 'chunks_done' | 'status' | 'consecutive_losses' | 'suspended_until'>): { entry: WorkerEntry; previous?: WorkerEntry } {
+  upsert(entry: Omit<WorkerEntry, 'chunks_done' | 'status' | 'consecutive_losses' | 'suspended_until' | 'draining'>): { entry: WorkerEntry; previous?: WorkerEntry } {
     const previous = this.workers.get(entry.worker_id);
     if (previous) {
       this.activeWorkers.delete(previous);
       this.inactiveWorkers.delete(previous);
     }
     if (!this.firstRegistered.has(entry.worker_id)) this.firstRegistered.set(entry.worker_id, this.registrations++);
-    const fresh: WorkerEntry = { ...entry, status: 'active', chunks_done: previous?.chunks_done ?? 0, consecutive_losses: 0, suspended_until: 0 };
+    const fresh: WorkerEntry = { ...entry, status: 'active', chunks_done: previous?.chunks_done ?? 0, consecutive_losses: 0, suspended_until: 0, draining: false };
     this.workers.set(entry.worker_id, fresh);
     this.activeWorkers.add(fresh);
     return { entry: fresh, previous };

@@ -240,3 +240,52 @@ describe('shutting down', () => {
     expect([jobs.status, jobs.body.error, live.status, live.body]).toStrictEqual([503, 'shutting_down', 200, { status: 'ok' }]);
   });
 });
+
+describe('a worker refusing a chunk', () => {
+  const refusal = (status: number, message: string) => Object.assign(new Error(`worker answered ${status}: ${message}`), { status });
+
+  it('on 503 (shutting down) keeps the worker\'s other leases, sends it nothing new, and retries the chunk elsewhere uncounted', async () => {
+    const s = setup({ store: new MemoryStore(), maxAttempts: 1 });
+    const log = logs.applog('draining.log', 300);
+    s.coordinator.register({ worker_id: 'a', url: urlOf('a'), concurrency: 2 });
+    const jobId = s.coordinator.createJob({ filepath: log.path, chunk_size: Math.ceil(log.size / 4) });
+    await s.coordinator.idle();
+    await settle();
+    const [kept, refused] = s.sent;
+    kept.accept();
+    refused.refuse(refusal(503, 'worker a is shutting down'));
+    await settle();
+    s.coordinator.register({ worker_id: 'b', url: urlOf('b'), concurrency: 4 });
+    await settle();
+
+    const toA = s.sent.filter((x) => x.workerUrl === urlOf('a')).map((x) => x.task.chunk_id);
+    const toB = s.sent.filter((x) => x.workerUrl === urlOf('b')).map((x) => x.task.chunk_id);
+    // a took chunks 0 and 1 and refused 1; everything else, 1 included, went to b.
+    expect([toA, toB.sort()]).toStrictEqual([[0, 1], [1, 2, 3]]);
+    expect(s.coordinator.listWorkers().map((w) => [w.worker_id, w.status, w.chunks_in_flight])).toStrictEqual([['a', 'active', 1], ['b', 'active', 3]]);
+    for (const sent of s.sent.slice(2)) sent.accept();
+    for (const sent of [kept, ...s.sent.slice(2)]) await request(createApp(s.coordinator)).post('/metrics').send({ ...reportKey(sent), metrics: partialOf(sent.task) }).expect(200);
+    await s.coordinator.idle();
+    const job = s.coordinator.getJob(jobId);
+    expect(job.status).toBe('completed');
+    expect(job.metrics).toStrictEqual(await analyzeFile(log.path));
+  });
+
+  it('on 403 or 400 fails that attempt (counted) and keeps the worker active', async () => {
+    const s = setup({ store: new MemoryStore(), maxAttempts: 2 });
+    const log = logs.applog('refused.log', 50);
+    s.coordinator.register({ worker_id: 'a', url: urlOf('a'), concurrency: 1 });
+    const jobId = s.coordinator.createJob({ filepath: log.path, chunk_size: log.size });
+    await s.coordinator.idle();
+    await settle();
+    s.sent[0].refuse(refusal(403, `${log.path} is outside the data root (/srv/logs)`));
+    await settle();
+    s.sent[1].refuse(refusal(403, `${log.path} is outside the data root (/srv/logs)`));
+    await settle();
+    await s.coordinator.idle();
+
+    const job = s.coordinator.getJob(jobId);
+    expect([job.status, s.sent.length, s.coordinator.listWorkers().map((w) => w.status)]).toStrictEqual(['failed', 2, ['active']]);
+    expect(job.error).toBe(`chunk 0 (${log.path}, bytes 0–${log.size}) failed 2 time(s); last error: sending chunk 0 (${log.path}, bytes 0–${log.size}) failed: worker answered 403: ${log.path} is outside the data root (/srv/logs)`);
+  });
+});

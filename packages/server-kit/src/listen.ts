@@ -76,11 +76,17 @@ export async function listen(app: Express, options: ListenOptions): Promise<Runn
   });
 }
 
-/** Runs cleanup once on SIGINT/SIGTERM, then exits 0 (1 when cleanup failed). */
+/**
+ * Runs cleanup once on SIGINT/SIGTERM, then exits 0 (1 when cleanup failed). A second signal while
+ * cleaning up exits at once with 1: a person pressing Ctrl-C twice does not want to wait out a grace period.
+ */
 export function onShutdownSignal(cleanup: (signal: NodeJS.Signals) => Promise<void>): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
-    if (stopping) return;
+    if (stopping) {
+      console.error(`${signal} again: exiting without finishing the shutdown`);
+      process.exit(1);
+    }
     stopping = true;
     let code = 0;
     cleanup(signal)
