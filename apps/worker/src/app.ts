@@ -1,32 +1,73 @@
-// The worker's HTTP surface: accept chunks (202 at once) and answer liveness checks. Never listens.
-import { workerContract } from '@loganalyzer/contract';
-import { errorHandler, notFoundHandler, respondWithValidationError } from '@loganalyzer/server-kit';
+// The worker's HTTP surface, behind the cluster token: accept chunks (202 at once) of files inside its
+// data roots, and answer liveness and health checks. Never listens.
+import { ChunkTask, workerContract } from '@loganalyzer/contract';
+import { AppError, DataRoots, errorHandler, jsonBodies, notFoundHandler, requireBearerToken, respondWithValidationError } from '@loganalyzer/server-kit';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
 import express, { Express } from 'express';
 import type { ChunkWorker } from './chunk-worker';
 
 const s = initServer();
 
-export function createApp(worker: ChunkWorker): Express {
+/**
+ * Largest request bodies accepted. A chunk task is a few hundred bytes; its two free-text fields (a
+ * path and a log_format, 4096 characters each) stay far below 64 kB even with every character escaped.
+ * No other route takes a body.
+ */
+export const BODY_LIMITS = {
+  byPath: { '/process_chunk': '64kb' },
+  otherwise: '1kb',
+} as const;
+
+export interface WorkerAppOptions {
+  /** The cluster token every route but GET /livez requires; undefined: none (a loopback-only worker). */
+  token?: string;
+  /** Where the files named in tasks may be; default unrestricted. */
+  dataRoots?: DataRoots;
+}
+
+export function createApp(worker: ChunkWorker, options: WorkerAppOptions = {}): Express {
+  const dataRoots = options.dataRoots ?? DataRoots.unrestricted();
   const router = s.router(workerContract, {
+    livez: async () => ({ status: 200, body: { status: 'ok' as const } }),
     processChunk: async ({ body }) => {
-      if (!worker.isAccepting) {
-        return { status: 503, body: { error: 'shutting_down', message: `worker ${worker.workerId} is shutting down` } };
-      }
-      worker.accept(body);
-      return { status: 202, body: { accepted: true } };
+      const confined = await confineTask(body, dataRoots);
+      // Checked after the await: a shutdown that began meanwhile has stopped waiting for new chunks.
+      if (!worker.isAccepting) throw new AppError('shutting_down', `worker ${worker.workerId} is shutting down`);
+      worker.accept(confined);
+      return { status: 202, body: { accepted: true as const } };
     },
     health: async () => ({
       status: 200,
-      body: { status: 'ok', worker_id: worker.workerId, chunks_in_flight: worker.chunksInFlight, concurrency: worker.concurrency },
+      body: { status: 'ok' as const, worker_id: worker.workerId, chunks_in_flight: worker.chunksInFlight, concurrency: worker.concurrency },
     }),
   });
 
   const app = express();
   app.disable('x-powered-by');
-  app.use(express.json({ limit: '1mb' }));
+  // Authentication before parsing: a request without the token costs no body read.
+  app.use(requireBearerToken(options.token));
+  app.use(jsonBodies(BODY_LIMITS));
   createExpressEndpoints(workerContract, router, app, { requestValidationErrorHandler: respondWithValidationError });
   app.use(notFoundHandler());
   app.use(errorHandler());
   return app;
+}
+
+/**
+ * The task as it will be run: its input resolved to the real path it may read (403 outside the data
+ * roots, 400 for anything but a regular file), so the thread opens the file that was checked and not
+ * whatever a symlink points to by then. The ids and lease token, which its reports carry, are the task's own.
+ */
+async function confineTask(task: ChunkTask, dataRoots: DataRoots): Promise<ChunkTask> {
+  const path = await dataRoots.confine(task.input.path);
+  if (task.start + task.size > task.snapshot.size) {
+    throw new AppError(
+      'chunk_out_of_range',
+      `chunk ${task.chunk_id} of job ${task.job_id}: bytes ${task.start}–${task.start + task.size} end past its input as planned (${task.snapshot.size} bytes)`,
+    );
+  }
+  // A file now shorter than planned is not refused here: its read fails with input_changed, naming both
+  // sizes, and that is reported as a failed attempt of the chunk (a refusal would make the coordinator
+  // give up on this worker instead of on the input).
+  return { ...task, input: { ...task.input, path } };
 }

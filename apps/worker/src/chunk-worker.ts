@@ -105,6 +105,20 @@ export class ChunkWorker {
     }
   }
 
+  /**
+   * At the end of a shutdown's grace: stops every task still held, reporting nothing for them, and
+   * returns their lease tokens. The coordinator gets them back when the worker deregisters.
+   */
+  handBack(): string[] {
+    this.accepting = false;
+    for (const { task, abort } of this.running.values()) {
+      if (abort.signal.aborted) continue;
+      this.log(`handing back chunk ${task.chunk_id} of job ${task.job_id} (attempt ${task.attempt}): the worker is shutting down`);
+      abort.abort(new Error('the worker is shutting down'));
+    }
+    return this.heldLeases();
+  }
+
   /** Refuses new chunks and waits (up to graceMs) for the running ones to be reported. */
   async drain(graceMs: number): Promise<void> {
     this.accepting = false;

@@ -1,5 +1,6 @@
 // Everything a worker says to the coordinator, through the typed client: registration, heartbeats
-// (re-registering when the coordinator has forgotten us) and chunk reports retried with backoff.
+// (re-registering when the coordinator has forgotten us), chunk reports retried with backoff, and
+// deregistration when it leaves.
 import { embedJson, type ChunkTask, type CoordinatorClient } from '@loganalyzer/contract';
 import type { PartialMetrics } from '@loganalyzer/core';
 import { LeaseLostError, PermanentError, ResultTooLargeError, withRetry } from './retry';
@@ -21,8 +22,12 @@ export interface CoordinatorLinkOptions {
   /** The host the coordinator should call; default: the address it sees us at. */
   advertiseHost?: string;
   concurrency: number;
+  /** The worker serves HTTPS: the coordinator must call it with https://. */
+  tls?: boolean;
   /** How long to keep retrying a chunk report; default 10 minutes. */
   reportRetryMs?: number;
+  /** How long to keep retrying deregistration; default 2 s (past it, the coordinator expires the leases itself). */
+  deregisterRetryMs?: number;
   /** Backoff of registration and report retries; default 100 ms doubling up to 5 s. */
   retry?: { initialDelayMs?: number; maxDelayMs?: number };
   log?: (message: string) => void;
@@ -32,8 +37,11 @@ const noLeases: LeaseHolder = { heldLeases: () => [], drop: () => {} };
 
 export class CoordinatorLink implements ChunkReporter {
   private heartbeatTimer: NodeJS.Timeout | null = null;
+  /** The heartbeat on the wire (and the registration it may lead to), if any. */
+  private beating: Promise<void> | null = null;
   private heartbeatIntervalMs = 1000;
   private stopped = false;
+  private registered = false;
   private port = 0;
   private coordinatorReachable = true;
   private readonly log: (message: string) => void;
@@ -62,23 +70,32 @@ export class CoordinatorLink implements ChunkReporter {
   }
 
   async register(): Promise<void> {
-    const { client, workerId, advertiseHost, concurrency } = this.options;
-    const body = { worker_id: workerId, port: this.port, concurrency, ...(advertiseHost ? { host: advertiseHost } : {}) };
+    const { client, workerId, advertiseHost, concurrency, tls } = this.options;
+    const body = { worker_id: workerId, port: this.port, concurrency, ...(advertiseHost ? { host: advertiseHost } : {}), ...(tls ? { tls: true } : {}) };
     const response = await withRetry(
       async () => {
         const r = await client.register({ body });
-        if (r.status === 400) throw new PermanentError(`registration refused: ${r.body.message}`);
-        return r;
+        if (r.status === 200) return r;
+        if (r.status === 500) throw new Error(`registration failed: ${r.body.message}`);
+        // A bad body (400), a missing or wrong token (401), a host it may not name (403), an id a live
+        // worker elsewhere has (409): asking again cannot change the answer.
+        throw new PermanentError(`registration refused: ${r.body.message}`);
       },
       { ...this.options.retry, cancelled: () => this.stopped, onRetry: (err, attempt) => attempt === 1 && this.log(`coordinator not reachable yet (${describe(err)}); retrying`) },
     );
     this.heartbeatIntervalMs = response.body.heartbeat_interval_ms;
+    this.registered = true;
     this.log(`registered as ${workerId} (${response.body.status}); heartbeat every ${this.heartbeatIntervalMs} ms`);
   }
 
   private scheduleHeartbeat(): void {
     if (this.stopped) return;
-    this.heartbeatTimer = setTimeout(() => void this.beat().finally(() => this.scheduleHeartbeat()), this.heartbeatIntervalMs);
+    this.heartbeatTimer = setTimeout(() => {
+      this.beating = this.beat().finally(() => {
+        this.beating = null;
+        this.scheduleHeartbeat();
+      });
+    }, this.heartbeatIntervalMs);
   }
 
   private async beat(): Promise<void> {
@@ -86,7 +103,8 @@ export class CoordinatorLink implements ChunkReporter {
       const r = await this.options.client.heartbeat({ body: { worker_id: this.options.workerId, leases: this.holder.heldLeases() } });
       if (!this.coordinatorReachable) this.log('coordinator reachable again');
       this.coordinatorReachable = true;
-      if (r.status === 404) {
+      // Once stopped (leaving), a 404 is the coordinator having let us go, not a reason to come back.
+      if (r.status === 404 && !this.stopped) {
         this.log('coordinator does not know this worker; registering again');
         await this.register();
       } else if (r.status === 200) {
@@ -97,6 +115,34 @@ export class CoordinatorLink implements ChunkReporter {
       if (this.coordinatorReachable) this.log(`heartbeat failed: ${describe(err)}`);
       this.coordinatorReachable = false;
     }
+  }
+
+  /**
+   * Stops heartbeating and deregisters: the coordinator removes this worker and hands back the leases
+   * it still holds without counting them as failed attempts. Returns how many it released (0 when it
+   * did not know this worker). Throws if the coordinator cannot be reached within deregisterRetryMs.
+   */
+  async leave(): Promise<number> {
+    this.stop();
+    // A heartbeat on the wire could otherwise land after the deregistration, or register us again.
+    await this.beating;
+    // Never registered (the coordinator was away all along): it holds nothing of ours to release.
+    if (!this.registered) return 0;
+    const { client, workerId } = this.options;
+    return withRetry(
+      async () => {
+        const r = await client.deregister({ body: { worker_id: workerId } });
+        if (r.status === 200) return r.body.released;
+        if (r.status === 404) return 0;
+        if (r.status === 500) throw new Error(`deregistration failed: ${r.body.message}`);
+        throw new PermanentError(`deregistration refused: ${r.body.message}`);
+      },
+      {
+        ...this.options.retry,
+        giveUpAfterMs: this.options.deregisterRetryMs ?? 2000,
+        onRetry: (err, attempt) => attempt === 1 && this.log(`deregistration failed (${describe(err)}); retrying`),
+      },
+    );
   }
 
   reportMetrics(task: ChunkTask, result: PartialMetrics | Uint8Array[], signal?: AbortSignal): Promise<void> {

@@ -165,7 +165,12 @@ it('answers 400 to a task in the old shape, with a filepath instead of an input'
     .send({ ...withoutInput, filepath: '/var/log/app.log' });
 
   expect(response.status).toBe(400);
-  expect(response.body).toStrictEqual(validationFailure('body.input: Required', [{ path: ['input'], code: 'invalid_type', message: 'Required' }]));
+  expect(response.body).toStrictEqual(
+    validationFailure('body.input: Required (and 1 more)', [
+      { path: ['input'], code: 'invalid_type', message: 'Required' },
+      { path: [], code: 'unrecognized_keys', message: "Unrecognized key(s) in object: 'filepath'" },
+    ]),
+  );
   expect(processed).toStrictEqual([]);
 });
 

@@ -429,3 +429,47 @@ it('says nothing more when the failure report of a chunk finds its lease lost', 
   expect(logged).toStrictEqual(['chunk 3 of job job-1 failed: EIO']);
   expect(worker.heldLeases()).toStrictEqual([]);
 });
+
+// ---- handing back on shutdown ----
+
+it('hands back every task still held: aborted as the worker shutting down, logged, reported nowhere', async () => {
+  const { worker, signals, reports, logged } = abortableSetup();
+  worker.accept(task({ chunk_id: 1, lease_token: leaseToken(1) }));
+  worker.accept(task({ chunk_id: 2, lease_token: leaseToken(2), attempt: 3 }));
+
+  const handedBack = worker.handBack();
+  await settle();
+
+  expect(handedBack).toStrictEqual([leaseToken(1), leaseToken(2)]);
+  expect([1, 2].map((n) => (signals.get(leaseToken(n))?.reason as Error).message)).toStrictEqual(['the worker is shutting down', 'the worker is shutting down']);
+  expect(logged).toStrictEqual([
+    'handing back chunk 1 of job job-1 (attempt 2): the worker is shutting down',
+    'handing back chunk 2 of job job-1 (attempt 3): the worker is shutting down',
+  ]);
+  expect(reports).toStrictEqual([]);
+  expect(worker.chunksInFlight).toBe(0);
+});
+
+it('hands back nothing when every chunk finished in time, and takes no new chunk after', () => {
+  const { worker, processed } = setup();
+
+  expect(worker.handBack()).toStrictEqual([]);
+  expect(worker.isAccepting).toBe(false);
+  expect(processed).toStrictEqual([]);
+});
+
+it('lists a dropped task whose processor has not stopped yet among those handed back, without aborting it again', () => {
+  const signals = new Map<string, AbortSignal>();
+  const { worker, logged } = setup({
+    process: (t, signal) => {
+      signals.set(t.lease_token, signal);
+      return new Promise(() => {});
+    },
+  });
+  worker.accept(task());
+  worker.drop([LEASE]);
+
+  expect(worker.handBack()).toStrictEqual([LEASE]);
+  expect((signals.get(LEASE)?.reason as Error).message).toBe('the lease is no longer live');
+  expect(logged).toStrictEqual(['dropping chunk 3 of job job-1 (attempt 2): its lease is no longer live']);
+});

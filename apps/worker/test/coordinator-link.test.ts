@@ -12,8 +12,10 @@ afterEach(async () => {
   await Promise.all(coordinators.splice(0).map((c) => c.stop()));
 });
 
-function fakeCoordinator(): FakeCoordinator {
-  const coordinator = new FakeCoordinator(20);
+const TOKEN = 'link-test-token-0123456789abcdef';
+
+function fakeCoordinator(options: { token?: string } = {}): FakeCoordinator {
+  const coordinator = new FakeCoordinator(20, options);
   coordinators.push(coordinator);
   return coordinator;
 }
@@ -85,6 +87,38 @@ it('gives up registering when the coordinator refuses the registration as invali
   await expect(starting).rejects.toThrow(new PermanentError('registration refused: body.port: Number must be greater than or equal to 1'));
   await expect(starting).rejects.toBeInstanceOf(PermanentError);
   expect(coordinator.registrations).toStrictEqual([]);
+});
+
+it('registers with tls: true when the worker serves HTTPS', async () => {
+  const coordinator = fakeCoordinator();
+  const { link } = linkTo(await coordinator.start(), { tls: true });
+
+  await link.start(8123);
+
+  expect(coordinator.registrations).toStrictEqual([{ worker_id: 'w-1', port: 8123, concurrency: 2, tls: true }]);
+});
+
+it('registers and heartbeats with the cluster token when the coordinator requires one', async () => {
+  const coordinator = fakeCoordinator({ token: TOKEN });
+  const port = await coordinator.start();
+  const { link } = linkTo(port, { client: createCoordinatorClient(`http://127.0.0.1:${port}`, { token: TOKEN, timeoutMs: 2000 }) });
+
+  await link.start(8123);
+  await until(() => coordinator.heartbeats.length >= 1, 'a heartbeat arrived');
+
+  expect(coordinator.registrations).toStrictEqual([{ worker_id: 'w-1', port: 8123, concurrency: 2 }]);
+});
+
+it('gives up registering at once when the coordinator answers 401 to a wrong token', async () => {
+  const coordinator = fakeCoordinator({ token: TOKEN });
+  const port = await coordinator.start();
+  const { link, logged } = linkTo(port, { client: createCoordinatorClient(`http://127.0.0.1:${port}`, { token: `${TOKEN}-old`, timeoutMs: 2000 }) });
+
+  const starting = link.start(8123);
+
+  await expect(starting).rejects.toThrow(new PermanentError('registration refused: the bearer token is not the cluster token'));
+  expect(coordinator.registrations).toStrictEqual([]);
+  expect(logged).toStrictEqual([]);
 });
 
 it('stops retrying registration once stopped', async () => {
@@ -391,4 +425,80 @@ it('sends no further report once its signal is aborted during the wait before a 
 
   await expect(reporting).rejects.toBeInstanceOf(RetryCancelledError);
   expect(coordinator.metricsRequests).toStrictEqual([metricsReport()]);
+});
+
+// ---- deregistration ----
+
+it('stops heartbeating and deregisters, returning the leases the coordinator released', async () => {
+  const coordinator = fakeCoordinator();
+  const { link } = linkTo(await coordinator.start());
+  link.holdLeasesOf({ heldLeases: () => [leaseToken(1), leaseToken(2)], drop: () => {} });
+  await link.start(8123);
+  await until(() => coordinator.heartbeats.length >= 1, 'a heartbeat listed the leases');
+
+  const released = await link.leave();
+
+  expect(released).toBe(2);
+  expect(coordinator.deregistrations).toStrictEqual([{ worker_id: 'w-1', released: 2 }]);
+});
+
+it('sends no heartbeat and does not register again once it has deregistered', async () => {
+  const coordinator = fakeCoordinator();
+  const { link } = linkTo(await coordinator.start());
+  await link.start(8123);
+  await until(() => coordinator.heartbeats.length >= 1, 'a heartbeat arrived');
+
+  await link.leave();
+  const heartbeats = coordinator.heartbeats.length;
+  await new Promise((resolve) => setTimeout(resolve, 5 * coordinator.heartbeatIntervalMs));
+
+  expect(coordinator.heartbeats).toHaveLength(heartbeats);
+  expect(coordinator.registrations).toHaveLength(1);
+});
+
+it('does not register again when a heartbeat on the wire as it leaves is answered 404', async () => {
+  const coordinator = fakeCoordinator();
+  const { link } = linkTo(await coordinator.start());
+  let leaving: Promise<number> | null = null;
+  coordinator.onHeartbeat = () => {
+    if (leaving) return;
+    leaving = link.leave();
+    coordinator.forget('w-1');
+  };
+  await link.start(8123);
+  await until(() => leaving !== null, 'a heartbeat arrived');
+
+  expect(await leaving).toBe(0);
+  expect(coordinator.registrations).toHaveLength(1);
+  expect(coordinator.deregistrations).toStrictEqual([]);
+});
+
+it('returns 0 released when the coordinator does not know it (404)', async () => {
+  const coordinator = fakeCoordinator();
+  const { link } = linkTo(await coordinator.start());
+  await link.start(8123);
+  coordinator.forget('w-1');
+
+  expect(await link.leave()).toBe(0);
+  expect(coordinator.deregistrations).toStrictEqual([]);
+});
+
+it('gives up deregistering with the connection error once deregisterRetryMs has passed', async () => {
+  const coordinator = fakeCoordinator();
+  const { link, hasLogged } = linkTo(await coordinator.start(), { deregisterRetryMs: 50 });
+  await link.start(8123);
+  await coordinator.stop();
+
+  await expect(link.leave()).rejects.toThrow(/ECONNREFUSED/);
+  expect(hasLogged('deregistration failed (')).toBe(true);
+});
+
+it('leaves without asking the coordinator when it never got to register', async () => {
+  const coordinator = fakeCoordinator({ token: TOKEN });
+  const port = await coordinator.start();
+  const { link } = linkTo(port, { client: createCoordinatorClient(`http://127.0.0.1:${port}`, { token: 'not-the-token-of-this-cluster', timeoutMs: 2000 }) });
+  await expect(link.start(8123)).rejects.toBeInstanceOf(PermanentError);
+
+  expect(await link.leave()).toBe(0);
+  expect(coordinator.deregistrations).toStrictEqual([]);
 });

@@ -3,7 +3,7 @@
 import { createServer } from 'node:net';
 import { coordinatorContract, type ErrorBody, type ValidationErrorBody } from '@loganalyzer/contract';
 import { emptyMetrics, toReport } from '@loganalyzer/core';
-import { listen, respondWithValidationError, RunningServer } from '@loganalyzer/server-kit';
+import { errorHandler, listen, requireBearerToken, respondWithValidationError, RunningServer, type TlsFiles } from '@loganalyzer/server-kit';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
 import express from 'express';
 import type { z } from 'zod';
@@ -13,6 +13,11 @@ export type Registration = z.infer<Contract['register']['body']>;
 export type Heartbeat = z.infer<Contract['heartbeat']['body']>;
 export type MetricsReport = z.infer<Contract['reportMetrics']['body']>;
 export type FailureReport = z.infer<Contract['reportChunkFailure']['body']>;
+/** A worker that left, and how many leases it still held then (by its last heartbeat, less what it reported since). */
+export interface Deregistration {
+  worker_id: string;
+  released: number;
+}
 
 /** An answer of the contract that refuses a report. */
 export type Refusal = { status: 409 | 413 | 422; body: ErrorBody } | { status: 400; body: ValidationErrorBody };
@@ -27,6 +32,7 @@ export class FakeCoordinator {
   /** The reports answered 200. */
   readonly reports: MetricsReport[] = [];
   readonly failures: FailureReport[] = [];
+  readonly deregistrations: Deregistration[] = [];
   /** Called as each heartbeat arrives, before it is answered. */
   onHeartbeat: (heartbeat: Heartbeat) => void = () => {};
   /** Called as each POST /metrics arrives, before it is answered. */
@@ -42,7 +48,11 @@ export class FakeCoordinator {
   private readonly knownWorkers = new Set<string>();
   private server: RunningServer | null = null;
 
-  constructor(readonly heartbeatIntervalMs = 20) {}
+  /** With a token, every route but GET /livez answers 401 unless the request carries it; with tls, it serves HTTPS. */
+  constructor(
+    readonly heartbeatIntervalMs = 20,
+    private readonly options: { token?: string; tls?: TlsFiles } = {},
+  ) {}
 
   /** Drops a worker, as a restarted coordinator would. */
   forget(workerId: string): void {
@@ -50,7 +60,7 @@ export class FakeCoordinator {
   }
 
   async start(port = 0): Promise<number> {
-    this.server = await listen(this.app(), { port, host: '127.0.0.1' });
+    this.server = await listen(this.app(), { port, host: '127.0.0.1', tls: this.options.tls });
     return this.server.port;
   }
 
@@ -63,9 +73,26 @@ export class FakeCoordinator {
     return { status: 409 as const, body: { error: 'lease_not_live' as const, message: `lease ${token} is not live` } };
   }
 
+  /** The leases a worker listed in its last heartbeat that no report or failure has ended since. */
+  private leasesStillHeld(workerId: string): string[] {
+    const last = this.heartbeats.filter((h) => h.worker_id === workerId).at(-1);
+    const reported = new Set([...this.reports, ...this.failures].map((r) => r.lease_token));
+    return (last?.leases ?? []).filter((token) => !reported.has(token));
+  }
+
   private app(): express.Express {
     const s = initServer();
     const router = s.router(coordinatorContract, {
+      livez: async () => ({ status: 200, body: { status: 'ok' as const } }),
+      deregister: async ({ body }) => {
+        if (!this.knownWorkers.has(body.worker_id)) {
+          return { status: 404, body: { error: 'worker_not_registered', message: `worker ${body.worker_id} is not registered` } };
+        }
+        this.knownWorkers.delete(body.worker_id);
+        const released = this.leasesStillHeld(body.worker_id).length;
+        this.deregistrations.push({ worker_id: body.worker_id, released });
+        return { status: 200, body: { worker_id: body.worker_id, released } };
+      },
       register: async ({ body }) => {
         this.registrations.push(body);
         const status = this.knownWorkers.has(body.worker_id) ? 're-registered' : 'registered';
@@ -102,6 +129,7 @@ export class FakeCoordinator {
     });
 
     const app = express();
+    app.use(requireBearerToken(this.options.token));
     app.use(express.json());
     app.post('/metrics', (req, res, next) => {
       this.metricsRequests.push(req.body);
@@ -117,6 +145,7 @@ export class FakeCoordinator {
       next();
     });
     createExpressEndpoints(coordinatorContract, router, app, { requestValidationErrorHandler: respondWithValidationError });
+    app.use(errorHandler());
     return app;
   }
 }
