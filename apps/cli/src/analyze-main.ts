@@ -1,13 +1,16 @@
 #!/usr/bin/env node
-// `pnpm analyze <file...> [--json] [--coordinator URL]`: runs one job over the files and prints its result. Without a
-// coordinator URL it starts an embedded cluster (a coordinator and 2 workers as child processes).
+// `pnpm analyze <file...> [--json] [--coordinator URL [--token T] [--ca FILE]]`: runs one job over the files and
+// prints its result. Without a coordinator URL it starts an embedded cluster (a coordinator and 2 workers as
+// child processes, with a token of their own).
 import { resolve } from 'node:path';
-import { createCoordinatorClient } from '@loganalyzer/contract';
+import { CoordinatorClient, createCoordinatorClient } from '@loganalyzer/contract';
+import { CLIENT_FLAGS, escapeControl, securityFrom, TOKEN_FLAGS } from '@loganalyzer/server-kit';
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { formatReport } from './format-report';
 import { LocalCluster } from './local-cluster';
 import { runJob } from './run-job';
+import { toTerminalJson } from './terminal-json';
 
 async function main(): Promise<number> {
   const argv = await yargs(hideBin(process.argv))
@@ -17,6 +20,9 @@ async function main(): Promise<number> {
     .demandCommand(1, 'give the log files to analyze')
     .option('json', { type: 'boolean', default: false, describe: 'print the job as JSON' })
     .option('coordinator', { type: 'string', describe: 'URL of a running coordinator (default: start an embedded cluster)' })
+    .option('token', { ...TOKEN_FLAGS.token, describe: "the --coordinator's cluster token (default $LOGANALYZER_TOKEN)" })
+    .option('token-file', { ...TOKEN_FLAGS['token-file'], describe: "read the --coordinator's cluster token from this file" })
+    .option('ca', { ...CLIENT_FLAGS.ca, describe: 'PEM certificate to trust for an https:// --coordinator (a self-signed cluster certificate)' })
     .option('workers', { type: 'number', default: 2, describe: 'workers of the embedded cluster' })
     .option('concurrency', { type: 'number', describe: 'threads per embedded worker (default: CPU count)' })
     .option('format', { choices: ['auto', 'applog', 'json', 'combined', 'common', 'logfmt'] as const, default: 'auto' as const, describe: 'log format; auto detects each line' })
@@ -26,6 +32,10 @@ async function main(): Promise<number> {
     .check((a) => {
       if (!Number.isInteger(a.workers) || a.workers < 1) throw new Error('--workers must be a positive integer');
       if (a['chunk-size'] !== undefined && !(Number.isInteger(a['chunk-size']) && a['chunk-size'] > 0)) throw new Error('--chunk-size must be a positive integer');
+      // Given without --coordinator they would be silently unused.
+      for (const flag of ['token', 'token-file', 'ca'] as const) {
+        if (a[flag] !== undefined && a.coordinator === undefined) throw new Error(`--${flag} goes with --coordinator: the embedded cluster makes its own token and needs no certificate`);
+      }
       return true;
     })
     .strict()
@@ -37,16 +47,25 @@ async function main(): Promise<number> {
   const started = Date.now();
   let cluster: LocalCluster | null = null;
   try {
-    let coordinatorUrl = argv.coordinator;
-    if (!coordinatorUrl) {
+    let coordinatorUrl: string;
+    let client: CoordinatorClient;
+    let sendsToken: boolean;
+    if (argv.coordinator !== undefined) {
+      const { token, ca } = securityFrom({ token: argv.token, 'token-file': argv['token-file'], ca: argv.ca });
+      coordinatorUrl = argv.coordinator;
+      client = createCoordinatorClient(coordinatorUrl, { token, ca });
+      sendsToken = token !== undefined;
+    } else {
       cluster = await LocalCluster.start({ workers: argv.workers, concurrency: argv.concurrency, verbose: argv.verbose });
       coordinatorUrl = cluster.coordinatorUrl;
+      client = cluster.client;
+      sendsToken = true;
     }
-    const job = await runJob(createCoordinatorClient(coordinatorUrl), inputs, { chunkSize: argv['chunk-size'], format: argv.format, logFormat: argv['log-format'], coordinatorUrl });
-    if (argv.json) console.log(JSON.stringify(job, null, 2));
+    const job = await runJob(client, inputs, { chunkSize: argv['chunk-size'], format: argv.format, logFormat: argv['log-format'], coordinatorUrl, sendsToken });
+    if (argv.json) console.log(toTerminalJson(job));
     else console.log(formatReport(job, Date.now() - started));
     if (job.status === 'failed') {
-      console.error(`analyze: job failed: ${job.error}`);
+      console.error(`analyze: job failed: ${escapeControl(job.error ?? 'no reason given')}`);
       return 1;
     }
     return 0;
@@ -58,7 +77,8 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (err) => {
-    console.error(`analyze: ${err instanceof Error ? err.message : String(err)}`);
+    // Messages quote the coordinator, and through it paths and log text.
+    console.error(`analyze: ${escapeControl(err instanceof Error ? err.message : String(err))}`);
     process.exit(1);
   },
 );

@@ -13,12 +13,15 @@ export interface StartChildOptions {
   /** Copy the child's stderr to ours. */
   inheritStderr?: boolean;
   readyTimeoutMs?: number;
+  /** Variables set for the child on top of ours (secrets go here, not in args: argv is public in `ps`). */
+  env?: NodeJS.ProcessEnv;
 }
 
-const LISTENING = /listening on (http:\/\/\S+)/;
+const LISTENING = /listening on (https?:\/\/\S+)/;
 
 export function startChild(script: string, args: string[], options: StartChildOptions = {}): Promise<StartedChild> {
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const env = options.env ? { ...process.env, ...options.env } : process.env;
+  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   const stderrLines: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => {
     stderrLines.push(line);

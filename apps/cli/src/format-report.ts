@@ -1,6 +1,9 @@
 // The human-readable report of a finished job: the seed's metrics first, then percentiles, rates,
-// breakdowns and top tables, each sketch figure with its bound.
+// breakdowns and top tables, each sketch figure with its bound. Every string in it came from a log
+// file or a request (paths, user agents, messages, samples, even the counted levels and methods), so
+// each goes through escapeControl: a raw ESC in a log shows as \x1b instead of driving the terminal.
 import type { Job, MetricsReport } from '@loganalyzer/contract';
+import { escapeControl } from '@loganalyzer/server-kit';
 
 const number = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 3 });
 const percent = (r: number): string => `${(r * 100).toFixed(2)}%`;
@@ -25,7 +28,7 @@ function table(rows: Array<[string, string]>, indent = '  '): string[] {
 function counts(title: string, record: Record<string, number>, indent = '  '): string[] {
   const entries = Object.entries(record).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
   if (entries.length === 0) return [];
-  return ['', `${indent}${title}`, ...table(entries.map(([k, n]) => [k, number(n)]), indent + '  ')];
+  return ['', `${indent}${title}`, ...table(entries.map(([k, n]) => [escapeControl(k), number(n)]), indent + '  ')];
 }
 
 function tops(m: MetricsReport): string[] {
@@ -38,7 +41,9 @@ function tops(m: MetricsReport): string[] {
     lines.push('', `  ${titles[dimension]} (${bound})`);
     for (const item of top.items) {
       const extra = dimension === 'paths' ? `  errors ${number(item.errors)}  p95 ${msOrDash(item.p95_response_time)}` : '';
-      const key = item.key.length > 80 ? `${item.key.slice(0, 77)}...` : item.key;
+      // Escaped before it is cut, so the width counts what is shown.
+      const shown = escapeControl(item.key);
+      const key = shown.length > 80 ? `${shown.slice(0, 77)}...` : shown;
       lines.push(`    ${number(item.count).padStart(10)}  ${key}${extra}`);
     }
   }
@@ -49,8 +54,11 @@ export function formatReport(job: Job, elapsedMs: number): string {
   const m = job.metrics;
   const p = job.progress;
   const rt = m.response_time;
+  const filepath = escapeControl(job.filepath);
+  const timestamp = (t: string | null): string => (t === null ? '-' : escapeControl(t));
+  const peakAt = (t: string | null | undefined): string => (t ? ` at ${escapeControl(t)}` : '');
   const lines = [
-    `${job.inputs > 1 ? `${job.filepath} and ${job.inputs - 1} more` : job.filepath}: ${job.status} in ${(elapsedMs / 1000).toFixed(2)} s (${p.chunks_total} chunk(s)${p.chunks_reassigned ? `, ${p.chunks_reassigned} reassigned` : ''}, format ${job.format})`,
+    `${job.inputs > 1 ? `${filepath} and ${job.inputs - 1} more` : filepath}: ${job.status} in ${(elapsedMs / 1000).toFixed(2)} s (${p.chunks_total} chunk(s)${p.chunks_reassigned ? `, ${p.chunks_reassigned} reassigned` : ''}, format ${escapeControl(job.format)})`,
     ...(p.appended_bytes > 0 ? [`note: ${number(p.appended_bytes)} bytes were appended after the job was planned; they are not in this report`] : []),
     '',
     ...table([
@@ -65,10 +73,10 @@ export function formatReport(job: Job, elapsedMs: number): string {
       ['malformed_lines', number(m.malformed_lines)],
       ['bytes', `${number(m.bytes)} (${bytes(m.bytes)})`],
       ['bytes_sent', `${number(m.bytes_sent)} (${bytes(m.bytes_sent)})`],
-      ['first_timestamp', m.first_timestamp ?? '-'],
-      ['last_timestamp', m.last_timestamp ?? '-'],
-      ['requests_per_second', `avg ${number(m.requests_per_second.average)}, peak ${number(m.requests_per_second.peak)}${m.requests_per_second.peak_at ? ` at ${m.requests_per_second.peak_at}` : ''}`],
-      ['errors_per_minute', `avg ${number(m.errors_per_minute.average)}, peak ${number(m.errors_per_minute.peak)}${m.errors_per_minute.peak_at ? ` at ${m.errors_per_minute.peak_at}` : ''}`],
+      ['first_timestamp', timestamp(m.first_timestamp)],
+      ['last_timestamp', timestamp(m.last_timestamp)],
+      ['requests_per_second', `avg ${number(m.requests_per_second.average)}, peak ${number(m.requests_per_second.peak)}${peakAt(m.requests_per_second.peak_at)}`],
+      ['errors_per_minute', `avg ${number(m.errors_per_minute.average)}, peak ${number(m.errors_per_minute.peak)}${peakAt(m.errors_per_minute.peak_at)}`],
       ['unique_clients', `~${number(m.unique_clients.estimate)} (standard error ${percent(m.unique_clients.standard_error)})`],
     ]),
     '',
@@ -94,7 +102,7 @@ export function formatReport(job: Job, elapsedMs: number): string {
   ];
   if (m.malformed.samples.length > 0) {
     lines.push('', '  malformed samples');
-    for (const s of m.malformed.samples.slice(0, 3)) lines.push(`    ${s.file}@${s.offset} [${s.family}]: ${JSON.stringify(s.text)}`);
+    for (const s of m.malformed.samples.slice(0, 3)) lines.push(`    ${escapeControl(s.file)}@${s.offset} [${escapeControl(s.family)}]: "${escapeControl(s.text)}"`);
   }
   return lines.join('\n');
 }

@@ -1,6 +1,8 @@
 // A coordinator and N workers as child processes on free loopback ports: the embedded cluster of
-// `pnpm analyze` and of the end-to-end tests.
+// `pnpm analyze` and of the end-to-end tests. Loopback keeps other machines out; a token of its own
+// keeps out the other users of this one.
 import type { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { createCoordinatorClient, CoordinatorClient } from '@loganalyzer/contract';
 import { startChild, stopChild } from './child-process';
 
@@ -23,6 +25,11 @@ export interface LocalClusterOptions {
   verbose?: boolean;
 }
 
+/** A fresh cluster token: 32 random bytes as hex. */
+function newClusterToken(): string {
+  return randomBytes(32).toString('hex');
+}
+
 export interface LocalWorker {
   id: string;
   process: ChildProcess;
@@ -36,9 +43,17 @@ export class LocalCluster {
   private constructor(
     readonly coordinatorUrl: string,
     public coordinatorProcess: ChildProcess,
+    /** The cluster token: every request to the coordinator or a worker must carry it. */
+    readonly token: string,
+    /** A client of the coordinator that sends the token. */
     readonly client: CoordinatorClient,
     private readonly options: LocalClusterOptions,
   ) {}
+
+  /** The children get the token in their environment, not their argv: argv is public in `ps`. */
+  private static childEnv(token: string): NodeJS.ProcessEnv {
+    return { LOGANALYZER_TOKEN: token };
+  }
 
   private static coordinatorArgs(options: LocalClusterOptions, port: number): string[] {
     const args = ['--port', String(port), '--host', '127.0.0.1', '--exit-with-pid', String(process.pid), '--state', options.state ?? ':memory:'];
@@ -49,8 +64,9 @@ export class LocalCluster {
   }
 
   static async start(options: LocalClusterOptions = {}): Promise<LocalCluster> {
-    const coordinator = await startChild(coordinatorScript, LocalCluster.coordinatorArgs(options, 0), { inheritStderr: options.verbose });
-    const cluster = new LocalCluster(coordinator.url, coordinator.process, createCoordinatorClient(coordinator.url), options);
+    const token = newClusterToken();
+    const coordinator = await startChild(coordinatorScript, LocalCluster.coordinatorArgs(options, 0), { inheritStderr: options.verbose, env: LocalCluster.childEnv(token) });
+    const cluster = new LocalCluster(coordinator.url, coordinator.process, token, createCoordinatorClient(coordinator.url, { token }), options);
     try {
       const count = options.workers ?? 2;
       await Promise.all(Array.from({ length: count }, (_, i) => cluster.startWorker(`local-${i + 1}`)));
@@ -71,8 +87,10 @@ export class LocalCluster {
     const args = ['--id', id, '--port', '0', '--host', '127.0.0.1', '--coordinator', coordinatorUrl, '--advertise-host', '127.0.0.1', '--exit-with-pid', String(process.pid)];
     if (this.options.concurrency !== undefined) args.push('--concurrency', String(this.options.concurrency));
     if (!this.options.verbose) args.push('--quiet');
+    // stop() waits 5 s before SIGKILL: a worker stopped mid-job hands its chunks back well before that.
+    if (!(this.options.workerArgs ?? []).includes('--shutdown-grace')) args.push('--shutdown-grace', '3000');
     args.push(...(this.options.workerArgs ?? []));
-    const started = await startChild(workerScript, args, { inheritStderr: this.options.verbose });
+    const started = await startChild(workerScript, args, { inheritStderr: this.options.verbose, env: LocalCluster.childEnv(this.token) });
     const worker = { id, process: started.process, url: started.url };
     this.workers.set(id, worker);
     await this.waitForActiveWorker(id, started.url);
@@ -93,7 +111,7 @@ export class LocalCluster {
   /** Starts the coordinator again on the same port and state, as an operator restarting it would. */
   async restartCoordinator(): Promise<void> {
     const port = Number(new URL(this.coordinatorUrl).port);
-    const started = await startChild(coordinatorScript, LocalCluster.coordinatorArgs(this.options, port), { inheritStderr: this.options.verbose });
+    const started = await startChild(coordinatorScript, LocalCluster.coordinatorArgs(this.options, port), { inheritStderr: this.options.verbose, env: LocalCluster.childEnv(this.token) });
     this.coordinatorProcess = started.process;
   }
 

@@ -1,5 +1,6 @@
 // Submits a job to a coordinator and follows it to the end, riding out a coordinator that restarts
-// (its jobs survive a restart; the connection does not).
+// (its jobs survive a restart; the connection does not). A refused token ends it at once: waiting does
+// not make a token right.
 import type { CoordinatorClient, Job, LogFormat } from '@loganalyzer/contract';
 
 export interface RunJobOptions {
@@ -12,10 +13,32 @@ export interface RunJobOptions {
   unreachableForMs?: number;
   /** For messages: where the coordinator is. */
   coordinatorUrl?: string;
+  /** For messages: whether the client sends a cluster token (a 401 then means the wrong one). */
+  sendsToken?: boolean;
   onProgress?: (job: Job) => void;
 }
 
 export class JobRequestError extends Error {}
+
+/** The coordinator answered 401: the client sent no token, or not the cluster's. */
+export class UnauthorizedError extends JobRequestError {}
+
+function unauthorized(options: RunJobOptions): UnauthorizedError {
+  const at = options.coordinatorUrl ? ` at ${options.coordinatorUrl}` : '';
+  return new UnauthorizedError(
+    options.sendsToken
+      ? `the coordinator${at} refused the token: pass its cluster token with --token, --token-file or LOGANALYZER_TOKEN`
+      : `the coordinator${at} needs a token: pass --token, --token-file or LOGANALYZER_TOKEN`,
+  );
+}
+
+/** TLS verification failures that trusting the coordinator's certificate (--ca) fixes. */
+const UNTRUSTED_CERTIFICATE = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']);
+
+function unreachable(err: unknown): string {
+  const { message, code } = err as NodeJS.ErrnoException;
+  return code !== undefined && UNTRUSTED_CERTIFICATE.has(code) ? `${message} (pass the certificate to trust with --ca)` : message;
+}
 
 export async function runJob(client: CoordinatorClient, inputs: string[], options: RunJobOptions = {}): Promise<Job> {
   const where = options.coordinatorUrl ? ` at ${options.coordinatorUrl}` : '';
@@ -30,8 +53,9 @@ export async function runJob(client: CoordinatorClient, inputs: string[], option
       },
     });
   } catch (err) {
-    throw new JobRequestError(`cannot reach the coordinator${where} to submit the job: ${(err as Error).message}`);
+    throw new JobRequestError(`cannot reach the coordinator${where} to submit the job: ${unreachable(err)}`);
   }
+  if (created.status === 401) throw unauthorized(options);
   if (created.status !== 201) throw new JobRequestError(`the coordinator${where} refused the job: ${created.body.message}`);
   return waitForJob(client, created.body.job_id, options);
 }
@@ -54,6 +78,7 @@ export async function waitForJob(client: CoordinatorClient, jobId: string, optio
       await new Promise((resolve) => setTimeout(resolve, Math.max(pollMs, 250)));
       continue;
     }
+    if (r.status === 401) throw unauthorized(options);
     if (r.status !== 200) throw new JobRequestError(`cannot follow job ${jobId} on the coordinator${where}: ${r.body.message}`);
     options.onProgress?.(r.body);
     if (r.body.status === 'completed' || r.body.status === 'failed') return r.body;

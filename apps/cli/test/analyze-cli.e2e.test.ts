@@ -1,5 +1,4 @@
 // The `analyze` command as a user runs it: a real process, printing a report or JSON.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,10 +6,10 @@ import type { Job } from '@loganalyzer/contract';
 import { analyzeFile } from '@loganalyzer/core';
 import { writeApplogFile } from '@loganalyzer/core/testing';
 import { LocalCluster } from '../src/local-cluster';
+import { runAnalyze } from './run-analyze';
 
 jest.setTimeout(120_000);
 
-const analyzeScript = join(__dirname, '..', 'dist', 'analyze-main.js');
 let dir: string;
 let logfile: string;
 
@@ -21,18 +20,6 @@ beforeAll(() => {
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function runAnalyze(args: string[], env: NodeJS.ProcessEnv = {}): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [analyzeScript, ...args], { env: { ...process.env, ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 it('prints the job as JSON with metrics equal to a single pass, using an embedded cluster', async () => {
   const result = await runAnalyze([logfile, '--json', '--concurrency', '1']);
@@ -89,7 +76,7 @@ it('completes an empty file with zero metrics', async () => {
 it('runs against an already running coordinator given by --coordinator', async () => {
   const cluster = await LocalCluster.start({ workers: 2, concurrency: 1 });
   try {
-    const result = await runAnalyze([logfile, '--json', '--coordinator', cluster.coordinatorUrl, '--chunk-size', '65536']);
+    const result = await runAnalyze([logfile, '--json', '--coordinator', cluster.coordinatorUrl, '--chunk-size', '65536'], { LOGANALYZER_TOKEN: cluster.token });
 
     expect(result.code).toBe(0);
     const job = JSON.parse(result.stdout) as Job;
@@ -107,4 +94,67 @@ it('refuses a usage error with exit code 1 and a message', async () => {
 
   expect(result.code).toBe(1);
   expect(result.stderr).toContain('--chunk-size must be a positive integer');
+});
+
+it.each([
+  ['--token', 'a'.repeat(32)],
+  ['--ca', '/etc/ssl/cert.pem'],
+])('refuses %s without --coordinator, since the embedded cluster makes its own token', async (flag, value) => {
+  const result = await runAnalyze([logfile, flag, value]);
+
+  expect(result.code).toBe(1);
+  expect(result.stdout).toBe('');
+  expect(result.stderr).toContain(`${flag} goes with --coordinator: the embedded cluster makes its own token and needs no certificate`);
+});
+
+describe('a log whose lines hold terminal control characters', () => {
+  let file: string;
+  /** Characters a terminal would obey: C0 but the newline, DEL and C1. */
+  const controls = (text: string): string[] => [...text].filter((c) => c !== '\n' && /[\u0000-\u001f\u007f-\u009f]/.test(c));
+
+  beforeAll(() => {
+    file = join(dir, 'escapes.log');
+    writeFileSync(
+      file,
+      [
+        // A raw ESC byte in an access log's user agent, and a JSON message that spells ESC and CSI as \u escapes.
+        '203.0.113.9 - - [10/Oct/2000:13:55:36 -0700] "GET /home HTTP/1.1" 200 12 "-" "agent\u001b[2Jx"',
+        String.raw`{"time":"2000-10-10T20:55:37Z","level":"error","message":"boom\u001b[2J\u009b"}`,
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('prints them in the text report as \\xNN, sending none', async () => {
+    const result = await runAnalyze([file, '--workers', '1', '--concurrency', '1']);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toContain('\u001b');
+    expect(controls(result.stdout)).toStrictEqual([]);
+    const lines = result.stdout.split('\n');
+    expect(lines).toContain(String.raw`             1  agent\x1b[2Jx`);
+    expect(lines).toContain(String.raw`             1  boom\x1b[2J\x9b`);
+  });
+
+  it("prints them in a failed job's error message as \\xNN, sending none", async () => {
+    const missing = join(dir, 'no-such\u001b[2J.log');
+
+    const result = await runAnalyze([missing, '--workers', '1', '--concurrency', '1']);
+
+    expect(result.code).toBe(1);
+    expect(controls(result.stdout)).toStrictEqual([]);
+    expect(controls(result.stderr)).toStrictEqual([]);
+    expect(result.stderr).toBe(`analyze: job failed: log file not found: ${join(dir, String.raw`no-such\x1b[2J.log`)}\n`);
+    expect(result.stdout.startsWith(`${join(dir, String.raw`no-such\x1b[2J.log`)}: failed in `)).toBe(true);
+  });
+
+  it('prints them in the JSON as \\u escapes of the same values, sending none', async () => {
+    const result = await runAnalyze([file, '--json', '--workers', '1', '--concurrency', '1']);
+
+    expect(result.code).toBe(0);
+    expect(controls(result.stdout)).toStrictEqual([]);
+    const job = JSON.parse(result.stdout) as Job;
+    expect(job.metrics.top.user_agents.items.map((i) => i.key)).toStrictEqual(['agent\u001b[2Jx']);
+    expect(job.metrics.top.error_messages.items.map((i) => i.key)).toStrictEqual(['boom\u001b[2J\u009b']);
+  });
 });

@@ -28,8 +28,8 @@ const key = (task: ChunkTask, workerId: string) => ({ worker_id: workerId, job_i
 it('commits each chunk once whatever is injected, and refuses what does not hold the live lease', async () => {
   // No real workers at first: the injecting process holds the first leases.
   const cluster = await LocalCluster.start({ workers: 0, heartbeatIntervalMs: 200, workerTimeoutMs: 5000 });
-  const injector = await SilentWorker.start(cluster.coordinatorUrl, 'injector', 'renews', 2);
-  const client = createCoordinatorClient(cluster.coordinatorUrl);
+  const injector = await SilentWorker.start(cluster, 'injector', 'renews', 2);
+  const client = createCoordinatorClient(cluster.coordinatorUrl, { token: cluster.token });
   try {
     const jobId = await createJob(cluster, [logfile], 64 * 1024);
     await until('two tasks sent to the injector', () => injector.received.length === 2);

@@ -135,12 +135,13 @@ export class SilentWorker {
     readonly id: string,
   ) {}
 
-  static async start(coordinatorUrl: string, id: string, mode: 'renews' | 'forgets', concurrency = 2): Promise<SilentWorker> {
+  static async start(cluster: LocalCluster, id: string, mode: 'renews' | 'forgets', concurrency = 2): Promise<SilentWorker> {
     const received: ChunkTask[] = [];
     const s = initServer();
     const app = express();
     app.use(express.json());
     const router = s.router(workerContract, {
+      livez: async () => ({ status: 200, body: { status: 'ok' as const } }),
       processChunk: async ({ body }) => {
         received.push(body);
         return { status: 202, body: { accepted: true as const } };
@@ -151,7 +152,7 @@ export class SilentWorker {
     const server = await listen(app, { port: 0, host: '127.0.0.1' });
     const worker = new SilentWorker(server, id);
     (worker as { received: ChunkTask[] }).received = received;
-    const client = createCoordinatorClient(coordinatorUrl);
+    const client = createCoordinatorClient(cluster.coordinatorUrl, { token: cluster.token });
     const registered = await client.register({ body: { worker_id: id, port: server.port, host: '127.0.0.1', concurrency } });
     if (registered.status !== 200) throw new Error(`registration of ${id} answered ${registered.status}`);
     const beat = async () => {

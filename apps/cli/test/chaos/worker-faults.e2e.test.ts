@@ -106,7 +106,7 @@ it('refuses or drops the late result of a worker frozen (SIGSTOP) past its lease
 it.each(['renews', 'forgets'] as const)('completes exactly beside a worker that takes chunks, %s their leases and never reports', async (mode) => {
   // Short deadlines, so that a worker renewing leases it never finishes loses them within seconds.
   const cluster = await LocalCluster.start({ ...FAST, workers: 1, coordinatorArgs: ['--deadline-base', '3000', '--deadline-rate', '1000000000'] });
-  const silent = await SilentWorker.start(cluster.coordinatorUrl, `silent-${mode}`, mode);
+  const silent = await SilentWorker.start(cluster, `silent-${mode}`, mode);
   try {
     const jobId = await createJob(cluster, [logfile], CHUNK);
 

@@ -1,0 +1,58 @@
+// The embedded cluster keeps the other users of this machine out: its coordinator and workers listen on
+// loopback and want a token of the cluster's own, which they get through their environment.
+import { readFileSync } from 'node:fs';
+import { createCoordinatorClient, createWorkerClient } from '@loganalyzer/contract';
+import { LocalCluster } from '../src/local-cluster';
+
+jest.setTimeout(60_000);
+
+let cluster: LocalCluster;
+
+beforeAll(async () => {
+  cluster = await LocalCluster.start({ workers: 1, concurrency: 1 });
+});
+
+afterAll(() => cluster?.stop());
+
+const errorOf = (body: unknown): string | undefined => (body as { error?: string }).error;
+
+it('has a token of 32 random bytes, another for each cluster', async () => {
+  const other = await LocalCluster.start({ workers: 0 });
+  try {
+    expect(cluster.token).toMatch(/^[0-9a-f]{64}$/);
+    expect(other.token).toMatch(/^[0-9a-f]{64}$/);
+    expect(other.token).not.toBe(cluster.token);
+  } finally {
+    await other.stop();
+  }
+});
+
+it("refuses the coordinator's routes with 401 without the token or with another, and serves the cluster's client", async () => {
+  const anonymous = await createCoordinatorClient(cluster.coordinatorUrl).listWorkers();
+  const wrong = await createCoordinatorClient(cluster.coordinatorUrl, { token: 'f'.repeat(64) }).listWorkers();
+  const own = await cluster.client.listWorkers();
+
+  expect([anonymous.status, errorOf(anonymous.body)]).toStrictEqual([401, 'unauthorized']);
+  expect([wrong.status, errorOf(wrong.body)]).toStrictEqual([401, 'unauthorized']);
+  expect(own.status === 200 && own.body.workers.map((w) => [w.worker_id, w.status])).toStrictEqual([['local-1', 'active']]);
+});
+
+it("refuses a worker's routes with 401 without the token, and answers with it", async () => {
+  const worker = cluster.workers.get('local-1')!;
+
+  const anonymous = await createWorkerClient(worker.url).health();
+  const own = await createWorkerClient(worker.url, { token: cluster.token }).health();
+
+  expect([anonymous.status, errorOf(anonymous.body)]).toStrictEqual([401, 'unauthorized']);
+  expect(own.status === 200 && own.body.worker_id).toBe('local-1');
+});
+
+it('hands the token to its children in their environment, never on their command lines (which ps shows)', () => {
+  for (const child of [cluster.coordinatorProcess, cluster.workers.get('local-1')!.process]) {
+    const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
+    const env = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
+
+    expect(argv.filter((arg) => arg.includes(cluster.token))).toStrictEqual([]);
+    expect(env.filter((entry) => entry.startsWith('LOGANALYZER_TOKEN='))).toStrictEqual([`LOGANALYZER_TOKEN=${cluster.token}`]);
+  }
+});
