@@ -30,6 +30,8 @@ beforeAll(() => {
   writeFileSync(join(dir, 'shadow'), `root:${SECRET}:19000:0:99999:7:::\n`);
   symlinkSync(join(dir, 'shadow'), join(root, 'innocent.log'));
   writeApplogFile(join(root, 'app.log'), 60_000, { seed: 11 });
+  mkdirSync(join(root, 'subdir'));
+  execFileSync('mkfifo', [join(root, 'pipe.log')]);
 });
 
 afterAll(async () => {
@@ -112,7 +114,21 @@ it('refuses files outside the data root at the coordinator and at the worker, an
     body: { job_id: 'j', chunk_id: 0, attempt: 1, lease_token: 'a'.repeat(32), input: { kind: 'file', path: join(root, 'innocent.log') }, snapshot: { size: 10, mtime_ms: 0, dev: 0, ino: 0 }, start: 0, size: 10 },
   });
 
-  expect(answers).toStrictEqual(['403 input_forbidden', '403 input_forbidden', '403 input_forbidden', '403 input_forbidden']);
+  // Inside the root, what is not a regular file is refused too (a FIFO would hang a reader).
+  for (const path of [join(root, 'pipe.log'), join(root, 'subdir')]) {
+    const r = await client.createJob({ body: { filepath: path } });
+    answers.push(`${r.status} ${(r.body as { error?: string }).error}`);
+  }
+  // Oversized bodies are refused before they are parsed, on both apps.
+  const hugeJob = await axios.post(`${c.url}/jobs`, { inputs: Array(100_000).fill(join(root, 'app.log')) }, { headers: { Authorization: `Bearer ${TOKEN}` }, validateStatus: () => true, maxBodyLength: Infinity });
+  const hugeTask = await axios.post(`${w.url}/process_chunk`, { log_format: 'x'.repeat(100_000) }, { headers: { Authorization: `Bearer ${TOKEN}` }, validateStatus: () => true });
+  answers.push(`${hugeJob.status} ${hugeJob.data.error}`, `${hugeTask.status} ${hugeTask.data.error}`);
+
+  expect(answers).toStrictEqual([
+    '403 input_forbidden', '403 input_forbidden', '403 input_forbidden', '403 input_forbidden',
+    '400 input_not_regular_file', '400 input_not_regular_file',
+    '413 body_too_large', '413 body_too_large',
+  ]);
   expect([direct.status, (direct.body as { error?: string }).error]).toStrictEqual([403, 'input_forbidden']);
   expect(JSON.stringify(direct.body)).not.toContain(SECRET);
   const jobs = await client.listJobs();
