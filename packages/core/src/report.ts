@@ -125,6 +125,27 @@ function bucketsSpanned(m: PartialMetrics, bucketMs: number): number {
   return Math.floor(m.last_timestamp_ms / bucketMs) - Math.floor(m.first_timestamp_ms / bucketMs) + 1;
 }
 
+/**
+ * The sketch's percentiles, held to the exact [min, max] and to non-decreasing order: a bin's value is
+ * its midpoint, so the top bin can read up to 1% above the true maximum (p99.9 3,011 ms with a 3,000 ms max).
+ */
+function clampedPercentiles(latency: QuantileSketch | null, minUs: number | null, maxUs: number | null): Record<(typeof PERCENTILES)[number][0], number | null> {
+  const out = {} as Record<(typeof PERCENTILES)[number][0], number | null>;
+  let floor = minUs === null ? -Infinity : minUs / 1000;
+  const ceiling = maxUs === null ? Infinity : maxUs / 1000;
+  for (const [name, q] of PERCENTILES) {
+    const raw = latency ? latency.quantile(q) : null;
+    if (raw === null) {
+      out[name] = null;
+      continue;
+    }
+    const value = Math.min(ceiling, Math.max(floor, raw));
+    out[name] = value;
+    floor = value;
+  }
+  return out;
+}
+
 export function toReport(m: PartialMetrics): MetricsReport {
   const total = m.total_response_time_us / 1000;
   const latency = m.latency === null ? null : QuantileSketch.deserialize(m.latency);
@@ -134,7 +155,7 @@ export function toReport(m: PartialMetrics): MetricsReport {
   let peakMinute: { at: number; errors: number } | null = null;
   for (const [minute, b] of buckets) if (b.errors > 0 && (!peakMinute || b.errors > peakMinute.errors)) peakMinute = { at: minute, errors: b.errors };
 
-  const percentiles = Object.fromEntries(PERCENTILES.map(([name, q]) => [name, latency ? latency.quantile(q) : null])) as Record<(typeof PERCENTILES)[number][0], number | null>;
+  const percentiles = clampedPercentiles(latency, m.min_response_time_us, m.max_response_time_us);
   return {
     error_count: m.error_count,
     request_count: m.request_count,
