@@ -1,5 +1,6 @@
 import { FIELD_ALIASES, lookupFieldAlias } from '../src/formats/field-names';
 import { parseJsonLine } from '../src/formats/json-line-parser';
+import { LineRecord } from '../src/formats/line-record';
 import { absentFields, Fields, parserBetween } from './record-fields';
 
 const ABSENT: Fields = absentFields('json');
@@ -74,18 +75,55 @@ describe('nginx escape=json lines', () => {
 });
 
 describe('logger lines', () => {
-  it('reads a pino-http line: numeric level, epoch-ms time, responseTime, nested req and res skipped', () => {
+  it('reads a pino-http line: numeric level, epoch-ms time, responseTime, and the nested req and res', () => {
     const line =
-      '{"level":30,"time":1706091332123,"pid":7,"hostname":"web-1","req":{"id":1,"method":"GET","url":"/api/users"},' +
-      '"res":{"statusCode":200},"responseTime":12,"msg":"request completed"}';
+      '{"level":30,"time":1706091332123,"pid":7,"hostname":"web-1","req":{"id":1,"method":"GET","url":"/api/users?x=1","query":{},' +
+      '"headers":{"host":"localhost:3000","user-agent":"curl/8.5.0"},"remoteAddress":"::1","remotePort":51234},' +
+      '"res":{"statusCode":404,"headers":{"content-type":"text/plain"}},"responseTime":12,"msg":"request completed"}';
     expect(parse(line)).toStrictEqual({
       ...ABSENT,
       time: '2024-01-24T10:15:32.123Z',
       levelName: 'INFO',
+      status: 404,
+      method: 'GET',
+      path: '/api/users',
+      client: '::1',
+      userAgent: 'curl/8.5.0',
       message: 'request completed',
       durationUs: 12_000,
       isRequest: true,
     });
+  });
+
+  it('reads an Elastic Common Schema line: nested http, url, event.duration in nanoseconds, log.level as an object path', () => {
+    const line =
+      '{"@timestamp":"2024-01-24T10:15:32.123Z","log":{"level":"warn","logger":"app"},"message":"slow",' +
+      '"http":{"request":{"method":"POST"},"response":{"status_code":503,"body":{"bytes":1234}}},' +
+      '"url":{"path":"/api/orders","original":"/api/orders?id=1"},"event":{"duration":2500000,"kind":"event"},' +
+      '"client":{"ip":"10.0.0.7"},"user_agent":{"original":"Mozilla/5.0"}}';
+    expect(parse(line)).toStrictEqual({
+      ...ABSENT,
+      time: '2024-01-24T10:15:32.123Z',
+      level: 'warn',
+      status: 503,
+      method: 'POST',
+      path: '/api/orders',
+      client: '10.0.0.7',
+      userAgent: 'Mozilla/5.0',
+      bytesSent: 1234,
+      message: 'slow',
+      durationUs: 2500,
+      isRequest: true,
+    });
+  });
+
+  it('reads zap\'s float-second ts and latency', () => {
+    const line = '{"level":"info","ts":1706091332.1234567,"caller":"server/http.go:42","msg":"served","status":200,"latency":0.0125}';
+    expect(parse(line)).toStrictEqual({ ...ABSENT, time: '2024-01-24T10:15:32.123Z', level: 'info', status: 200, message: 'served', durationUs: 12_500, isRequest: true });
+  });
+
+  it('keeps a bare-number latency in milliseconds when ts is not a float', () => {
+    expect(parse('{"ts":1706091332123,"latency":12}')).toStrictEqual({ ...ABSENT, time: '2024-01-24T10:15:32.123Z', durationUs: 12_000, isRequest: true });
   });
 
   it.each([
@@ -144,8 +182,22 @@ describe('logger lines', () => {
 });
 
 describe('nested values', () => {
-  it('does not read a recognised key inside a nested object', () => {
-    expect(parse('{"req":{"url":"/nested"},"msg":"x"}')).toStrictEqual({ ...ABSENT, message: 'x' });
+  it('reads a recognised key only on a field path: inside req, not inside any other object', () => {
+    expect(parse('{"req":{"url":"/nested"},"msg":"x"}')).toStrictEqual({ ...ABSENT, path: '/nested', message: 'x' });
+    expect(parse('{"ctx":{"url":"/nested","status":500},"msg":"x"}')).toStrictEqual({ ...ABSENT, message: 'x' });
+    expect(parse('{"req":{"ctx":{"url":"/deeper"}},"msg":"x"}')).toStrictEqual({ ...ABSENT, message: 'x' });
+  });
+
+  it('lets the first usable value win between a flat and a nested alias, in line order', () => {
+    expect(parse('{"status":201,"res":{"statusCode":404}}')).toStrictEqual({ ...ABSENT, status: 201, isRequest: true });
+    expect(parse('{"res":{"statusCode":404},"status":201}')).toStrictEqual({ ...ABSENT, status: 404, isRequest: true });
+  });
+
+  it('rejects a malformed object on a field path as it rejects any malformed line', () => {
+    for (const line of ['{"req":{"url":"/x",}}', '{"req":{"url" "/x"}}', '{"req":{"url":"/x"}', '{"req":{"url":"/x"]}']) {
+      const buf = Buffer.from(line);
+      expect([line, parseJsonLine(buf, 0, buf.length, new LineRecord())]).toStrictEqual([line, false]);
+    }
   });
 
   it('skips brackets and quotes inside nested strings', () => {

@@ -66,23 +66,30 @@ export const FIELD_ALIASES: readonly FieldAlias[] = [
   { name: 'level', field: 'level' },
   { name: 'severity', field: 'level' },
   { name: 'lvl', field: 'level' },
-  { name: 'log.level', field: 'level' },
+  { name: 'log.level', field: 'level' }, // Elastic Common Schema, flat or as {"log": {"level": …}}
 
   { name: 'status', field: 'status' },
   { name: 'status_code', field: 'status' },
   { name: 'statusCode', field: 'status' },
   { name: 'http_status', field: 'status' },
   { name: 'response_status', field: 'status' },
+  { name: 'res.statusCode', field: 'status' }, // pino-http
+  { name: 'http.response.status_code', field: 'status' }, // ECS
 
   { name: 'method', field: 'method' },
   { name: 'request_method', field: 'method' },
   { name: 'http_method', field: 'method' },
+  { name: 'req.method', field: 'method' }, // pino-http
+  { name: 'http.request.method', field: 'method' }, // ECS
 
   { name: 'path', field: 'path' },
   { name: 'uri', field: 'path' },
   { name: 'url', field: 'path' },
   { name: 'request_uri', field: 'path' },
   { name: 'request_path', field: 'path' },
+  { name: 'req.url', field: 'path' }, // pino-http
+  { name: 'url.path', field: 'path' }, // ECS
+  { name: 'url.original', field: 'path' },
   { name: 'request', field: 'request' },
 
   { name: 'remote_addr', field: 'client' },
@@ -91,17 +98,23 @@ export const FIELD_ALIASES: readonly FieldAlias[] = [
   { name: 'ip', field: 'client' },
   { name: 'remote_ip', field: 'client' },
   { name: 'client', field: 'client' },
+  { name: 'req.remoteAddress', field: 'client' }, // pino-http
+  { name: 'client.ip', field: 'client' }, // ECS
+  { name: 'source.ip', field: 'client' },
 
   { name: 'user_agent', field: 'userAgent' },
   { name: 'http_user_agent', field: 'userAgent' },
   { name: 'userAgent', field: 'userAgent' },
   { name: 'ua', field: 'userAgent' },
+  { name: 'req.headers.user-agent', field: 'userAgent' }, // pino-http
+  { name: 'user_agent.original', field: 'userAgent' }, // ECS
 
   { name: 'bytes', field: 'bytes' },
   { name: 'bytes_sent', field: 'bytes' },
   { name: 'body_bytes_sent', field: 'bytes' },
   { name: 'response_size', field: 'bytes' },
   { name: 'size', field: 'bytes' },
+  { name: 'http.response.body.bytes', field: 'bytes' }, // ECS
 
   { name: 'duration_ms', field: 'duration', unitMicros: MILLISECONDS },
   { name: 'response_time_ms', field: 'duration', unitMicros: MILLISECONDS },
@@ -117,6 +130,7 @@ export const FIELD_ALIASES: readonly FieldAlias[] = [
   { name: 'upstream_response_time', field: 'upstreamTime' }, // nginx; seconds, possibly a list
   { name: 'duration_us', field: 'duration', unitMicros: MICROSECONDS },
   { name: 'duration_ns', field: 'duration', unitMicros: NANOSECONDS },
+  { name: 'event.duration', field: 'duration', unitMicros: NANOSECONDS }, // ECS: nanoseconds
 
   { name: 'msg', field: 'message' },
   { name: 'message', field: 'message' },
@@ -136,6 +150,48 @@ const CANDIDATES_BY_LENGTH: KeyCandidate[][] = Array.from({ length: MAX_KEY_LENG
 for (const alias of FIELD_ALIASES) {
   const bytes = Buffer.from(alias.name, 'latin1');
   CANDIDATES_BY_LENGTH[bytes.length].push({ bytes, alias });
+}
+
+/**
+ * Dotted aliases name fields of nested objects (`req.url` is `{"req": {"url": …}}`; a flat key with the
+ * dot in it matches too). These are the object paths that lead to one, so a scanner descends only
+ * into objects that can hold a field (`req`, `http.response`, …) and skips every other one.
+ */
+const NESTED_PREFIXES: readonly string[] = [
+  ...new Set(FIELD_ALIASES.flatMap((alias) => alias.name.split('.').slice(0, -1).map((_, i, parts) => parts.slice(0, i + 1).join('.')))),
+];
+const PREFIXES_BY_LENGTH: Buffer[][] = Array.from({ length: MAX_KEY_LENGTH + 1 }, () => []);
+for (const prefix of NESTED_PREFIXES) PREFIXES_BY_LENGTH[Buffer.byteLength(prefix)].push(Buffer.from(prefix, 'latin1'));
+
+/** Whether buf[start, end) is the path of an object that can hold a field (`req`, `http.request`). */
+export function isNestedFieldPrefix(buf: Buffer, start: number, end: number): boolean {
+  const length = end - start;
+  if (length <= 0 || length >= MAX_KEY_LENGTH) return false;
+  const candidates = PREFIXES_BY_LENGTH[length];
+  for (let c = 0; c < candidates.length; c++) {
+    const bytes = candidates[c];
+    let i = 0;
+    while (i < length && bytes[i] === buf[start + i]) i++;
+    if (i === length) return true;
+  }
+  return false;
+}
+
+/** The longest dotted path a field can have; deeper keys never match. */
+export const MAX_FIELD_PATH_LENGTH = MAX_KEY_LENGTH;
+
+/**
+ * What one line has shown so far that changes how its later values read; a structured parser resets it
+ * per line. zap writes `ts` as float epoch seconds and durations as float seconds (its default
+ * encoders): after a float `ts`, a bare-number `latency`, `elapsed` or `duration` is in seconds.
+ */
+export const lineState = { floatSecondsTs: false };
+
+const isZapDurationName = (name: string): boolean => name === 'latency' || name === 'elapsed' || name === 'duration';
+
+function hasDot(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] === 0x2e) return true;
+  return false;
 }
 
 /** The alias whose name is exactly buf[start, end), or null. */
@@ -184,6 +240,7 @@ export function applyFieldValue(rec: LineRecord, alias: FieldAlias, buf: Buffer,
   const isText = kind !== NUMBER;
   switch (alias.field) {
     case 'time':
+      if (kind === NUMBER && alias.name === 'ts') lineState.floatSecondsTs = hasDot(buf, start, end);
       if (Number.isNaN(rec.timeMs) && isPlain) rec.timeMs = timeAt(buf, start, end, isText);
       return;
     case 'level':
@@ -200,7 +257,10 @@ export function applyFieldValue(rec: LineRecord, alias: FieldAlias, buf: Buffer,
       if (rec.bytesSent < 0 && isPlain) rec.bytesSent = Math.max(parseByteCount(buf, start, end), -1);
       return;
     case 'duration':
-      if (rec.durationUs < 0 && isPlain) rec.durationUs = durationAt(buf, start, end, alias.unitMicros ?? MILLISECONDS);
+      if (rec.durationUs < 0 && isPlain) {
+        const seconds = kind === NUMBER && lineState.floatSecondsTs && isZapDurationName(alias.name);
+        rec.durationUs = durationAt(buf, start, end, seconds ? SECONDS : (alias.unitMicros ?? MILLISECONDS));
+      }
       return;
     case 'upstreamTime':
       if (rec.durationUs < 0 && isPlain) rec.durationUs = parseUpstreamTime(buf, start, end);

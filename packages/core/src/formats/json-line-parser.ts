@@ -7,7 +7,7 @@
 // sequences and control bytes inside strings, and the grammar inside nested values (beyond their
 // brackets and strings), are not checked. It needs no JSON.parse fallback: every line is either
 // scanned completely or rejected.
-import { ESCAPED_TEXT, NUMBER, TEXT, applyFieldValue, lookupFieldAlias } from './field-names';
+import { ESCAPED_TEXT, MAX_FIELD_PATH_LENGTH, NUMBER, TEXT, applyFieldValue, isNestedFieldPrefix, lineState, lookupFieldAlias } from './field-names';
 import type { FieldAlias } from './field-names';
 import type { LineParser, LineRecord } from './line-record';
 
@@ -119,7 +119,9 @@ function nestedEnd(buf: Buffer, i: number, end: number): number {
   return -1;
 }
 
-/** End of the top-level value at i, read into rec when alias is not null; -1 when malformed. */
+/** The dotted path of the object being scanned (`req`, `http.response`), built in place as the scan descends. */
+const pathScratch = Buffer.alloc(MAX_FIELD_PATH_LENGTH + 1);
+/** End of a scalar or skipped nested value at i, read into rec when alias is not null; -1 when malformed. */
 function valueEnd(buf: Buffer, i: number, end: number, alias: FieldAlias | null, rec: LineRecord): number {
   const b = buf[i];
   if (b === QUOTE) {
@@ -133,9 +135,51 @@ function valueEnd(buf: Buffer, i: number, end: number, alias: FieldAlias | null,
     if (after >= 0 && alias !== null) applyFieldValue(rec, alias, buf, i, after, NUMBER);
     return after;
   }
-  // Nested values and literals (true, false, null) never fill a field.
+  // Nested values not on a field path, and literals (true, false, null), never fill a field.
   if (b === OPEN_BRACE || b === OPEN_BRACKET) return nestedEnd(buf, i, end);
   return literalEnd(buf, i, end);
+}
+
+/**
+ * The members of a nested object on a field path (its `{` just before i; its path, `req` or
+ * `http.response`, in pathScratch[0, pathLength)), up to and past its `}`; -1 when malformed. Keys are
+ * looked up as `path.key`; objects on a longer field path are scanned in turn.
+ */
+function nestedMembersEnd(buf: Buffer, i: number, end: number, rec: LineRecord, pathLength: number): number {
+  i = skipWhitespace(buf, i, end);
+  if (i < end && buf[i] === CLOSE_BRACE) return i + 1;
+  for (;;) {
+    if (i >= end || buf[i] !== QUOTE) return -1;
+    const keyStart = i + 1;
+    const keyEnd = stringEnd(buf, keyStart, end);
+    if (keyEnd < 0) return -1;
+    const keyPathLength = stringHadEscape ? -1 : appendKey(buf, keyStart, keyEnd, pathLength);
+    i = skipWhitespace(buf, keyEnd + 1, end);
+    if (i >= end || buf[i] !== COLON) return -1;
+    i = skipWhitespace(buf, i + 1, end);
+    if (i >= end) return -1;
+    if (keyPathLength > 0 && buf[i] === OPEN_BRACE && isNestedFieldPrefix(pathScratch, 0, keyPathLength)) {
+      i = nestedMembersEnd(buf, i + 1, end, rec, keyPathLength);
+    } else {
+      i = valueEnd(buf, i, end, keyPathLength > 0 ? lookupFieldAlias(pathScratch, 0, keyPathLength) : null, rec);
+    }
+    if (i < 0) return -1;
+    i = skipWhitespace(buf, i, end);
+    if (i >= end) return -1;
+    if (buf[i] === CLOSE_BRACE) return i + 1;
+    if (buf[i] !== COMMA) return -1;
+    i = skipWhitespace(buf, i + 1, end);
+  }
+}
+
+/** Writes `path.key` (or `key` at the top) into pathScratch; its length, or -1 when too long to name a field. */
+function appendKey(buf: Buffer, keyStart: number, keyEnd: number, pathLength: number): number {
+  const length = keyEnd - keyStart + (pathLength > 0 ? pathLength + 1 : 0);
+  if (length > MAX_FIELD_PATH_LENGTH) return -1;
+  let at = pathLength;
+  if (pathLength > 0) pathScratch[at++] = DOT;
+  buf.copy(pathScratch, at, keyStart, keyEnd);
+  return length;
 }
 
 /**
@@ -145,6 +189,7 @@ function valueEnd(buf: Buffer, i: number, end: number, alias: FieldAlias | null,
 export const parseJsonLine: LineParser = (buf, start, end, rec) => {
   let i = skipWhitespace(buf, start, end);
   if (i >= end || buf[i] !== OPEN_BRACE) return false;
+  lineState.floatSecondsTs = false;
   i = skipWhitespace(buf, i + 1, end);
   if (i < end && buf[i] === CLOSE_BRACE) {
     i++;
@@ -155,12 +200,18 @@ export const parseJsonLine: LineParser = (buf, start, end, rec) => {
       const keyEnd = stringEnd(buf, keyStart, end);
       if (keyEnd < 0) return false;
       // An escaped key (`"st\u0061tus"`) is not compared with the table's plain names.
-      const alias = stringHadEscape ? null : lookupFieldAlias(buf, keyStart, keyEnd);
+      const plainKey = !stringHadEscape;
       i = skipWhitespace(buf, keyEnd + 1, end);
       if (i >= end || buf[i] !== COLON) return false;
       i = skipWhitespace(buf, i + 1, end);
       if (i >= end) return false;
-      i = valueEnd(buf, i, end, alias, rec);
+      // Flat lines take the first branch only; an object is scanned when its key starts a field path
+      // (`req`, `http`), else skipped.
+      if (buf[i] !== OPEN_BRACE || !plainKey || !isNestedFieldPrefix(buf, keyStart, keyEnd)) {
+        i = valueEnd(buf, i, end, plainKey ? lookupFieldAlias(buf, keyStart, keyEnd) : null, rec);
+      } else {
+        i = nestedMembersEnd(buf, i + 1, end, rec, appendKey(buf, keyStart, keyEnd, 0));
+      }
       if (i < 0) return false;
       i = skipWhitespace(buf, i, end);
       if (i >= end) return false;
