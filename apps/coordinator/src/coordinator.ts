@@ -7,7 +7,7 @@ import type { ChunkTask, CreateJobBody, Input, Job, JobSummary, MetricsReport, W
 import { AnalyzerError, checkPartial, MetricsMerger, selectParser, toReport } from '@loganalyzer/core';
 import { AppError } from '@loganalyzer/server-kit';
 import { CoordinatorEvent, EventBus } from './events';
-import { jobBody, jobSummary, workerInfo } from './job-dto';
+import { jobBody, jobSummary } from './job-dto';
 import { chooseChunkSize, chunkBatches } from './job-planner';
 import { JobResults } from './job-results';
 import type { JobState } from './job-state';
@@ -17,12 +17,13 @@ import { describeChunk, LeaseTable } from './lease-table';
 import { MemoryStore } from './state/memory-store';
 import { ChunkRecord, InputRecord, isFinished, JobParsing, LeaseRecord } from './state/records';
 import type { StateStore } from './state/state-store';
+import { WorkerLifecycle, WorkerLivenessProbe } from './worker-lifecycle';
 import { WorkerEntry, WorkerRegistry } from './worker-registry';
+
+export type { WorkerLivenessProbe } from './worker-lifecycle';
 
 /** Sends a chunk to a worker; resolves once the worker accepted it, rejects otherwise. */
 export type ChunkSender = (workerUrl: string, task: ChunkTask) => Promise<void>;
-/** Whether the worker with this id still answers at this URL. */
-export type WorkerLivenessProbe = (workerUrl: string, workerId: string) => Promise<boolean>;
 
 export interface CoordinatorOptions {
   sendChunk: ChunkSender;
@@ -84,7 +85,7 @@ export class Coordinator {
   private readonly registry = new WorkerRegistry();
   private readonly store: StateStore;
   private readonly sendChunk: ChunkSender;
-  private readonly isWorkerLive: WorkerLivenessProbe;
+  private readonly workers: WorkerLifecycle;
   private readonly probe: InputProbe;
   private readonly now: () => number;
   private readonly maxChunksPerJob: number;
@@ -92,7 +93,6 @@ export class Coordinator {
   private readonly stragglerFactor: number;
   private readonly stragglerMinMs: number;
   private readonly retainFinishedJobs: number;
-  private readonly forgetInactiveAfterMs: number;
   private sweepTimer: NodeJS.Timeout | null = null;
   private checkpointTimer: NodeJS.Timeout | null = null;
   private dispatchScheduled = false;
@@ -117,9 +117,8 @@ export class Coordinator {
     this.stragglerMinMs = positive('straggler minimum', options.stragglerMinMs ?? 10_000);
     this.retainFinishedJobs = options.retainFinishedJobs ?? 1000;
     if (!Number.isInteger(this.retainFinishedJobs) || this.retainFinishedJobs < 0) throw new RangeError(`retained jobs must be a non-negative integer, got ${this.retainFinishedJobs}`);
-    this.forgetInactiveAfterMs = positive('forget-inactive delay', options.forgetInactiveAfterMs ?? 60 * 60_000);
+    const forgetInactiveAfterMs = positive('forget-inactive delay', options.forgetInactiveAfterMs ?? 60 * 60_000);
     this.sendChunk = options.sendChunk;
-    this.isWorkerLive = options.isWorkerLive ?? (async () => false);
     this.probe = options.probe ?? fileProbe;
     this.now = options.now ?? Date.now;
     this.store = options.store ?? new MemoryStore();
@@ -134,6 +133,16 @@ export class Coordinator {
       maxAttempts,
       // A heartbeat composed before the worker accepted a task does not list it yet.
       unlistedGraceMs: this.heartbeatIntervalMs + 500,
+    });
+    this.workers = new WorkerLifecycle({
+      registry: this.registry,
+      leases: this.leases,
+      events: this.events,
+      now: this.now,
+      isWorkerLive: options.isWorkerLive ?? (async () => false),
+      workerTimeoutMs: this.workerTimeoutMs,
+      forgetInactiveAfterMs,
+      wakeDispatch: () => this.scheduleDispatch(),
     });
     this.dispatcher = new Dispatcher(this.leases, this.registry, (job, chunk, lease, worker) => this.send(job, chunk, lease, worker), {
       stragglerFactor: this.stragglerFactor,
@@ -206,79 +215,32 @@ export class Coordinator {
     this.events.emit(event);
   }
 
-  // ---- workers ----
+  // ---- workers (see WorkerLifecycle) ----
 
-  /**
-   * Registers a worker. A known id is a restarted process when it comes from the same URL or the old
-   * entry no longer answers as that worker; a live worker of that id at another URL keeps its entry
-   * (409 worker_id_in_use), so nobody takes over a worker by registering its id.
-   */
-  async register(input: { worker_id: string; url: string; concurrency: number }): Promise<'registered' | 're-registered'> {
-    const existing = this.registry.get(input.worker_id);
-    if (existing && existing.url !== input.url && existing.status === 'active' && (await this.isWorkerLive(existing.url, existing.worker_id))) {
-      const reason = `worker ${input.worker_id} is live at ${existing.url}; this registration is for ${input.url}`;
-      this.emit({ type: 'registration_refused', worker_id: input.worker_id, reason });
-      throw new AppError('worker_id_in_use', `${reason}: give the new worker another --id`);
-    }
-    const now = this.now();
-    // A worker registering again under a known id is a new process: whatever the old one held is lost.
-    // Taken back before the new entry exists, so the old process's losses do not rest the new one.
-    const previous = this.registry.get(input.worker_id);
-    if (previous) this.leases.expireWorker(input.worker_id, 'its worker re-registered', now);
-    this.registry.upsert({ ...input, last_heartbeat: now, registered_at: now });
-    this.emit({ type: 'worker_joined', worker_id: input.worker_id, url: input.url, concurrency: input.concurrency, rejoined: previous !== undefined });
-    this.scheduleDispatch();
-    return previous ? 're-registered' : 'registered';
+  register(input: { worker_id: string; url: string; concurrency: number }): Promise<'registered' | 're-registered'> {
+    return this.workers.register(input);
   }
 
-  /** A worker leaving in good order: its leases go back uncounted and its entry is removed; null if unknown. */
   deregister(workerId: string): { released: number } | null {
-    if (!this.registry.get(workerId)) return null;
-    const released = this.leases.releaseWorker(workerId, this.now());
-    this.registry.remove(workerId);
-    this.emit({ type: 'worker_left', worker_id: workerId, released });
-    if (released > 0) this.scheduleDispatch();
-    return { released };
+    return this.workers.deregister(workerId);
   }
 
-  /** Renews the leases the worker lists; returns the listed tokens to drop, or null for an unknown worker. */
   heartbeat(workerId: string, leaseTokens: readonly string[] = []): { drop: string[] } | null {
-    const worker = this.registry.get(workerId);
-    if (!worker) return null;
-    const now = this.now();
-    worker.last_heartbeat = now;
-    if (worker.status === 'inactive') {
-      this.registry.setStatus(worker, 'active');
-      this.emit({ type: 'worker_joined', worker_id: workerId, url: worker.url, concurrency: worker.concurrency, rejoined: true });
-    }
-    const drop = this.leases.renew(workerId, leaseTokens, now);
-    this.scheduleDispatch();
-    return { drop };
+    return this.workers.heartbeat(workerId, leaseTokens);
+  }
+
+  listWorkers(): WorkerInfo[] {
+    return this.workers.list();
   }
 
   /** Marks silent workers inactive, expires overdue leases, starts backups for stragglers. */
   sweep(): void {
     const now = this.now();
-    for (const worker of this.registry.expired(now, this.workerTimeoutMs)) {
-      this.deactivate(worker, `no heartbeat for ${now - worker.last_heartbeat} ms`);
-    }
-    // Workers come and go (restarts under new ids, autoscaling); without this the registry only grows.
-    this.registry.forgetInactive(now - this.forgetInactiveAfterMs);
+    this.workers.sweepSilent(now);
     this.leases.sweep(now);
     this.dispatcher.startBackups(now);
     // Also wakes dispatch when a suspended worker's rest is over.
     this.scheduleDispatch();
-  }
-
-  listWorkers(): WorkerInfo[] {
-    return this.registry.all().map((w) => workerInfo(w, this.leases.leaseCount(w.worker_id)));
-  }
-
-  private deactivate(worker: WorkerEntry, why: string): void {
-    if (worker.status === 'inactive') return;
-    this.registry.setStatus(worker, 'inactive');
-    this.emit({ type: 'worker_lost', worker_id: worker.worker_id, reason: why });
-    if (this.leases.expireWorker(worker.worker_id, `worker ${worker.worker_id} lost: ${why}`, this.now()) > 0) this.scheduleDispatch();
   }
 
   // ---- jobs ----
@@ -486,7 +448,7 @@ export class Coordinator {
           this.leases.endAttempt(lease, 'failed', why, this.now());
         } else {
           // Unreachable, or broken: treated like a dead worker, everything it holds goes back.
-          this.deactivate(worker, why);
+          this.workers.deactivate(worker, why);
           return;
         }
         this.scheduleDispatch();
