@@ -18,15 +18,23 @@ export interface CoreThroughput {
 
 const childScript = join(__dirname, 'core-throughput-main.js');
 
-function runChild(input: BenchInput): { lines: number; bytes: number; seconds: number } {
+export interface CoreRun {
+  lines: number;
+  bytes: number;
+  seconds: number;
+  cpu_seconds: number;
+}
+
+/** One analyzeFilePartial pass over the input in a fresh process. */
+export function runCoreChild(input: BenchInput): CoreRun {
   const child = spawnSync(process.execPath, [childScript, input.path, input.format], { encoding: 'utf8' });
   if (child.status !== 0) throw new Error(`core throughput run on ${input.path} failed (${child.signal ?? child.status}):\n${child.stderr}`);
-  return JSON.parse(child.stdout) as { lines: number; bytes: number; seconds: number };
+  return JSON.parse(child.stdout) as CoreRun;
 }
 
 export async function measureCoreThroughput(input: BenchInput, runs: number): Promise<CoreThroughput> {
   warmPageCache(input.path);
-  const { best, runSeconds } = await bestOf(runs, () => runChild(input));
+  const { best, runSeconds } = await bestOf(runs, () => runCoreChild(input));
   return {
     format: input.format,
     bytes: best.bytes,

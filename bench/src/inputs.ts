@@ -34,7 +34,7 @@ interface Manifest {
 
 const GENERATORS: Record<InputFormat, (seed: number) => Iterator<Buffer>> = {
   applog: (seed) => generateApplog(Number.MAX_SAFE_INTEGER, { seed }),
-  combined: generateAccessLog,
+  combined: (seed) => generateAccessLog(seed),
   json: generateJsonLog,
 };
 
@@ -84,10 +84,26 @@ function writeLines(path: string, lines: Iterator<Buffer>, targetBytes: number, 
 }
 
 export function ensureInput(cacheDir: string, format: InputFormat, targetBytes: number, seed: number, log: (message: string) => void): BenchInput {
+  return ensureGeneratedInput(cacheDir, format, format, GENERATORS[format], targetBytes, seed, log);
+}
+
+/**
+ * The file `<stem>-<bytes>-seed<seed>.log` of a generator's lines, written unless the cache holds it.
+ * `format` is the analyzer format the file is read with.
+ */
+export function ensureGeneratedInput(
+  cacheDir: string,
+  stem: string,
+  format: InputFormat,
+  generate: (seed: number) => Iterator<Buffer>,
+  targetBytes: number,
+  seed: number,
+  log: (message: string) => void,
+): BenchInput {
   mkdirSync(cacheDir, { recursive: true });
-  const path = join(cacheDir, `${format}-${targetBytes}-seed${seed}.log`);
+  const path = join(cacheDir, `${stem}-${targetBytes}-seed${seed}.log`);
   const manifestPath = `${path}.json`;
-  const expected = fingerprint(GENERATORS[format](seed));
+  const expected = fingerprint(generate(seed));
   const manifest = readManifest(manifestPath);
   const reusable =
     manifest !== null &&
@@ -103,9 +119,9 @@ export function ensureInput(cacheDir: string, format: InputFormat, targetBytes: 
   const started = Date.now();
   let nextReport = targetBytes / 4;
   const partial = `${path}.partial`;
-  const written = writeLines(partial, GENERATORS[format](seed), targetBytes, (bytes) => {
+  const written = writeLines(partial, generate(seed), targetBytes, (bytes) => {
     if (bytes >= nextReport) {
-      log(`  ${format}: ${Math.round((bytes / targetBytes) * 100)}%`);
+      log(`  ${stem}: ${Math.round((bytes / targetBytes) * 100)}%`);
       nextReport += targetBytes / 4;
     }
   });
@@ -113,7 +129,7 @@ export function ensureInput(cacheDir: string, format: InputFormat, targetBytes: 
   renameSync(partial, path);
   const fresh: Manifest = { format, seed, target_bytes: targetBytes, bytes: written.bytes, lines: written.lines, fingerprint: expected };
   writeFileSync(manifestPath, JSON.stringify(fresh, null, 2) + '\n');
-  log(`  ${format}: ${written.bytes} bytes, ${written.lines} lines in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  log(`  ${stem}: ${written.bytes} bytes, ${written.lines} lines in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return { format, path, bytes: written.bytes, lines: written.lines, generated: true };
 }
 

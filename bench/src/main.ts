@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `pnpm bench [--size 256MiB | --quick]`: generates the inputs once, measures core and end-to-end
-// throughput, worker memory, the baselines and the coordinator's state store (durability cost, time
-// per commit, resume), prints tables and writes bench/results/latest.json.
+// throughput (core also on the same lines in time order and out of order), worker memory, the
+// baselines and the coordinator's state store (durability cost, time per commit, resume), prints
+// tables and writes bench/results/latest.json.
 // Progress goes to stderr, the table (or --json) to stdout. A missed target is a figure, not a
 // failure; a measurement that breaks is recorded, the others still run, and the exit code is 1.
 import { mkdirSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,8 @@ import { lineCountNotes } from './consistency';
 import { CoreThroughput, measureCoreThroughput } from './core-throughput';
 import { measureDurabilityCost } from './durability-cost';
 import { ensureInput, INPUT_FORMATS } from './inputs';
+import { ensureOrderPair, ORDER_PAIRS } from './order-inputs';
+import { measureOrderThroughput, OrderThroughput } from './order-throughput';
 import { log } from './log';
 import { machineFacts } from './machine';
 import { sizeLabel } from './measure';
@@ -57,6 +60,12 @@ async function run(options: BenchOptions): Promise<BenchResult> {
   const core: CoreThroughput[] = [];
   for (const input of inputs) core.push(...present([await attempt(`core, one thread: ${input.format}`, () => measureCoreThroughput(input, options.runs))]));
 
+  const order: OrderThroughput[] = [];
+  for (const spec of ORDER_PAIRS) {
+    const measure = (): Promise<OrderThroughput> => measureOrderThroughput(ensureOrderPair(cacheDir, spec, options.size, options.seed, log), options.runs);
+    order.push(...present([await attempt(`core, one thread, in order vs ${spec.order}: ${spec.name}`, measure)]));
+  }
+
   const cluster: ClusterThroughput[] = [];
   for (const input of inputs) {
     const measure = (): Promise<ClusterThroughput> => measureClusterThroughput(input, options.runs, options.workerConcurrency);
@@ -86,13 +95,14 @@ async function run(options: BenchOptions): Promise<BenchResult> {
     units: { MB: '10^6 bytes' },
     inputs: inputs.map((input) => ({ format: input.format, path: relative(repoRoot, input.path), bytes: input.bytes, lines: input.lines, generated: input.generated })),
     core,
+    order,
     cluster: { workers: CLUSTER_WORKERS, worker_concurrency: options.workerConcurrency ?? 'default', results: cluster },
     worker_rss: workerRss,
     baselines: { wc_l: wc, awk, goaccess },
     durability,
     commit_cost: commit,
     resume,
-    targets: checkTargets({ core, cluster, workerRss, rssChunkSizes, wc, awk, durability, commit, resume }),
+    targets: checkTargets({ core, order, cluster, workerRss, rssChunkSizes, wc, awk, durability, commit, resume }),
     failures,
     notes: lineCountNotes(core, cluster, wc),
   };

@@ -5,10 +5,12 @@ import type { CommitCost } from './commit-cost';
 import type { CoreThroughput } from './core-throughput';
 import type { DurabilityCost } from './durability-cost';
 import type { MachineFacts } from './machine';
+import type { OrderThroughput } from './order-throughput';
 import { MB, sizeLabel } from './measure';
 import type { ResumeTime } from './resume-time';
 import type { WorkerPeakRss } from './rss';
 import { count, fixed, renderTable, times } from './table';
+import { orderTargetKey } from './targets';
 import type { TargetCheck } from './targets';
 
 /** A measurement that broke; its figures are missing from the result. */
@@ -25,6 +27,8 @@ export interface BenchResult {
   units: { MB: string };
   inputs: { format: string; path: string; bytes: number; lines: number; generated: boolean }[];
   core: CoreThroughput[];
+  /** Core throughput of the same lines in time order and out of order, runs interleaved. */
+  order: OrderThroughput[];
   cluster: { workers: number; worker_concurrency: number | 'default'; results: ClusterThroughput[] };
   worker_rss: WorkerPeakRss[];
   /** null: the measurement failed (see failures). */
@@ -64,6 +68,25 @@ function coreTable(result: BenchResult): string {
     headers: ['format', 'MB', 'lines', 'seconds', 'MB/s', 'lines/s', 'target', 'result'],
     align: ['left', 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
     rows: result.core.map((run) => [run.format, fixed(run.bytes / 1e6), count(run.lines), fixed(run.seconds, 3), fixed(run.mb_per_s), count(run.lines_per_s), ...targetCells(result, `core.${run.format}`)]),
+  });
+}
+
+function orderTable(result: BenchResult): string {
+  const runs = result.order[0]?.runs ?? 0;
+  return renderTable({
+    title: `core, one thread, the same lines in time order and out of order: runs interleaved (${runs} each), medians; ratio = median of run pairs' out ÷ in`,
+    headers: ['content', 'out of order', 'MB', 'in order MB/s', 'out of order MB/s', 'ratio', 'CPU-time ratio', 'target', 'result'],
+    align: ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'left', 'left'],
+    rows: result.order.map((run) => [
+      run.name,
+      run.order,
+      fixed(run.bytes / 1e6),
+      fixed(run.in_order.median_mb_per_s),
+      fixed(run.out_of_order.median_mb_per_s),
+      times(run.ratio),
+      times(run.cpu_ratio),
+      ...targetCells(result, orderTargetKey(run.name)),
+    ]),
   });
 }
 
@@ -192,7 +215,7 @@ function summary(result: BenchResult): string {
 }
 
 export function renderReport(result: BenchResult): string {
-  const sections = [header(result), coreTable(result), clusterTable(result), rssTable(result), baselineTable(result)];
+  const sections = [header(result), coreTable(result), orderTable(result), clusterTable(result), rssTable(result), baselineTable(result)];
   if (result.durability) sections.push(durabilityTable(result.durability, result));
   if (result.commit_cost) sections.push(commitTable(result.commit_cost, result));
   if (result.resume) sections.push(resumeTable(result.resume, result));

@@ -5,12 +5,15 @@ import type { ClusterThroughput } from './cluster-throughput';
 import type { CommitCost } from './commit-cost';
 import type { CoreThroughput } from './core-throughput';
 import type { DurabilityCost } from './durability-cost';
+import type { OrderThroughput } from './order-throughput';
 import { sizeLabel } from './measure';
 import type { ResumeTime } from './resume-time';
 import type { WorkerPeakRss } from './rss';
 
 export const TARGETS = {
   coreMbPerS: { applog: 700, combined: 250, json: 200 } as Record<string, number>,
+  /** The same lines out of order within 15% of in order: out ÷ in at least this. */
+  outOfOrderVsInOrder: 0.85,
   clusterApplogMbPerS: 1000,
   clusterApplogTimesAwk: 7,
   /** End to end within 3× of `wc -l`: at least a third of its speed. */
@@ -36,6 +39,7 @@ export interface TargetCheck {
 
 export interface Figures {
   core: CoreThroughput[];
+  order: OrderThroughput[];
   cluster: ClusterThroughput[];
   workerRss: WorkerPeakRss[];
   /** The chunk sizes the RSS measurement tried, whether or not it succeeded. */
@@ -51,6 +55,9 @@ function check(key: string, description: string, figure: number | null, target: 
   return { key, description, figure, target, met: figure !== null && passes(figure) };
 }
 
+/** `order.applog_busy_2_000_lines_s` for "applog, busy (~2,000 lines/s)". */
+export const orderTargetKey = (name: string): string => `order.${name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '')}`;
+
 const ratio = (ours: number | undefined, theirs: number | undefined): number | null => (ours !== undefined && theirs ? ours / theirs : null);
 
 export function checkTargets(figures: Figures): TargetCheck[] {
@@ -58,6 +65,10 @@ export function checkTargets(figures: Figures): TargetCheck[] {
   for (const [format, min] of Object.entries(TARGETS.coreMbPerS)) {
     const run = figures.core.find((r) => r.format === format);
     checks.push(check(`core.${format}`, `core one thread, ${format}, MB/s`, run?.mb_per_s ?? null, `≥ ${min} MB/s`, (f) => f >= min));
+  }
+  const minOrderRatio = TARGETS.outOfOrderVsInOrder;
+  for (const run of figures.order) {
+    checks.push(check(orderTargetKey(run.name), `core one thread, ${run.name}, ${run.order} ÷ in order, MB/s`, run.ratio, `≥ ${minOrderRatio}×`, (f) => f >= minOrderRatio));
   }
   const applog = figures.cluster.find((run) => run.format === 'applog')?.mb_per_s;
   const { clusterApplogMbPerS, clusterApplogTimesAwk, clusterApplogWithinWcFactor } = TARGETS;

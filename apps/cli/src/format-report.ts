@@ -37,48 +37,57 @@ function tops(m: MetricsReport): string[] {
   for (const dimension of ['paths', 'clients', 'user_agents', 'error_messages'] as const) {
     const top = m.top[dimension];
     if (top.items.length === 0) continue;
-    const bound = top.exact ? 'exact' : `counts may be high by up to ${number(top.error_bound)}`;
+    const bound = top.exact ? 'exact' : 'a ~low–high count is a range holding the true count; ordered by the low end';
     lines.push('', `  ${titles[dimension]} (${bound})`);
-    for (const item of top.items) {
+    // An exact row shows its count; any other the range its true count lies in, never one number.
+    const shownCounts = top.items.map((item) => (item.exact ? number(item.count) : `~${number(item.count)}–${number(item.count_max)}`));
+    const width = Math.max(10, ...shownCounts.map((c) => c.length));
+    top.items.forEach((item, i) => {
       const extra = dimension === 'paths' ? `  errors ${number(item.errors)}  p95 ${msOrDash(item.p95_response_time)}` : '';
       // Escaped before it is cut, so the width counts what is shown.
       const shown = escapeControl(item.key);
       const key = shown.length > 80 ? `${shown.slice(0, 77)}...` : shown;
-      lines.push(`    ${number(item.count).padStart(10)}  ${key}${extra}`);
-    }
+      lines.push(`    ${shownCounts[i].padStart(width)}  ${key}${extra}`);
+    });
   }
   return lines;
 }
 
-export function formatReport(job: Job, elapsedMs: number): string {
-  const m = job.metrics;
-  const p = job.progress;
+/**
+ * The summary table: the seed's four metrics always, then only the rows that have something to say
+ * (no rates for a log without requests, no unique clients for a log that names none).
+ */
+function summaryRows(m: MetricsReport, timestamp: (t: string | null) => string, peakAt: (t: string | null | undefined) => string): Array<[string, string]> {
+  const rows: Array<[string, string]> = [
+    ['error_count', number(m.error_count)],
+    ['request_count', number(m.request_count)],
+    ['total_response_time', `${number(m.total_response_time)} ms`],
+    ['avg_response_time', `${number(m.avg_response_time)} ms (over ${number(m.timed_requests)} timed requests)`],
+  ];
+  const when = (shown: boolean, row: [string, string]): void => {
+    if (shown) rows.push(row);
+  };
+  when(m.request_count > 0, ['error_rate', `${percent(m.error_rate)} (errors per request)`]);
+  when(m.request_count > 0, ['client_errors', number(m.client_errors)]);
+  rows.push(['lines', number(m.lines)]);
+  when(m.blank_lines > 0, ['blank_lines', number(m.blank_lines)]);
+  when(m.continuation_lines > 0, ['continuation_lines', number(m.continuation_lines)]);
+  rows.push(['malformed_lines', number(m.malformed_lines)]);
+  rows.push(['bytes', `${number(m.bytes)} (${bytes(m.bytes)})`]);
+  when(m.bytes_sent > 0, ['bytes_sent', `${number(m.bytes_sent)} (${bytes(m.bytes_sent)})`]);
+  when(m.first_timestamp !== null, ['first_timestamp', timestamp(m.first_timestamp)]);
+  when(m.last_timestamp !== null, ['last_timestamp', timestamp(m.last_timestamp)]);
+  when(m.request_count > 0, ['requests_per_second', `avg ${number(m.requests_per_second.average)}, peak ${number(m.requests_per_second.peak)}${peakAt(m.requests_per_second.peak_at)}`]);
+  when(m.error_count > 0, ['errors_per_minute', `avg ${number(m.errors_per_minute.average)}, peak ${number(m.errors_per_minute.peak)}${peakAt(m.errors_per_minute.peak_at)}`]);
+  when(m.unique_clients.estimate > 0, ['unique_clients', `~${number(m.unique_clients.estimate)} (standard error ${percent(m.unique_clients.standard_error)})`]);
+  return rows;
+}
+
+/** Percentiles, when any request was timed. */
+function responseTimes(m: MetricsReport): string[] {
   const rt = m.response_time;
-  const filepath = escapeControl(job.filepath);
-  const timestamp = (t: string | null): string => (t === null ? '-' : escapeControl(t));
-  const peakAt = (t: string | null | undefined): string => (t ? ` at ${escapeControl(t)}` : '');
-  const lines = [
-    `${job.inputs > 1 ? `${filepath} and ${job.inputs - 1} more` : filepath}: ${job.status} in ${(elapsedMs / 1000).toFixed(2)} s (${p.chunks_total} chunk(s)${p.chunks_reassigned ? `, ${p.chunks_reassigned} reassigned` : ''}, format ${escapeControl(job.format)})`,
-    ...(p.appended_bytes > 0 ? [`note: ${number(p.appended_bytes)} bytes were appended after the job was planned; they are not in this report`] : []),
-    '',
-    ...table([
-      ['error_count', number(m.error_count)],
-      ['request_count', number(m.request_count)],
-      ['total_response_time', `${number(m.total_response_time)} ms`],
-      ['avg_response_time', `${number(m.avg_response_time)} ms (over ${number(m.timed_requests)} timed requests)`],
-      ['error_rate', `${percent(m.error_rate)} (errors per request)`],
-      ['client_errors', number(m.client_errors)],
-      ['lines', number(m.lines)],
-      ['blank_lines', number(m.blank_lines)],
-      ['malformed_lines', number(m.malformed_lines)],
-      ['bytes', `${number(m.bytes)} (${bytes(m.bytes)})`],
-      ['bytes_sent', `${number(m.bytes_sent)} (${bytes(m.bytes_sent)})`],
-      ['first_timestamp', timestamp(m.first_timestamp)],
-      ['last_timestamp', timestamp(m.last_timestamp)],
-      ['requests_per_second', `avg ${number(m.requests_per_second.average)}, peak ${number(m.requests_per_second.peak)}${peakAt(m.requests_per_second.peak_at)}`],
-      ['errors_per_minute', `avg ${number(m.errors_per_minute.average)}, peak ${number(m.errors_per_minute.peak)}${peakAt(m.errors_per_minute.peak_at)}`],
-      ['unique_clients', `~${number(m.unique_clients.estimate)} (standard error ${percent(m.unique_clients.standard_error)})`],
-    ]),
+  if (m.timed_requests === 0) return [];
+  return [
     '',
     `  response time (percentiles within ${percent(rt.relative_error)} of exact)`,
     ...table(
@@ -93,6 +102,21 @@ export function formatReport(job: Job, elapsedMs: number): string {
       ],
       '    ',
     ),
+  ];
+}
+
+export function formatReport(job: Job, elapsedMs: number): string {
+  const m = job.metrics;
+  const p = job.progress;
+  const filepath = escapeControl(job.filepath);
+  const timestamp = (t: string | null): string => (t === null ? '-' : escapeControl(t));
+  const peakAt = (t: string | null | undefined): string => (t ? ` at ${escapeControl(t)}` : '');
+  const lines = [
+    `${job.inputs > 1 ? `${filepath} and ${job.inputs - 1} more` : filepath}: ${job.status} in ${(elapsedMs / 1000).toFixed(2)} s (${p.chunks_total} chunk(s)${p.chunks_reassigned ? `, ${p.chunks_reassigned} reassigned` : ''}, format ${escapeControl(job.format)})`,
+    ...(p.appended_bytes > 0 ? [`note: ${number(p.appended_bytes)} bytes were appended after the job was planned; they are not in this report`] : []),
+    '',
+    ...table(summaryRows(m, timestamp, peakAt)),
+    ...responseTimes(m),
     ...counts('levels', m.levels),
     ...counts('status classes', m.status_classes),
     ...counts('methods', m.methods),

@@ -94,10 +94,54 @@ it('shows the escaped counted keys, levels and methods among them', () => {
 
 it('cuts a long key after escaping it, so no escape is counted as one character', () => {
   const key = '\u001b'.repeat(30);
-  const report = { ...metrics, top: { ...metrics.top, user_agents: { ...metrics.top.user_agents, items: [{ key, count: 1, error: 0, errors: 0 }] } } };
+  const report = { ...metrics, top: { ...metrics.top, user_agents: { ...metrics.top.user_agents, items: [{ key, count: 1, count_max: 1, exact: true, errors: 0 }] } } };
 
   const lines = formatReport(jobOf(report), 1234).split('\n');
 
   // 77 characters: nineteen whole escapes and the backslash of the twentieth.
   expect(lines).toContain(`             1  ${String.raw`\x1b`.repeat(19)}\\...`);
+});
+
+it('shows an exact row as its count and any other as the range of its true count, ordered as reported', () => {
+  const paths = {
+    exact: false,
+    error_bound: 63,
+    capacity: 1000,
+    items: [
+      { key: '/p/1', count: 1234, count_max: 1234, exact: true, errors: 0, p95_response_time: null },
+      { key: '/p/373', count: 638, count_max: 638, exact: true, errors: 2, p95_response_time: 12.5 },
+      { key: '/p/873', count: 577, count_max: 640, exact: false, errors: 0, p95_response_time: null },
+    ],
+  };
+  const report = { ...metrics, top: { ...metrics.top, paths } };
+
+  const lines = formatReport(jobOf(report), 1234).split('\n');
+
+  const at = lines.indexOf('  top paths (a ~low–high count is a range holding the true count; ordered by the low end)');
+  expect(lines.slice(at, at + 4)).toStrictEqual([
+    '  top paths (a ~low–high count is a range holding the true count; ordered by the low end)',
+    '         1,234  /p/1  errors 0  p95 -',
+    '           638  /p/373  errors 2  p95 12.5 ms',
+    '      ~577–640  /p/873  errors 0  p95 -',
+  ]);
+});
+
+describe('sections with nothing in them', () => {
+  it('leaves out rates, percentiles, unique clients and zero counters for a log without requests or clients', async () => {
+    const dpkg = join(dir, 'dpkg.log');
+    writeFileSync(dpkg, ['2025-06-24 14:36:25 startup archives unpack', '2025-06-24 14:36:26 install base-files:amd64 <none> 13', ''].join('\n'));
+    const text = formatReport(jobOf(await analyzeFile(dpkg)), 10);
+    const rows = text.split('\n').map((l) => l.trim().split(/\s{2,}/)[0]);
+
+    expect(rows.filter((r) => /^[a-z_]+$/.test(r))).toStrictEqual([
+      'error_count', 'request_count', 'total_response_time', 'avg_response_time', 'lines', 'malformed_lines', 'bytes', 'first_timestamp', 'last_timestamp', 'formats', 'event',
+    ]);
+    expect(text).not.toContain('unique_clients');
+    expect(text).not.toContain('response time (percentiles');
+  });
+
+  it('shows each of them once there is something in it', () => {
+    const text = formatReport(jobOf(metrics), 10);
+    for (const row of ['error_rate', 'client_errors', 'bytes_sent', 'requests_per_second', 'errors_per_minute', 'unique_clients']) expect(text).toContain(`  ${row}  `);
+  });
 });

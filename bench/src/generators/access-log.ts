@@ -2,7 +2,7 @@
 // `log_format timed '$remote_addr - $remote_user [$time_local] "$request" $status $body_bytes_sent "$http_referer" "$http_user_agent" $request_time'`
 // writes them, including the odd lines every public server sees (`"-"` requests, TLS bytes on port 80).
 import { Random } from '../random';
-import { WebTraffic } from './web-traffic';
+import { WebTraffic, WebTrafficShape } from './web-traffic';
 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
@@ -16,10 +16,10 @@ function clfTime(ms: number): string {
 /** nginx escapes `"` in logged strings as `\x22`. */
 const escapeQuotes = (text: string): string => (text.includes('"') ? text.replace(/"/g, '\\x22') : text);
 
-/** Endless lines, each with its newline. */
-export function* generateAccessLog(seed: number): Generator<Buffer> {
+/** Endless lines, each with its newline, in the order of their `[time]`: the requests' start. */
+export function* generateAccessLog(seed: number, shape: WebTrafficShape = {}): Generator<Buffer> {
   const random = new Random(seed);
-  const traffic = new WebTraffic(random);
+  const traffic = new WebTraffic(random, shape);
   let time = Date.UTC(2024, 0, 24, 10, 15, 32);
   let second = -1;
   let stamp = '';

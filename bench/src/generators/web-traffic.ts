@@ -41,11 +41,32 @@ const USER_AGENTS = [
   'Mozilla/5.0 (a "quoted" agent)',
 ];
 
+export interface WebTrafficShape {
+  /** Clients in the pool (default 20,000). */
+  clients?: number;
+  /**
+   * Every client and path about as likely as the next (default false: a few busy ones and a long
+   * tail): hundreds of thousands of distinct paths, the worst case for top tables.
+   */
+  flat?: boolean;
+  /** The share of requests that take 1 to 20 minutes (downloads, long polls); default 0. */
+  longRequests?: number;
+}
+
 export class WebTraffic {
   private readonly clients: string[];
+  private readonly flat: boolean;
+  private readonly longRequests: number;
 
-  constructor(private readonly random: Random, clientCount = 20_000) {
-    this.clients = Array.from({ length: clientCount }, () => this.randomAddress());
+  constructor(private readonly random: Random, shape: WebTrafficShape = {}) {
+    this.clients = Array.from({ length: shape.clients ?? 20_000 }, () => this.randomAddress());
+    this.flat = shape.flat ?? false;
+    this.longRequests = shape.longRequests ?? 0;
+  }
+
+  /** An index into a pool of `size`: skewed toward the first, or uniform for flat traffic. */
+  private index(size: number): number {
+    return this.flat ? this.random.int(0, size - 1) : this.random.skewed(size);
   }
 
   private randomAddress(): string {
@@ -56,6 +77,7 @@ export class WebTraffic {
 
   private randomTarget(): string {
     const r = this.random;
+    if (this.flat) return r.chance(0.5) ? `/api/v1/items/${r.int(1, 1_000_000)}` : `/u/${r.int(1, 200_000)}/feed?page=${r.int(1, 5)}`;
     switch (r.skewed(12)) {
       case 0: return `/api/v1/users/${r.int(1, 50_000)}`;
       case 1: return `/api/v1/orders/${r.int(100_000, 999_999)}/items`;
@@ -78,7 +100,7 @@ export class WebTraffic {
     const status = r.weighted(STATUSES);
     const noBody = method === 'HEAD' || status === 204 || status === 304;
     return {
-      client: this.clients[r.skewed(this.clients.length)],
+      client: this.clients[this.index(this.clients.length)],
       user: r.chance(0.03) ? r.pick(USERS) : '-',
       method,
       target: this.randomTarget(),
@@ -87,7 +109,7 @@ export class WebTraffic {
       bytes: noBody ? 0 : Math.floor(r.latencyMs(12)) + 120,
       referer: r.chance(0.6) ? '-' : r.pick(REFERERS),
       userAgent: USER_AGENTS[r.skewed(USER_AGENTS.length)],
-      latencyMs: status >= 500 ? 1000 + r.latencyMs(9) : r.latencyMs(),
+      latencyMs: this.longRequests > 0 && r.chance(this.longRequests) ? r.int(60_000, 1_200_000) : status >= 500 ? 1000 + r.latencyMs(9) : r.latencyMs(),
     };
   }
 }

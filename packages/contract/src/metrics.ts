@@ -20,7 +20,9 @@ export const SerializedTopKSchema = z.object({
   exact: z.boolean(),
   entries: z
     .array(z.tuple([z.string(), count, count, count, sketchText("the key's response times (paths only)").nullable()]))
-    .describe('[key, count, error, errors, latency sketch or null], in increasing key order'),
+    .describe(
+      '[key, count, error, errors, latency sketch or null], in increasing key order: the true count is in [count - error, count], error 0 (exact) for every key of a table marked exact and for any key counted from its first occurrence on; at most capacity keys',
+    ),
 }).strict();
 
 export const SerializedTimelineSchema = z.object({
@@ -53,9 +55,10 @@ const topTables = <T extends z.ZodTypeAny>(table: T) =>
  * The same type as @loganalyzer/core's PartialMetrics (a test holds them equal).
  */
 export const PartialMetricsSchema = z.object({
-  version: z.literal(1).describe('the shape of this object; a merge refuses any other'),
+  version: z.literal(2).describe('the shape of this object (2: continuation_lines, top tables with count ranges); a merge refuses any other'),
   lines: count.describe('every line, blank or not'),
   blank_lines: count,
+  continuation_lines: count.describe('lines without a timestamp that continue the event above them (stack traces); not malformed'),
   bytes: count.describe('bytes of the lines owned by the chunk, newlines included'),
   malformed_lines: count,
   request_count: count,
@@ -88,18 +91,21 @@ export type PartialMetrics = z.infer<typeof PartialMetricsSchema>;
 const ms = z.number().nonnegative();
 const RateSchema = z.object({ average: z.number().nonnegative(), peak: count, peak_at: z.string().nullable() });
 const TopReportSchema = z.object({
-  exact: z.boolean(),
-  error_bound: count.describe('largest possible overcount of a listed count'),
-  capacity: z.number().int().positive(),
-  items: z.array(
-    z.object({
-      key: z.string(),
-      count,
-      error: count,
-      errors: count,
-      p95_response_time: ms.nullable().optional(),
-    }),
-  ),
+  exact: z.boolean().describe('every key of the table was counted exactly, listed or not'),
+  error_bound: count.describe('the widest count_max - count of any key in the table'),
+  capacity: z.number().int().positive().describe('distinct keys counted exactly before the table becomes a Space-Saving summary'),
+  items: z
+    .array(
+      z.object({
+        key: z.string(),
+        count: count.describe('the guaranteed count: the true count is at least this, and exactly this when exact'),
+        count_max: count.describe('the true count is at most this; equal to count when exact'),
+        exact: z.boolean(),
+        errors: count,
+        p95_response_time: ms.nullable().optional(),
+      }),
+    )
+    .describe('the 10 keys of the largest guaranteed count, in decreasing count, then count_max, then key'),
 });
 
 /** What a user reads: the seed's four fields first, then the rest. */
@@ -113,6 +119,7 @@ export const MetricsReportSchema = z.object({
   client_errors: count,
   lines: count,
   blank_lines: count,
+  continuation_lines: count,
   bytes: count,
   bytes_sent: count,
   malformed_lines: count,

@@ -48,5 +48,6 @@ it('parses the report of a real partial strictly, keeping every field as it was'
 });
 
 it('refuses a partial of another version', () => {
-  expect(PartialMetricsSchema.safeParse({ ...partial, version: 2 }).success).toBe(false);
+  expect(PartialMetricsSchema.safeParse({ ...partial, version: 1 }).success).toBe(false);
+  expect(PartialMetricsSchema.safeParse({ ...partial, version: 3 }).success).toBe(false);
 });

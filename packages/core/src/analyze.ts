@@ -4,7 +4,7 @@ import { closeSync, fstatSync, openSync } from 'node:fs';
 import { MetricsAccumulator } from './analytics/metrics-accumulator';
 import { AnalyzerError, fileError } from './errors';
 import { applogLine, scanApplogLine } from './formats/applog-parser';
-import { FormatOption, SelectedParser, selectParser } from './formats/format-selector';
+import { CONTINUATION, FormatOption, SelectedParser, selectParser } from './formats/format-selector';
 import { LineRecord } from './formats/line-record';
 import { checkSnapshotOption, checkUnchanged, InputSnapshot } from './input-snapshot';
 import { LineReaderOptions, LineSink, readLinesInRange } from './line-reader';
@@ -82,7 +82,10 @@ class RangeAnalyzer implements LineSink {
   constructor(
     private readonly parse: SelectedParser,
     readonly acc: MetricsAccumulator,
-  ) {}
+    referenceTimeMs: number,
+  ) {
+    this.rec.setReferenceTime(referenceTimeMs);
+  }
 
   line(buf: Buffer, lineStart: number, rawEnd: number, utf8Valid: boolean, fileOffset: number): void {
     const acc = this.acc;
@@ -90,9 +93,10 @@ class RangeAnalyzer implements LineSink {
     if (lineEnd < 0) return;
     const rec = this.rec;
     rec.reset(buf);
-    const malformedIn = this.parse(buf, lineStart, lineEnd, rec);
-    if (malformedIn === null) acc.addRecord(rec);
-    else acc.addMalformed(malformedIn, buf, lineStart, lineEnd, fileOffset);
+    const outcome = this.parse(buf, lineStart, lineEnd, rec);
+    if (outcome === null) acc.addRecord(rec);
+    else if (outcome === CONTINUATION) acc.addContinuation();
+    else acc.addMalformed(outcome, buf, lineStart, lineEnd, fileOffset);
   }
 }
 
@@ -120,7 +124,10 @@ export type PathChoice = 'fast' | 'general';
 function analyzeFd(fd: number, filepath: string, start: number, size: number, options: AnalyzeOptions, path: PathChoice): PartialMetrics {
   const acc = new MetricsAccumulator({ filepath, topCapacity: options.topCapacity });
   const format = options.format ?? 'auto';
-  const analyzer = path === 'fast' && format === 'applog' ? new ApplogRangeAnalyzer(acc) : new RangeAnalyzer(selectParser(format), acc);
+  // Year-less timestamps (syslog, logcat) are read as of the file's mtime: the planned one when the job
+  // has a snapshot, so every chunk of the file, wherever it runs, infers the same year.
+  const referenceTimeMs = options.snapshot?.mtime_ms ?? fstatSync(fd).mtimeMs;
+  const analyzer = path === 'fast' && format === 'applog' ? new ApplogRangeAnalyzer(acc) : new RangeAnalyzer(selectParser(format), acc, referenceTimeMs);
   const read = readLinesInRange(fd, start, size, analyzer, {
     bufferSize: options.bufferSize,
     maxLineBytes: options.maxLineBytes,

@@ -9,6 +9,8 @@ export interface ApplogGeneratorOptions {
   startTime?: number;
   /** Include malformed, blank, CRLF and invalid-UTF-8 lines (default true). */
   nasty?: boolean;
+  /** Lines' timestamps move on by 0 to stepMs - 1 ms each (default 250: ~8 lines a second; 2: ~2,000). */
+  stepMs?: number;
 }
 
 
@@ -26,9 +28,10 @@ export function* generateApplog(lineCount: number, options: ApplogGeneratorOptio
   const random = mulberry32(options.seed ?? 1);
   const nasty = options.nasty ?? true;
   let time = options.startTime ?? Date.UTC(2024, 0, 24, 10, 15, 32, 123);
+  const stepMs = options.stepMs ?? 250;
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)];
   for (let n = 0; n < lineCount; n++) {
-    time += Math.floor(random() * 250);
+    time += Math.floor(random() * stepMs);
     const stamp = formatTime(time, random() < 0.9);
     const roll = random();
     let line: string;

@@ -9,7 +9,9 @@ export interface LevelInfo {
   id: number;
 }
 
-const ERROR_LEVELS = new Set(['ERROR', 'FATAL', 'CRITICAL']);
+// EMERG, ALERT (syslog's severities above CRITICAL), SEVERE (java.util.logging) and PANIC are the
+// names the event formats give their worst levels.
+const ERROR_LEVELS = new Set(['ERROR', 'FATAL', 'CRITICAL', 'EMERG', 'ALERT', 'SEVERE', 'PANIC']);
 const MAX_PACKED_LETTERS = 10;
 const byPackedKey = new Map<number, LevelInfo>();
 const byName = new Map<string, LevelInfo>();

@@ -80,6 +80,7 @@ export class MetricsMerger {
       version: PARTIAL_METRICS_VERSION,
       lines: sums.lines,
       blank_lines: sums.blank_lines,
+      continuation_lines: sums.continuation_lines,
       bytes: sums.bytes,
       malformed_lines: sums.malformed_lines,
       request_count: sums.request_count,

@@ -5,6 +5,7 @@ import type { PartialMetrics } from './partial-metrics';
 export const SUMMED_FIELDS = [
   'lines',
   'blank_lines',
+  'continuation_lines',
   'bytes',
   'malformed_lines',
   'request_count',

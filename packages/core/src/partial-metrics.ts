@@ -8,7 +8,7 @@ import { DEFAULT_TOP_K_CAPACITY, SerializedTopK, TopK } from './analytics/top-k'
 import { MetricsMerger } from './metrics-merger';
 
 /** The shape of PartialMetrics; a merge refuses partials of any other version. */
-export const PARTIAL_METRICS_VERSION = 1;
+export const PARTIAL_METRICS_VERSION = 2;
 export const MAX_MALFORMED_SAMPLES = 10;
 export const MALFORMED_SAMPLE_BYTES = 200;
 
@@ -29,6 +29,8 @@ export interface PartialMetrics {
   /** Every line, blank or not (`wc -l`, plus an unterminated last line). */
   lines: number;
   blank_lines: number;
+  /** Lines without a timestamp that continue the event above them (stack traces); not malformed. */
+  continuation_lines: number;
   /** Bytes of the lines, newlines included: over a whole file, its size. */
   bytes: number;
   malformed_lines: number;
@@ -75,6 +77,7 @@ export function emptyMetrics(topCapacity = DEFAULT_TOP_K_CAPACITY): PartialMetri
     version: PARTIAL_METRICS_VERSION,
     lines: 0,
     blank_lines: 0,
+    continuation_lines: 0,
     bytes: 0,
     malformed_lines: 0,
     request_count: 0,

@@ -3,7 +3,7 @@
 import { HLL_STANDARD_ERROR, HyperLogLog } from './analytics/hyperloglog';
 import { QuantileSketch, SKETCH_RELATIVE_ACCURACY } from './analytics/quantile-sketch';
 import { Timeline } from './analytics/timeline';
-import { SerializedTopK, TopK } from './analytics/top-k';
+import { compareByGuaranteedCount, SerializedTopK, selectTop } from './analytics/top-k';
 import { MalformedSample, PartialMetrics, sortKeys, TOP_DIMENSIONS, TopDimension } from './partial-metrics';
 
 export const TOP_N = 10;
@@ -30,17 +30,22 @@ export interface ResponseTimeReport {
 
 export interface TopItem {
   key: string;
+  /** The guaranteed count: the true count is at least this, and exactly this when exact. */
   count: number;
-  /** count may exceed the true count by at most this (0 when exact). */
-  error: number;
+  /** The true count is at most this; equal to count when exact. */
+  count_max: number;
+  exact: boolean;
+  /** Errors among the counted lines (a lower bound when not exact). */
   errors: number;
   /** Only for paths: p95 response time of the path's timed requests, ms. */
   p95_response_time?: number | null;
 }
 
+/** Items in order of their guaranteed count (count), then count_max, then key. */
 export interface TopReport {
+  /** Every key was counted exactly (not only the listed ones). */
   exact: boolean;
-  /** Largest possible overcount of any listed count. */
+  /** The widest count_max - count a key in the table can have. */
   error_bound: number;
   /** Distinct keys tracked exactly before switching to Space-Saving. */
   capacity: number;
@@ -74,6 +79,8 @@ export interface MetricsReport {
   client_errors: number;
   lines: number;
   blank_lines: number;
+  /** Lines that continue the event above them (stack traces, tracebacks): neither events nor malformed. */
+  continuation_lines: number;
   bytes: number;
   bytes_sent: number;
   malformed_lines: number;
@@ -95,18 +102,24 @@ export interface MetricsReport {
 
 const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString());
 
+type SerializedTopEntry = SerializedTopK['entries'][number];
+
+/** Read from the serialized table: only the listed keys' sketches are decoded, of 100,000+ keys. */
 function topReport(s: SerializedTopK, dimension: TopDimension): TopReport {
-  const top = TopK.deserialize(s, dimension === 'paths');
+  let errorBound = 0;
+  for (const entry of s.entries) if (entry[2] > errorBound) errorBound = entry[2];
+  const listed = selectTop<SerializedTopEntry>(s.entries, TOP_N, (a, b) => compareByGuaranteedCount(a[1], a[2], a[0], b[1], b[2], b[0]));
   return {
-    exact: top.exact,
-    error_bound: top.errorBound(),
-    capacity: top.capacity,
-    items: top.top(TOP_N).map((e) => ({
-      key: e.key,
-      count: e.count,
-      error: e.error,
-      errors: e.errors,
-      ...(dimension === 'paths' ? { p95_response_time: e.sketch ? e.sketch.quantile(0.95) : null } : {}),
+    exact: s.exact,
+    error_bound: errorBound,
+    capacity: s.capacity,
+    items: listed.map(([key, count, error, errors, sketch]) => ({
+      key,
+      count: count - error,
+      count_max: count,
+      exact: error === 0,
+      errors,
+      ...(dimension === 'paths' ? { p95_response_time: sketch === null ? null : QuantileSketch.deserialize(sketch).quantile(0.95) } : {}),
     })),
   };
 }
@@ -166,6 +179,7 @@ export function toReport(m: PartialMetrics): MetricsReport {
     client_errors: m.client_errors,
     lines: m.lines,
     blank_lines: m.blank_lines,
+    continuation_lines: m.continuation_lines,
     bytes: m.bytes,
     bytes_sent: m.bytes_sent,
     malformed_lines: m.malformed_lines,

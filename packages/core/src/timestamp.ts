@@ -6,8 +6,13 @@ import { isRealDate, twoDigits, utcMinuteStart } from './calendar';
 
 const DIGIT_0 = 0x30;
 
-let cachedMinuteKey = -1;
-let cachedMinuteMs = 0;
+/**
+ * Minutes computed lately, by minute of the day & (MINUTE_SLOTS - 1): lines out of order by up to two
+ * hours still find theirs (a one-entry cache missed on nearly every line of a shuffled hour).
+ */
+const MINUTE_SLOTS = 128;
+const cachedMinuteKeys = new Float64Array(MINUTE_SLOTS).fill(-1);
+const cachedMinuteStarts = new Float64Array(MINUTE_SLOTS);
 
 /** Index just past the timestamp parsed by the last successful parseTimestamp call. */
 export let timestampEnd = 0;
@@ -35,11 +40,13 @@ export function parseTimestamp(buf: Buffer, s: number, end: number): number {
   const year = century * 100 + yy;
   // The key holds year, month, day, hour and minute exactly; a key seen before was a real date then.
   const minuteKey = ((((year * 13 + month) * 32 + day) * 24 + hour) * 60) + minute;
-  if (minuteKey !== cachedMinuteKey) {
+  const slot = (hour * 60 + minute) & (MINUTE_SLOTS - 1);
+  if (cachedMinuteKeys[slot] !== minuteKey) {
     if (!isRealDate(year, month, day)) return NaN;
-    cachedMinuteKey = minuteKey;
-    cachedMinuteMs = utcMinuteStart(year, month, day, hour, minute);
+    cachedMinuteKeys[slot] = minuteKey;
+    cachedMinuteStarts[slot] = utcMinuteStart(year, month, day, hour, minute);
   }
+  const minuteStart = cachedMinuteStarts[slot];
 
   let i = s + 19;
   let millis = 0;
@@ -70,7 +77,7 @@ export function parseTimestamp(buf: Buffer, s: number, end: number): number {
     }
   }
   timestampEnd = i;
-  return cachedMinuteMs + second * 1000 + millis - zoneOffsetMs;
+  return minuteStart + second * 1000 + millis - zoneOffsetMs;
 }
 
 /** Index just past the number parsed by the last successful parseEpochTimestamp call. */

@@ -187,9 +187,9 @@ it('does not count error-like levels that are not ERROR, FATAL or CRITICAL', asy
 });
 
 it('keeps long level names apart, up to 16 letters', async () => {
-  const report = await analyzeText(
-    ['2024-01-24 10:15:32 ABCDEFGHIJK a', '2024-01-24 10:15:32 ABCDEFGHIJL b', '2024-01-24 10:15:32 ABCDEFGHIJKLMNOP c', '2024-01-24 10:15:32 ABCDEFGHIJKLMNOPQ d', ''].join('\n'),
-  );
+  // Named applog: auto-detection reads the 17-letter line as an event without a level.
+  const content = ['2024-01-24 10:15:32 ABCDEFGHIJK a', '2024-01-24 10:15:32 ABCDEFGHIJL b', '2024-01-24 10:15:32 ABCDEFGHIJKLMNOP c', '2024-01-24 10:15:32 ABCDEFGHIJKLMNOPQ d', ''].join('\n');
+  const report = await analyzeFile(writeLog(content), { format: 'applog' });
   expect([report.levels, report.malformed_lines]).toStrictEqual([{ ABCDEFGHIJK: 1, ABCDEFGHIJKLMNOP: 1, ABCDEFGHIJL: 1 }, 1]);
 });
 
@@ -304,7 +304,8 @@ it('takes the earliest and latest timestamps, not the first and last lines', asy
 });
 
 it('ignores the timestamps of malformed lines', async () => {
-  const report = await analyzeText('2024-01-24 10:15:32 INFO ok\n2030-01-01 00:00:00 lowercase\n2000-01-01 00:00:00\n');
+  // Named applog: auto-detection reads both later lines as events without a level.
+  const report = await analyzeFile(writeLog('2024-01-24 10:15:32 INFO ok\n2030-01-01 00:00:00 lowercase\n2000-01-01 00:00:00\n'), { format: 'applog' });
   expect([report.first_timestamp, report.last_timestamp, report.malformed_lines]).toStrictEqual(['2024-01-24T10:15:32.000Z', '2024-01-24T10:15:32.000Z', 2]);
 });
 

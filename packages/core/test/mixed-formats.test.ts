@@ -37,7 +37,8 @@ const GARBAGE: Array<{ family: MalformedFamily; line: Buffer; text: string; crlf
   { family: 'access', line: Buffer.from('10.0.0.1 - - [32/Jan/2024:10:15:32 +0000] "GET / HTTP/1.1" 200 12'), text: '10.0.0.1 - - [32/Jan/2024:10:15:32 +0000] "GET / HTTP/1.1" 200 12' },
   { family: 'logfmt', line: Buffer.from('only=one'), text: 'only=one' },
   { family: 'json', line: Buffer.from('{"a":1} trailing'), text: '{"a":1} trailing' },
-  { family: 'applog', line: Buffer.from('2024-01-24 10:15:32 lowercase level'), text: '2024-01-24 10:15:32 lowercase level' },
+  // (`2024-01-24 10:15:32 lowercase level` is an event without a level: see event-formats.test.ts.)
+  { family: 'applog', line: Buffer.from('2024-01-24 10:15:32lowercase glued to the time'), text: '2024-01-24 10:15:32lowercase glued to the time' },
   { family: 'unknown', line: Buffer.from('PANIC: no structure at all'), text: 'PANIC: no structure at all' },
 ];
 

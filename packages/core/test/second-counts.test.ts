@@ -1,4 +1,5 @@
 import { forEachSerialized, SecondCounts } from '../src/analytics/second-counts';
+import { mulberry32, shuffled } from './helpers';
 
 it('counts seconds in any order, across pages both ways', () => {
   const counts = new SecondCounts();
@@ -50,4 +51,17 @@ it('rejects text that is not serialized per-second counts', () => {
   for (const encoded of ['x', '1:0', '5:1,0:1', '5:1,-2:1', '5:1,', ':1', '1.5:2']) {
     expect({ encoded, thrown: (() => { try { forEachSerialized(encoded, () => undefined); return null; } catch (err) { return (err as Error).message; } })() }).toStrictEqual({ encoded, thrown: 'not serialized per-second counts' });
   }
+});
+
+it('counts seconds added in any order exactly as in order, pages that share a cache slot included', () => {
+  const random = mulberry32(7);
+  const t0 = 1_706_000_000;
+  // Seconds over ~40 pages (more than the 16 slots of recent pages, so slots are shared and replaced).
+  const adds = Array.from({ length: 20_000 }, (): [number, number] => [t0 + Math.floor(random() * 40 * 1024), 1 + Math.floor(random() * 3)]);
+  const inOrder = new SecondCounts();
+  for (const [second, n] of [...adds].sort((a, b) => a[0] - b[0])) inOrder.add(second, n);
+  const outOfOrder = new SecondCounts();
+  for (const [second, n] of shuffled(random, adds)) outOfOrder.add(second, n);
+  expect(outOfOrder.serialize()).toBe(inOrder.serialize());
+  expect(inOrder.entries().reduce((sum, [, n]) => sum + n, 0)).toBe(adds.reduce((sum, [, n]) => sum + n, 0));
 });

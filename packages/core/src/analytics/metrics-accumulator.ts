@@ -83,6 +83,7 @@ export function decodeAccessEscapes(buf: Buffer, start: number, end: number): st
 export class MetricsAccumulator {
   private lines = 0;
   private blankLines = 0;
+  private continuationLines = 0;
   private malformedLines = 0;
   private requests = 0;
   private timedRequests = 0;
@@ -123,6 +124,12 @@ export class MetricsAccumulator {
   addBlank(): void {
     this.lines++;
     this.blankLines++;
+  }
+
+  /** A line without a timestamp that continues the event above it (a stack frame, a traceback). */
+  addContinuation(): void {
+    this.lines++;
+    this.continuationLines++;
   }
 
   addMalformed(family: MalformedFamily, buf: Buffer | null, start: number, end: number, fileOffset: number): void {
@@ -264,6 +271,7 @@ export class MetricsAccumulator {
       version: PARTIAL_METRICS_VERSION,
       lines: this.lines,
       blank_lines: this.blankLines,
+      continuation_lines: this.continuationLines,
       bytes,
       malformed_lines: this.malformedLines,
       request_count: this.requests,

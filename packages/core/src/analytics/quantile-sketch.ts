@@ -99,6 +99,11 @@ export class QuantileSketch {
     return copy;
   }
 
+  /** Whether only the serialized form is held (no bin array). */
+  get isPacked(): boolean {
+    return this.packed !== null;
+  }
+
   /** Keeps only the serialized form, returning the bin array to the pool. */
   pack(): void {
     if (this.packed !== null) return;

@@ -13,27 +13,33 @@ import { decimalEnd, readDecimal } from '../text/decimal-scan';
 
 const PAGE_BITS = 10;
 const PAGE_SIZE = 1 << PAGE_BITS;
+/** Slots of the recent-page cache, a power of two: 16 pages are ~4.6 hours of seconds. */
+const RECENT_PAGES = 16;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 const MINUS = 0x2d;
 
 export class SecondCounts {
   private readonly pages = new Map<number, Uint32Array>();
-  /** The page written last: logs are mostly in time order, so most adds skip the map. */
-  private lastPageNumber = NaN;
-  private lastPage: Uint32Array | null = null;
+  /**
+   * Pages added to lately, by page number & (RECENT_PAGES - 1), and those numbers (NaN: empty slot).
+   * Lines in time order hit one slot; lines out of order by up to hours hit a few, and skip the map.
+   */
+  private readonly recentPages: Array<Uint32Array | null> = new Array<Uint32Array | null>(RECENT_PAGES).fill(null);
+  private readonly recentNumbers = new Float64Array(RECENT_PAGES).fill(NaN);
 
   add(second: number, n: number): void {
     const pageNumber = Math.floor(second / PAGE_SIZE);
-    let page = this.lastPage;
-    if (pageNumber !== this.lastPageNumber || page === null) {
+    const slot = pageNumber & (RECENT_PAGES - 1);
+    let page = this.recentPages[slot];
+    if (this.recentNumbers[slot] !== pageNumber || page === null) {
       page = this.pages.get(pageNumber) ?? null;
       if (page === null) {
         page = new Uint32Array(PAGE_SIZE);
         this.pages.set(pageNumber, page);
       }
-      this.lastPageNumber = pageNumber;
-      this.lastPage = page;
+      this.recentNumbers[slot] = pageNumber;
+      this.recentPages[slot] = page;
     }
     page[second - pageNumber * PAGE_SIZE] += n;
   }

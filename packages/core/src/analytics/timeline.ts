@@ -1,15 +1,29 @@
 // Per-minute buckets (requests, errors, response times with a p95 sketch) and per-second request
-// counts. Buckets are keyed by time, so merging adds them exactly whatever the chunking. Logs are
-// mostly in time order, so the current bucket is cached and the maps are touched once per second.
-// Only the last few minutes written keep their sketches unpacked; older ones are packed into their
-// serialized text, so a chunk spanning weeks holds a few hundred bytes per minute, not a dense array.
+// counts. Buckets are keyed by time, so merging adds them exactly whatever the chunking. Lines need
+// not come in time order: a small direct-mapped cache finds a recent minute's bucket without the map,
+// and LiveMinutes keeps the sketches of the minutes touched last unpacked, up to a budget of minutes,
+// packing the least recently touched one's into its serialized text past it. So a chunk spanning weeks
+// holds a few hundred bytes per minute beyond the budget, and lines shuffled within an hour, or
+// written at the end of requests that started minutes apart, cost about what lines in order do.
+import { LiveMinutes, MinuteNode } from './live-minutes';
 import { QuantileSketch } from './quantile-sketch';
 import { CheckedSeconds, SecondCounts } from './second-counts';
 
 const MINUTE = 60_000;
 const SECOND = 1000;
-/** Minutes whose sketches stay unpacked: lines from a few sources interleave around minute boundaries. */
-const LIVE_MINUTES = 4;
+/**
+ * Minutes whose sketches may stay unpacked by default: eight and a half hours, far more than lines
+ * shuffled within an hour or written at the end of 20-minute requests touch, for ~4 MB of bins (a
+ * sketch's dense bins are ~4–8 KB; 1024 minutes added 7–10 MB to the peak RSS of a 1 GiB chunk).
+ */
+export const DEFAULT_LIVE_MINUTES = 512;
+/** Slots of the recent-bucket cache, a power of two: minute number & (slots - 1) picks one. */
+const RECENT_SLOTS = 256;
+
+export interface TimelineOptions {
+  /** The most minute buckets holding unpacked sketches at once (default DEFAULT_LIVE_MINUTES). */
+  liveMinutes?: number;
+}
 
 export interface MinuteBucket {
   requests: number;
@@ -43,36 +57,41 @@ export interface CheckedTimeline {
 }
 
 export class Timeline {
-  private readonly minutes = new Map<number, MinuteBucket>();
+  private readonly minutes = new Map<number, MinuteNode>();
   private readonly seconds = new SecondCounts();
   private currentMinute = NaN;
-  private current: MinuteBucket | null = null;
+  private current: MinuteNode | null = null;
   private currentSecond = NaN;
   private currentSecondCount = 0;
-  /** Buckets written to lately, most recent last; only these hold unpacked sketches. */
-  private readonly live: MinuteBucket[] = [];
+  /** Buckets by minute number & (RECENT_SLOTS - 1): a hit skips the map's hashing of a double. */
+  private readonly recent: Array<MinuteNode | null> = new Array<MinuteNode | null>(RECENT_SLOTS).fill(null);
+  private readonly live: LiveMinutes;
 
-  private bucket(timeMs: number): MinuteBucket {
+  constructor(options: TimelineOptions = {}) {
+    this.live = new LiveMinutes(options.liveMinutes ?? DEFAULT_LIVE_MINUTES);
+  }
+
+  private bucket(timeMs: number): MinuteNode {
     // Range checks first: a division per line costs more than two comparisons.
     if (timeMs >= this.currentMinute && timeMs < this.currentMinute + MINUTE && this.current !== null) return this.current;
-    const minute = Math.floor(timeMs / MINUTE) * MINUTE;
-    let bucket = this.minutes.get(minute);
-    if (!bucket) {
-      bucket = { requests: 0, errors: 0, timed: 0, duration_us: 0, sketch: null };
-      this.minutes.set(minute, bucket);
+    const minuteNumber = Math.floor(timeMs / MINUTE);
+    const minute = minuteNumber * MINUTE;
+    const slot = minuteNumber & (RECENT_SLOTS - 1);
+    let bucket = this.recent[slot];
+    if (bucket === null || bucket.minute !== minute) {
+      bucket = this.minutes.get(minute) ?? this.newBucket(minute);
+      this.recent[slot] = bucket;
     }
     this.currentMinute = minute;
     this.current = bucket;
-    this.markLive(bucket);
+    this.live.touch(bucket);
     return bucket;
   }
 
-  private markLive(bucket: MinuteBucket): void {
-    const live = this.live;
-    const at = live.indexOf(bucket);
-    if (at !== -1) live.splice(at, 1);
-    live.push(bucket);
-    if (live.length > LIVE_MINUTES) live.shift()!.sketch?.pack();
+  private newBucket(minute: number): MinuteNode {
+    const bucket = new MinuteNode(minute);
+    this.minutes.set(minute, bucket);
+    return bucket;
   }
 
   /** A request at timeMs; durationUs is -1 when untimed. Callers that have the duration's sketch key pass it. */
@@ -124,17 +143,24 @@ export class Timeline {
 
   /** Adds one minute's counts; the sketch is read, never kept (a minute new here gets a copy). */
   private addMinute(minute: number, requests: number, errors: number, timed: number, durationUs: number, sketch: QuantileSketch | null): void {
-    const mine = this.minutes.get(minute);
-    if (!mine) {
-      // A packed sketch copies as its text: minutes only one chunk saw cost no unpacking.
-      this.minutes.set(minute, { requests, errors, timed, duration_us: durationUs, sketch: sketch ? sketch.copy() : null });
-      return;
-    }
+    const mine = this.minutes.get(minute) ?? this.newBucket(minute);
     mine.requests += requests;
     mine.errors += errors;
     mine.timed += timed;
     mine.duration_us += durationUs;
-    if (sketch) (mine.sketch ??= QuantileSketch.empty()).merge(sketch);
+    if (sketch === null) return;
+    // A packed sketch copies as its text: minutes only one chunk saw cost no unpacking.
+    if (mine.sketch === null) mine.sketch = sketch.copy();
+    else mine.sketch.merge(sketch);
+    // Merged minutes count against the budget too, so a merged total's memory is bounded the same way.
+    this.live.touch(mine);
+  }
+
+  /** Buckets that hold an unpacked sketch now; never more than the live minute budget. */
+  unpackedMinutes(): number {
+    let n = 0;
+    for (const bucket of this.minutes.values()) if (bucket.sketch !== null && !bucket.sketch.isPacked) n++;
+    return n;
   }
 
   /** Minute buckets in time order. */
@@ -171,17 +197,16 @@ export class Timeline {
     };
   }
 
-  static deserialize(s: SerializedTimeline): Timeline {
-    const t = new Timeline();
+  static deserialize(s: SerializedTimeline, options: TimelineOptions = {}): Timeline {
+    const t = new Timeline(options);
     s.minutes.forEach((minute, i) => {
       const sketch = s.sketches[i];
-      t.minutes.set(minute, {
-        requests: s.requests[i],
-        errors: s.errors[i],
-        timed: s.timed[i],
-        duration_us: s.duration_us[i],
-        sketch: sketch === null ? null : QuantileSketch.deserialize(sketch),
-      });
+      const bucket = t.newBucket(minute);
+      bucket.requests = s.requests[i];
+      bucket.errors = s.errors[i];
+      bucket.timed = s.timed[i];
+      bucket.duration_us = s.duration_us[i];
+      bucket.sketch = sketch === null ? null : QuantileSketch.deserialize(sketch);
     });
     t.seconds.addSerialized(s.seconds);
     return t;

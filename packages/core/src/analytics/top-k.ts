@@ -1,92 +1,27 @@
 // Counts per key (paths, clients, user agents, error messages) that stay exact while the distinct keys
-// fit `capacity`, and then become a Space-Saving summary (Metwally et al.): every reported count is an
-// upper bound at most `error` above the truth, and error ≤ total / capacity. Keys are looked up by a
-// hash of their bytes, so a line's key costs no string unless it is new. Counts are kept in the
-// Stream-Summary of the paper: buckets of equal count in a list sorted by count, so a count goes up,
-// and the smallest is found, in O(1). (A min-heap needed a sift of ~10 levels per eviction, because
-// a full table holds many keys at the smallest count.)
+// fit `capacity` (131,072 by default, per chunk and per merge), and then become a Space-Saving summary
+// (Metwally et al.): every count is an upper bound at most `error` above the truth, so the true count
+// lies in [count - error, count], and error ≤ total / capacity. A key that was counted from its first
+// occurrence on keeps error 0 and so stays exact: the heavy keys of a Zipf-like stream, which arrive
+// before the table fills. Tables are read in order of the guaranteed count, count - error.
+//
+// A table is a few typed arrays indexed by counter id (key bytes and hashes in key-arena.ts, counts
+// and the Stream-Summary in count-buckets.ts, latencies in key-latency.ts), not an object per key:
+// at 100,000+ keys the objects' garbage collection and cache misses doubled the time of a pass. Keys
+// are looked up by a hash of their bytes, so a line's key costs no string unless it is new, and a
+// table's strings are made only when it is read.
 import { hashBytes } from './byte-hash';
+import { CountBuckets } from './count-buckets';
 import { HashSlots } from './hash-slots';
+import { KeyArena } from './key-arena';
+import { KeyLatencies } from './key-latency';
 import { QuantileSketch } from './quantile-sketch';
 
-export const DEFAULT_TOP_K_CAPACITY = 1000;
-
 /**
- * One counted key. Its bytes live in a buffer that may be longer than the key, so that Space-Saving can
- * hand an evicted entry to the next new key without allocating; the key's string is decoded only when
- * asked for (reports and merges), not per line.
+ * 2^17 distinct keys: a 64 MiB combined log of ~120,000 distinct paths stays exact, and the table
+ * grows with its keys, so small inputs pay for few.
  */
-export class TopKEntry {
-  /** How much count may exceed the true count (0 while exact). */
-  error = 0;
-  /** Lines with this key that were errors. */
-  errors = 0;
-  /** Response times of this key's requests, when tracked. */
-  sketch: QuantileSketch | null = null;
-  /** The bucket of this entry's count, and its neighbours there. */
-  bucket: CountBucket | null = null;
-  prevInBucket: TopKEntry | null = null;
-  nextInBucket: TopKEntry | null = null;
-  /** Position in its table's byId, or -1 before it joins one. */
-  id = -1;
-  private keyString: string | null;
-
-  constructor(
-    /** The key's UTF-8 bytes are bytes[0, length); its hash is computed from them. */
-    public bytes: Buffer,
-    public length: number,
-    public hash: number,
-    public count: number,
-    key: string | null,
-  ) {
-    this.keyString = key;
-  }
-
-  get key(): string {
-    return (this.keyString ??= this.bytes.toString('utf8', 0, this.length));
-  }
-
-  /** Makes this entry count a new key from buf[start, end) (Space-Saving's eviction). */
-  reuseFor(buf: Buffer, start: number, end: number, hash: number): void {
-    const length = end - start;
-    if (this.bytes.length < length) this.bytes = Buffer.allocUnsafe(Math.max(length, 2 * this.bytes.length));
-    // A loop: Buffer#copy goes through a JS wrapper that costs more than copying a path's bytes.
-    const bytes = this.bytes;
-    for (let i = 0; i < length; i++) bytes[i] = buf[start + i];
-    this.length = length;
-    this.hash = hash;
-    this.keyString = null;
-    this.errors = 0;
-    this.sketch?.clear();
-  }
-
-  sameBytes(buf: Buffer, start: number, end: number): boolean {
-    if (this.length !== end - start) return false;
-    // A loop beats buf.compare's native call for short keys (paths, addresses), not for user agents.
-    if (this.length > 48) return buf.compare(this.bytes, 0, this.length, start, end) === 0;
-    const bytes = this.bytes;
-    for (let i = 0; i < this.length; i++) if (bytes[i] !== buf[start + i]) return false;
-    return true;
-  }
-
-  /** A copy with another count and error, sharing nothing mutable. */
-  copy(count: number, error: number): TopKEntry {
-    const entry = new TopKEntry(Buffer.from(this.bytes.subarray(0, this.length)), this.length, this.hash, count, this.keyString);
-    entry.error = error;
-    entry.errors = this.errors;
-    entry.sketch = this.sketch === null ? null : this.sketch.copy();
-    return entry;
-  }
-}
-
-/** The entries with one count; buckets form a list in increasing count. */
-class CountBucket {
-  first: TopKEntry | null = null;
-  size = 0;
-  prev: CountBucket | null = null;
-  next: CountBucket | null = null;
-  constructor(public count: number) {}
-}
+export const DEFAULT_TOP_K_CAPACITY = 131_072;
 
 /**
  * The serialized form: [key, count, error, errors, sketch or null] tuples in key order, the sketch (of
@@ -99,69 +34,119 @@ export interface SerializedTopK {
   entries: Array<[string, number, number, number, string | null]>;
 }
 
+type SerializedEntry = SerializedTopK['entries'][number];
+
+/**
+ * One counter of a table, read and written through the table: it stays this counter while
+ * Space-Saving hands the counter from key to key, as an evicted entry did.
+ */
+export class TopKEntry {
+  constructor(
+    private readonly table: TopK,
+    readonly id: number,
+  ) {}
+
+  get key(): string {
+    return this.table.keyAt(this.id);
+  }
+
+  get hash(): number {
+    return this.table.hashAt(this.id);
+  }
+
+  get count(): number {
+    return this.table.countAt(this.id);
+  }
+
+  /** How much count may exceed the true count (0 while exact). */
+  get error(): number {
+    return this.table.errorAt(this.id);
+  }
+
+  /** Lines with this key that were errors. */
+  get errors(): number {
+    return this.table.errorLinesAt(this.id);
+  }
+
+  set errors(n: number) {
+    this.table.setErrorLinesAt(this.id, n);
+  }
+
+  /** A sketch of this key's response times, when any were recorded (a copy: adding to it changes nothing here). */
+  get latency(): QuantileSketch | null {
+    return this.table.latencyAt(this.id);
+  }
+}
+
+/** One row of a merge: a key of this table or the other, and its merged figures. */
+interface MergedRow {
+  key: string;
+  count: number;
+  error: number;
+  errors: number;
+  /** Where the key's bytes and first latencies are, and the ids of the other side's latencies to add. */
+  from: TopK;
+  fromId: number;
+  otherIds: number[] | null;
+}
+
 export class TopK {
   total = 0;
   exact = true;
-  /** Every entry, by id: an entry keeps its id while Space-Saving hands it from key to key. */
-  private readonly byId: TopKEntry[] = [];
-  /** The buckets of the smallest and the largest count. */
-  private low: CountBucket | null = null;
-  private high: CountBucket | null = null;
-  /** Emptied buckets, for reuse. */
-  private readonly spareBuckets: CountBucket[] = [];
-  private readonly slots: HashSlots;
-  private readonly hashOfId = (id: number): number => this.byId[id].hash;
+  private ids = 0;
+  private readonly slots = new HashSlots();
+  private keys = new KeyArena();
+  private readonly counts = new CountBuckets();
+  /** Per id: how far its count may exceed the truth, and its error lines. */
+  private errors = new Float64Array(16);
+  private errorLines = new Float64Array(16);
+  /** Made by the first latency recorded, merged or decoded. */
+  private latencies: KeyLatencies | null = null;
 
   constructor(
     readonly capacity: number = DEFAULT_TOP_K_CAPACITY,
     private readonly trackLatency = false,
-  ) {
-    this.slots = new HashSlots(capacity);
-  }
+  ) {}
 
   get size(): number {
-    return this.byId.length;
+    return this.ids;
   }
 
   /** Counts the key whose UTF-8 bytes are buf[start, end). */
   addBytes(buf: Buffer, start: number, end: number): TopKEntry {
-    const hash = hashBytes(buf, start, end);
-    let entry = this.findBytes(hash, buf, start, end);
-    if (!entry) entry = this.insert(buf, start, end, hash, null);
-    else this.bump(entry, 1);
-    this.total++;
-    return entry;
+    return new TopKEntry(this, this.countBytes(buf, start, end, null));
   }
 
   addString(key: string): TopKEntry {
     const bytes = Buffer.from(key, 'utf8');
-    const hash = hashBytes(bytes, 0, bytes.length);
-    let entry = this.findBytes(hash, bytes, 0, bytes.length);
-    if (!entry) entry = this.insert(bytes, 0, bytes.length, hash, key);
-    else this.bump(entry, 1);
-    this.total++;
-    return entry;
+    return new TopKEntry(this, this.countBytes(bytes, 0, bytes.length, key));
   }
 
-  /** Adds a response time, given by its QuantileSketch.keyOf, to the entry's sketch. */
+  /** Adds a response time, given by its QuantileSketch.keyOf, to the entry's latencies. */
   recordLatency(entry: TopKEntry, sketchKey: number): void {
-    (entry.sketch ??= QuantileSketch.empty()).addKey(sketchKey);
+    (this.latencies ??= new KeyLatencies()).addKey(entry.id, sketchKey);
   }
 
   entries(): TopKEntry[] {
-    return [...this.byId];
+    return Array.from({ length: this.ids }, (_, id) => new TopKEntry(this, id));
   }
 
-  /** The k largest, by count then key. */
+  /** The k with the largest guaranteed count (count - error), then the largest count, then by key. */
   top(k: number): TopKEntry[] {
-    return this.entries()
-      .sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0))
-      .slice(0, k);
+    const keys = this.keys.keys(this.ids);
+    const ids = Array.from({ length: this.ids }, (_, id) => id);
+    const counts = this.counts;
+    const errors = this.errors;
+    return selectTop(ids, k, (a, b) => compareByGuaranteedCount(counts.count(a), errors[a], keys[a], counts.count(b), errors[b], keys[b])).map(
+      (id) => new TopKEntry(this, id),
+    );
   }
 
   /** The most any count here can exceed the truth. */
   errorBound(): number {
-    return this.exact ? 0 : this.byId.reduce((max, e) => Math.max(max, e.error), 0);
+    let max = 0;
+    if (!this.exact) for (let id = 0; id < this.ids; id++) if (this.errors[id] > max) max = this.errors[id];
+    return max;
   }
 
   /** Adds another summary's counts into this one (the mergeable-summaries rule for Space-Saving). */
@@ -170,61 +155,53 @@ export class TopK {
     // A key missing from an approximate summary may still have occurred there up to its minimum count.
     const thisFloor = this.exact ? 0 : this.minCount();
     const otherFloor = other.exact ? 0 : other.minCount();
-    const merged = new Map<string, TopKEntry>();
-    for (const e of this.byId) {
-      e.count += otherFloor;
-      e.error += otherFloor;
-      merged.set(e.key, e);
+    const merged = new Map<string, MergedRow>();
+    const thisKeys = this.keys.keys(this.ids);
+    for (let id = 0; id < this.ids; id++) {
+      const row: MergedRow = {
+        key: thisKeys[id],
+        count: this.counts.count(id) + otherFloor,
+        error: this.errors[id] + otherFloor,
+        errors: this.errorLines[id],
+        from: this,
+        fromId: id,
+        otherIds: null,
+      };
+      merged.set(row.key, row);
     }
-    for (const e of other.byId) {
-      const mine = merged.get(e.key);
+    const otherKeys = other.keys.keys(other.ids);
+    for (let id = 0; id < other.ids; id++) {
+      const key = otherKeys[id];
+      const mine = merged.get(key);
       if (mine) {
-        mine.count += e.count - otherFloor;
-        mine.error += e.error - otherFloor;
-        mine.errors += e.errors;
-        if (e.sketch) (mine.sketch ??= QuantileSketch.empty()).merge(e.sketch);
+        mine.count += other.counts.count(id) - otherFloor;
+        mine.error += other.errors[id] - otherFloor;
+        mine.errors += other.errorLines[id];
+        (mine.otherIds ??= []).push(id);
       } else {
-        merged.set(e.key, e.copy(e.count + thisFloor, e.error + thisFloor));
+        const count = other.counts.count(id) + thisFloor;
+        merged.set(key, { key, count, error: other.errors[id] + thisFloor, errors: other.errorLines[id], from: other, fromId: id, otherIds: null });
       }
     }
     this.total += other.total;
     this.exact = this.exact && other.exact && merged.size <= this.capacity;
-    this.rebuild([...merged.values()]);
-  }
-
-  /**
-   * Both exact: adds other's counts in place when all its keys fit, so merging a chunk's few keys into a
-   * running table costs those keys, not a rebuild of the table. False, having changed nothing, when
-   * they do not fit (merge then takes the general path, which truncates).
-   */
-  private mergeExactInPlace(other: TopK): boolean {
-    let newKeys = 0;
-    for (const e of other.byId) if (!this.findBytes(e.hash, e.bytes, 0, e.length)) newKeys++;
-    if (this.byId.length + newKeys > this.capacity) return false;
-    for (const e of other.byId) {
-      const mine = this.findBytes(e.hash, e.bytes, 0, e.length);
-      if (mine) {
-        mine.errors += e.errors;
-        if (e.sketch) (mine.sketch ??= QuantileSketch.empty()).merge(e.sketch);
-        this.raise(mine, e.count);
-      } else {
-        const copy = e.copy(e.count, 0);
-        this.index(copy);
-        this.placeFromLow(copy);
-      }
-    }
-    this.total += other.total;
-    return true;
+    this.rebuild([...merged.values()], other);
   }
 
   serialize(): SerializedTopK {
+    const keys = this.keys.keys(this.ids);
+    const order = this.keys.sortedIds(this.ids) ?? Array.from({ length: this.ids }, (_, id) => id).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+    const latencies = this.latencies;
+    const entries = new Array<SerializedEntry>(order.length);
+    for (let i = 0; i < order.length; i++) {
+      const id = order[i];
+      entries[i] = [keys[id], this.counts.count(id), this.errors[id], this.errorLines[id], latencies !== null && latencies.count(id) > 0 ? latencies.serialize(id) : null];
+    }
     return {
       capacity: this.capacity,
       total: this.total,
       exact: this.exact,
-      entries: this.byId
-        .map((e): [string, number, number, number, string | null] => [e.key, e.count, e.error, e.errors, e.sketch ? e.sketch.serialize() : null])
-        .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)),
+      entries,
     };
   }
 
@@ -241,158 +218,230 @@ export class TopK {
    * that decode them while checking the table. The sketches become the table's own.
    */
   static fromDecoded(s: SerializedTopK, sketches: ReadonlyArray<QuantileSketch | null>, trackLatency = false): TopK {
-    const topK = new TopK(s.capacity, trackLatency);
-    topK.total = s.total;
-    topK.exact = s.exact;
-    topK.rebuild(
-      s.entries.map(([key, count, error, errors], i) => {
-        const bytes = Buffer.from(key, 'utf8');
-        const entry = new TopKEntry(bytes, bytes.length, hashBytes(bytes, 0, bytes.length), count, key);
-        entry.error = error;
-        entry.errors = errors;
-        entry.sketch = sketches[i];
-        return entry;
-      }),
+    const decoded = new TopK(s.entries.length, trackLatency);
+    s.entries.forEach(([key], i) => {
+      const bytes = Buffer.from(key, 'utf8');
+      decoded.keys.setString(i, key, bytes, hashBytes(bytes, 0, bytes.length));
+      const sketch = sketches[i];
+      if (sketch !== null) (decoded.latencies ??= new KeyLatencies()).adopt(i, sketch);
+    });
+    const top = new TopK(s.capacity, trackLatency);
+    top.total = s.total;
+    top.exact = s.exact;
+    top.rebuild(
+      s.entries.map(([key, count, error, errors], i) => ({ key, count, error, errors, from: decoded, fromId: i, otherIds: null })),
+      null,
     );
-    return topK;
+    return top;
+  }
+
+  // ---- by counter id (TopKEntry reads and writes through these) ----
+
+  keyAt(id: number): string {
+    return this.keys.key(id);
+  }
+
+  hashAt(id: number): number {
+    return this.keys.hash(id);
+  }
+
+  countAt(id: number): number {
+    return this.counts.count(id);
+  }
+
+  errorAt(id: number): number {
+    return this.errors[id];
+  }
+
+  errorLinesAt(id: number): number {
+    return this.errorLines[id];
+  }
+
+  setErrorLinesAt(id: number, n: number): void {
+    this.errorLines[id] = n;
+  }
+
+  latencyAt(id: number): QuantileSketch | null {
+    const latencies = this.latencies;
+    if (latencies === null || latencies.count(id) === 0) return null;
+    return QuantileSketch.deserialize(latencies.serialize(id));
   }
 
   // ---- internals ----
 
-  private minCount(): number {
-    return this.byId.length < this.capacity || this.low === null ? 0 : this.low.count;
+  /** Counts the key buf[start, end) (given as `key` when it came as a string); returns its id. */
+  private countBytes(buf: Buffer, start: number, end: number, key: string | null): number {
+    const hash = hashBytes(buf, start, end);
+    let id = this.find(hash, buf, start, end);
+    if (id < 0) id = this.insert(buf, start, end, hash, key);
+    else this.counts.raise(id, 1);
+    this.total++;
+    return id;
   }
 
-  private rebuild(entries: TopKEntry[]): void {
-    entries.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-    if (entries.length > this.capacity) {
-      entries.length = this.capacity;
+  private minCount(): number {
+    return this.ids < this.capacity ? 0 : this.counts.lowestCount();
+  }
+
+  /**
+   * Makes the table rows' keys, sorted by count then key and cut to the capacity, with ids from the
+   * smallest count up. A row's latencies are copied from its source, and other's merged in.
+   */
+  private rebuild(rows: MergedRow[], other: TopK | null): void {
+    rows.sort((a, b) => b.count - a.count || (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    if (rows.length > this.capacity) {
+      rows.length = this.capacity;
       this.exact = false;
     }
+    // Rows may be this table's own: their keys and latencies move to new arrays.
+    const keys = new KeyArena();
+    const latencies = new KeyLatencies();
+    let anyLatency = false;
     this.slots.clear();
-    this.byId.length = 0;
-    this.low = this.high = null;
-    // Smallest count first, so each entry joins the last bucket or a new one after it.
-    for (let i = entries.length - 1; i >= 0; i--) {
-      const e = entries[i];
-      e.id = -1;
-      e.bucket = e.prevInBucket = e.nextInBucket = null;
-      this.index(e);
-      const last = this.high as CountBucket | null;
-      this.attach(e, last !== null && last.count === e.count ? last : this.newBucketBefore(null, e.count));
+    this.counts.clear();
+    this.errors = new Float64Array(Math.max(16, rows.length));
+    this.errorLines = new Float64Array(Math.max(16, rows.length));
+    this.ids = 0;
+    for (let i = rows.length - 1; i >= 0; i--) {
+      const row = rows[i];
+      const id = this.ids++;
+      keys.copyFrom(id, row.from.keys, row.fromId);
+      this.slots.add(keys.hash(id), id);
+      this.counts.place(id, row.count);
+      this.errors[id] = row.error;
+      this.errorLines[id] = row.errors;
+      if (row.from.latencies !== null) {
+        latencies.copy(id, row.from.latencies, row.fromId);
+        anyLatency = true;
+      }
+      if (row.otherIds !== null && other !== null && other.latencies !== null) {
+        for (const otherId of row.otherIds) latencies.merge(id, other.latencies, otherId);
+        anyLatency = true;
+      }
     }
+    this.keys = keys;
+    this.latencies = anyLatency ? latencies : null;
   }
 
-  private insert(buf: Buffer, start: number, end: number, hash: number, key: string | null): TopKEntry {
-    if (this.byId.length < this.capacity) {
-      const entry = new TopKEntry(Buffer.from(buf.subarray(start, end)), end - start, hash, 1, key);
-      this.index(entry);
-      this.placeFromLow(entry);
-      return entry;
+  /**
+   * Both exact: adds other's counts in place when all its keys fit, so merging a chunk's few keys into a
+   * running table costs those keys, not a rebuild of the table. False, having changed nothing, when
+   * they do not fit (merge then takes the general path, which truncates).
+   */
+  private mergeExactInPlace(other: TopK): boolean {
+    const found = new Int32Array(other.ids);
+    let newKeys = 0;
+    for (let id = 0; id < other.ids; id++) {
+      found[id] = this.findKeyOf(other, id);
+      if (found[id] < 0) newKeys++;
+    }
+    if (this.ids + newKeys > this.capacity) return false;
+    for (let id = 0; id < other.ids; id++) {
+      // Looked up again if new: other may hold the same bytes twice (a table decoded from strings with
+      // lone surrogates), and the second then counts into the first one's copy.
+      let mine = found[id] >= 0 ? found[id] : this.findKeyOf(other, id);
+      if (mine >= 0) {
+        this.errorLines[mine] += other.errorLines[id];
+        if (other.latencies !== null) (this.latencies ??= new KeyLatencies()).merge(mine, other.latencies, id);
+        this.counts.raise(mine, other.counts.count(id));
+      } else {
+        mine = this.newId();
+        this.keys.copyFrom(mine, other.keys, id);
+        this.slots.add(this.keys.hash(mine), mine);
+        this.errorLines[mine] = other.errorLines[id];
+        if (other.latencies !== null) (this.latencies ??= new KeyLatencies()).copy(mine, other.latencies, id);
+        this.counts.place(mine, other.counts.count(id));
+      }
+    }
+    this.total += other.total;
+    return true;
+  }
+
+  private insert(buf: Buffer, start: number, end: number, hash: number, key: string | null): number {
+    if (this.ids < this.capacity) {
+      const id = this.newId();
+      this.setKey(id, buf, start, end, hash, key);
+      this.slots.add(hash, id);
+      this.counts.place(id, 1);
+      return id;
     }
     // Space-Saving: the new key takes over a counter of the smallest count, inheriting it as error.
     this.exact = false;
-    const entry = this.low!.first!;
-    this.unindex(entry);
-    entry.reuseFor(buf, start, end, hash);
-    entry.error = entry.count;
-    this.index(entry);
-    this.raise(entry, 1);
-    return entry;
+    const id = this.counts.lowest();
+    this.slots.remove(this.keys.hash(id), id);
+    // Bytes only, even for a key given as a string: a reused entry always decoded its key from them.
+    this.keys.set(id, buf, start, end, hash);
+    this.errorLines[id] = 0;
+    this.latencies?.clear(id);
+    this.errors[id] = this.counts.count(id);
+    this.slots.add(hash, id);
+    this.counts.raise(id, 1);
+    return id;
   }
 
-  private bump(entry: TopKEntry, by: number): void {
-    this.raise(entry, by);
+  private setKey(id: number, buf: Buffer, start: number, end: number, hash: number, key: string | null): void {
+    if (key === null) this.keys.set(id, buf, start, end, hash);
+    else this.keys.setString(id, key, buf, hash);
   }
 
-  // ---- the bucket list ----
-
-  /** Adds `by` to an entry's count, moving it to the bucket of its new count. */
-  private raise(entry: TopKEntry, by: number): void {
-    const from = entry.bucket!;
-    const target = entry.count + by;
-    let next = from.next;
-    while (next !== null && next.count < target) next = next.next;
-    entry.count = target;
-    if (next !== null && next.count === target) {
-      this.detach(entry);
-      this.attach(entry, next);
-    } else if (from.size === 1 && from.next === next) {
-      from.count = target; // alone, and still in order: the bucket takes the new count
-    } else {
-      const bucket = this.newBucketBefore(next, target);
-      this.detach(entry);
-      this.attach(entry, bucket);
+  /** The next id, its error and error lines 0. */
+  private newId(): number {
+    const id = this.ids++;
+    if (id >= this.errors.length) {
+      const errors = new Float64Array(2 * this.errors.length);
+      errors.set(this.errors);
+      this.errors = errors;
+      const errorLines = new Float64Array(2 * this.errorLines.length);
+      errorLines.set(this.errorLines);
+      this.errorLines = errorLines;
     }
+    this.errors[id] = 0;
+    this.errorLines[id] = 0;
+    return id;
   }
 
-  /** Puts an entry not yet in a bucket into the bucket of its count. */
-  private placeFromLow(entry: TopKEntry): void {
-    let next = this.low;
-    while (next !== null && next.count < entry.count) next = next.next;
-    this.attach(entry, next !== null && next.count === entry.count ? next : this.newBucketBefore(next, entry.count));
-  }
-
-  /** A new, empty bucket linked in before `next` (at the end when next is null). */
-  private newBucketBefore(next: CountBucket | null, count: number): CountBucket {
-    const bucket = this.spareBuckets.pop() ?? new CountBucket(count);
-    bucket.count = count;
-    const prev = next === null ? this.high : next.prev;
-    bucket.prev = prev;
-    bucket.next = next;
-    if (prev === null) this.low = bucket;
-    else prev.next = bucket;
-    if (next === null) this.high = bucket;
-    else next.prev = bucket;
-    return bucket;
-  }
-
-  private attach(entry: TopKEntry, bucket: CountBucket): void {
-    const first = bucket.first;
-    entry.bucket = bucket;
-    entry.prevInBucket = null;
-    entry.nextInBucket = first;
-    if (first !== null) first.prevInBucket = entry;
-    bucket.first = entry;
-    bucket.size++;
-  }
-
-  /** Takes an entry out of its bucket, unlinking the bucket when that empties it. */
-  private detach(entry: TopKEntry): void {
-    const bucket = entry.bucket!;
-    const { prevInBucket: prev, nextInBucket: next } = entry;
-    if (prev === null) bucket.first = next;
-    else prev.nextInBucket = next;
-    if (next !== null) next.prevInBucket = prev;
-    entry.bucket = entry.prevInBucket = entry.nextInBucket = null;
-    if (--bucket.size > 0) return;
-    if (bucket.prev === null) this.low = bucket.next;
-    else bucket.prev.next = bucket.next;
-    if (bucket.next === null) this.high = bucket.prev;
-    else bucket.next.prev = bucket.prev;
-    bucket.prev = bucket.next = null;
-    this.spareBuckets.push(bucket);
-  }
-
-  private findBytes(hash: number, buf: Buffer, start: number, end: number): TopKEntry | undefined {
+  private find(hash: number, buf: Uint8Array, start: number, end: number): number {
     const slots = this.slots;
     for (let slot = slots.start(hash); ; slot = slots.next(slot)) {
       const id = slots.idAt(slot);
-      if (id < 0) return undefined;
-      const entry = this.byId[id];
-      if (entry.hash === hash && entry.sameBytes(buf, start, end)) return entry;
+      if (id < 0) return -1;
+      // The table holds hashes as int32; ours are uint32.
+      if (slots.hashAt(slot) === (hash | 0) && this.keys.sameBytes(id, buf, start, end)) return id;
     }
   }
 
-  private index(entry: TopKEntry): void {
-    if (entry.id < 0) {
-      entry.id = this.byId.length;
-      this.byId.push(entry);
+  /** This table's id of other's key otherId, or -1. */
+  private findKeyOf(other: TopK, otherId: number): number {
+    const hash = other.keys.hash(otherId);
+    const slots = this.slots;
+    for (let slot = slots.start(hash); ; slot = slots.next(slot)) {
+      const id = slots.idAt(slot);
+      if (id < 0) return -1;
+      if (slots.hashAt(slot) === (hash | 0) && this.keys.sameKeyAs(id, other.keys, otherId)) return id;
     }
-    this.slots.add(entry.hash, entry.id);
   }
+}
 
-  private unindex(entry: TopKEntry): void {
-    this.slots.remove(entry.hash, entry.id, this.hashOfId);
+/**
+ * The order tables are read in: the guaranteed count (count - error) first, so a row above another is
+ * surely at least as frequent when both are exact, then the larger upper bound, then the key.
+ */
+export function compareByGuaranteedCount(countA: number, errorA: number, keyA: string, countB: number, errorB: number, keyB: string): number {
+  return countB - errorB - (countA - errorA) || countB - countA || (keyA < keyB ? -1 : keyA > keyB ? 1 : 0);
+}
+
+/** The k first of items in compare's order, without sorting them all (tables hold 100,000+ keys). */
+export function selectTop<T>(items: Iterable<T>, k: number, compare: (a: T, b: T) => number): T[] {
+  const best: T[] = [];
+  if (k <= 0) return best;
+  for (const item of items) {
+    if (best.length === k && compare(item, best[k - 1]) >= 0) continue;
+    let at = best.length === k ? k - 1 : best.length;
+    while (at > 0 && compare(item, best[at - 1]) < 0) {
+      best[at] = best[at - 1];
+      at--;
+    }
+    best[at] = item;
   }
+  return best;
 }

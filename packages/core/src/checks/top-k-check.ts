@@ -35,7 +35,7 @@ export function checkTopK(value: unknown, path: string, trackLatency: boolean): 
   try {
     return TopK.fromDecoded(table as unknown as SerializedTopK, sketches, trackLatency);
   } catch (err) {
-    // A capacity too large to allocate a table for.
+    // Defensive: rebuilding checked entries is not expected to throw.
     throw invalidPartial(path, `does not decode: ${(err as Error).message}`, err);
   }
 }

@@ -244,9 +244,15 @@ export const parseAccessLine: LineParser = (buf, start, end, rec) => {
   const statusEnd = tokenEnd(buf, statusStart, end);
   const status = parseStatus(buf, statusStart, statusEnd);
   if (status < 0 || statusEnd >= end) return false;
-  const bytesEnd = tokenEnd(buf, statusEnd + 1, end);
-  const bytesSent = parseByteCount(buf, statusEnd + 1, bytesEnd);
-  if (bytesSent === NOT_A_COUNT) return false;
+  let bytesEnd = tokenEnd(buf, statusEnd + 1, end);
+  let bytesSent = parseByteCount(buf, statusEnd + 1, bytesEnd);
+  if (bytesSent === NOT_A_COUNT) {
+    // No bytes field when a duration follows the status (`… HTTP/1.1 200 105ms`); anything else
+    // there (`12x`, `-5`, nothing) is a broken line.
+    if (parseDurationField(buf, statusEnd + 1, bytesEnd, MICROS_PER_SECOND) < 0) return false;
+    bytesEnd = statusEnd;
+    bytesSent = -1;
+  }
 
   rec.format = 'common';
   setUnlessDash(rec.client, buf, start, clientEnd);

@@ -4,10 +4,15 @@
 import { AnalyzerError } from '../errors';
 import { parseAccessLine } from './access-log-parser';
 import { parseApplogLine } from './applog-parser';
+import { unwrapContainerLine, unwrapped } from './container-lines';
+import { isContinuationLine } from './continuation-line';
+import { parseApacheErrorLine, parseNginxErrorLine } from './error-log-parser';
+import { parseEventLine } from './event-line-parser';
 import { parseJsonLine } from './json-line-parser';
 import type { LineParser, LineRecord } from './line-record';
 import { parseLogfmtLine } from './logfmt-parser';
 import { compileNginxLogFormat } from './nginx-log-format';
+import { parseSyslogLine } from './syslog-parser';
 
 export const NAMED_FORMATS = ['auto', 'applog', 'json', 'combined', 'common', 'logfmt'] as const;
 export type NamedFormat = (typeof NAMED_FORMATS)[number];
@@ -19,13 +24,23 @@ export type FormatOption = NamedFormat | { nginx: string };
 export const MALFORMED_FAMILIES = ['applog', 'json', 'access', 'logfmt', 'custom', 'unknown', 'invalid_utf8', 'oversized'] as const;
 export type MalformedFamily = (typeof MALFORMED_FAMILIES)[number];
 
-/** Parses a line into rec; returns null when it parsed, else the family it is malformed in. */
-export type SelectedParser = (buf: Buffer, start: number, end: number, rec: LineRecord) => MalformedFamily | null;
+/** What auto-detection answers for a line without a timestamp that continues the event above it. */
+export const CONTINUATION = 'continuation';
+
+/**
+ * Parses a line into rec; returns null when it parsed, CONTINUATION for a continuation line (auto
+ * only), else the family it is malformed in.
+ */
+export type SelectedParser = (buf: Buffer, start: number, end: number, rec: LineRecord) => MalformedFamily | typeof CONTINUATION | null;
 
 const SPACE = 0x20;
 const TAB = 0x09;
+const LESS_THAN = 0x3c;
+const OPEN_BRACKET = 0x5b;
+const SLASH = 0x2f;
 
 const isDigit = (b: number): boolean => b >= 0x30 && b <= 0x39;
+const isLetter = (b: number): boolean => (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
 
 function looksLikeApplog(buf: Buffer, i: number, end: number): boolean {
   return end - i >= 10 && isDigit(buf[i]) && isDigit(buf[i + 3]) && buf[i + 4] === 0x2d && buf[i + 7] === 0x2d;
@@ -80,14 +95,66 @@ export function selectParser(format: FormatOption = 'auto'): SelectedParser {
 }
 
 const autoDetect: SelectedParser = (buf, start, end, rec) => {
+  if (unwrapContainerLine(buf, start, end)) return detectInContainer(rec);
+  return detectUnwrapped(buf, start, end, rec);
+};
+
+/**
+ * The line a container wrote, unwrapped from its CRI or Docker json-file line: detected like any other
+ * line, with the wrapper's time when it has none of its own. A line with no format of its own is still
+ * an event at the wrapper's time (plain `console.log` output), never malformed; a continuation stays one.
+ */
+function detectInContainer(rec: LineRecord): MalformedFamily | typeof CONTINUATION | null {
+  const inner = unwrapped;
+  const wrapperTimeMs = inner.timeMs;
+  rec.reset(inner.buf);
+  const outcome = detectUnwrapped(inner.buf, inner.start, inner.end, rec);
+  if (outcome === CONTINUATION) return outcome;
+  if (outcome !== null) {
+    rec.reset(inner.buf);
+    rec.format = 'event';
+    if (inner.end > inner.start) rec.message.set(inner.start, inner.end);
+  }
+  if (Number.isNaN(rec.timeMs)) rec.timeMs = wrapperTimeMs;
+  return null;
+}
+
+const detectUnwrapped: SelectedParser = (buf, start, end, rec) => {
   let i = start;
   while (i < end && (buf[i] === SPACE || buf[i] === TAB)) i++;
-  if (buf[i] === 0x7b) return parseJsonLine(buf, start, end, rec) ? null : 'json';
-  if (looksLikeApplog(buf, i, end)) return parseApplogLine(buf, start, end, rec) ? null : 'applog';
+  if (buf[i] === 0x7b) {
+    if (parseJsonLine(buf, start, end, rec)) return null;
+    // An indented `{` that is not JSON: Python source in a traceback (`    {}["key"]`), say.
+    return i > start && isContinuationLine(buf, start, end) ? CONTINUATION : 'json';
+  }
+  if (looksLikeApplog(buf, i, end)) {
+    if (parseApplogLine(buf, start, end, rec)) return null;
+    // log4j's `,123`, Python's `- WARNING -`, dpkg's lines without a level: events, not applog.
+    return parseEventLine(buf, start, end, rec) ? null : 'applog';
+  }
   if (parseAccessLine(buf, start, end, rec)) return null;
   if (looksLikeLogfmt(buf, i, end)) {
     rec.reset(rec.buf);
     return parseLogfmtLine(buf, start, end, rec) ? null : 'logfmt';
   }
-  return looksLikeAccess(buf, i, end) ? 'access' : 'unknown';
+  return detectEventLine(buf, start, i, end, rec);
 };
+
+/**
+ * After the named formats: the formats with more to give than an event (syslog, the nginx and Apache
+ * error logs) by their first byte, then any timestamped event, then continuation lines. Each parser
+ * here writes to rec only once it has accepted the line, so a refusal leaves rec clean for the next.
+ */
+function detectEventLine(buf: Buffer, start: number, i: number, end: number, rec: LineRecord): MalformedFamily | typeof CONTINUATION | null {
+  const first = buf[start];
+  if (first === LESS_THAN || isLetter(first)) {
+    if (parseSyslogLine(buf, start, end, rec)) return null;
+  } else if (first === OPEN_BRACKET) {
+    if (parseApacheErrorLine(buf, start, end, rec)) return null;
+  } else if (isDigit(first) && buf[start + 4] === SLASH) {
+    if (parseNginxErrorLine(buf, start, end, rec)) return null;
+  }
+  if (parseEventLine(buf, start, end, rec)) return null;
+  if (isContinuationLine(buf, start, end)) return CONTINUATION;
+  return looksLikeAccess(buf, i, end) ? 'access' : 'unknown';
+}

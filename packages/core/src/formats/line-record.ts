@@ -1,8 +1,8 @@
 // What a parser extracts from one line, as offsets into the line's buffer. One record is reused for
 // every line, so parsing allocates nothing; fields a format lacks stay at their "absent" values.
 
-export type FormatName = 'applog' | 'json' | 'combined' | 'common' | 'logfmt' | 'custom';
-export const FORMAT_NAMES: readonly FormatName[] = ['applog', 'json', 'combined', 'common', 'logfmt', 'custom'];
+export type FormatName = 'applog' | 'json' | 'combined' | 'common' | 'logfmt' | 'custom' | 'syslog' | 'nginx_error' | 'apache_error' | 'event';
+export const FORMAT_NAMES: readonly FormatName[] = ['applog', 'json', 'combined', 'common', 'logfmt', 'custom', 'syslog', 'nginx_error', 'apache_error', 'event'];
 
 /** A byte range [start, end) of the line buffer; `escaped` when it holds JSON escapes to decode. */
 export class ByteField {
@@ -50,6 +50,19 @@ export class LineRecord {
   durationUs = -1;
   /** The line describes a request (see the README's semantics per format). */
   isRequest = false;
+  /**
+   * The year and month (1-12) that timestamps without a year (syslog `Jun 14`, logcat `06-14`) are
+   * read against: the file's mtime, so every chunk of a file infers the same year. Kept across lines.
+   */
+  referenceYear = new Date().getUTCFullYear();
+  referenceMonth = new Date().getUTCMonth() + 1;
+
+  /** Reads year-less timestamps as of epoch ms `ms` (a file's mtime). */
+  setReferenceTime(ms: number): void {
+    const at = new Date(ms);
+    this.referenceYear = at.getUTCFullYear();
+    this.referenceMonth = at.getUTCMonth() + 1;
+  }
 
   reset(buf: Buffer): void {
     this.buf = buf;

@@ -1,0 +1,262 @@
+// The keys of a top-k table's counters: each id's UTF-8 bytes in one growing buffer, with its span and
+// hash in a typed array, so that a table of 100,000+ keys is a few arrays rather than an object, a
+// Buffer and a string per key (which cost a tenth of a pass in garbage collection and cache misses).
+// A key's string is made only when the table is read (serialized, merged, listed).
+import { isUtf8 } from 'buffer';
+
+/** Per id, spans[4 id ..]: start in bytes, length, room (bytes reserved at start), hash. */
+const STRIDE = 4;
+/** Longer keys compare with Buffer#compare: its native call costs more than a loop over a short key. */
+const LOOP_COMPARE_MAX = 48;
+const SURROGATE = /[\uD800-\uDFFF]/;
+/** Ranges sorted by insertion rather than partitioned. */
+const INSERTION_SORT_MAX = 12;
+/**
+ * A UTF-8 byte's rank in the order of the UTF-16 code units it encodes (the order of JS strings),
+ * for bytes from 0xEE: UTF-8 orders code points, while UTF-16 puts the surrogate pairs of U+10000 and
+ * up (lead bytes F0-F4) before U+E000-U+FFFF (lead bytes EE, EF). Lower bytes rank as themselves.
+ */
+const HIGH_BYTE_RANK: Record<number, number> = { 0xee: 0xf3, 0xef: 0xf4, 0xf0: 0xee, 0xf1: 0xef, 0xf2: 0xf0, 0xf3: 0xf1, 0xf4: 0xf2 };
+
+export class KeyArena {
+  private bytes = Buffer.allocUnsafe(1024);
+  private used = 0;
+  /** Bytes of keys replaced by longer ones, reclaimed by compaction. */
+  private wasted = 0;
+  private spans = new Int32Array(STRIDE * 16);
+  /** Ids whose key holds a byte ≥ 0x80 (decoded as UTF-8; the others as ASCII). */
+  private nonAscii = new Uint8Array(16);
+  /** Keys whose bytes are not UTF-8 (decoded with U+FFFD, so their strings do not sort as their bytes). */
+  private readonly invalid = new Set<number>();
+  /**
+   * Keys given as strings that their bytes do not give back (lone surrogates, which UTF-8 encodes as
+   * U+FFFD): the table keeps the string it was given, as it did when each entry held one.
+   */
+  private readonly givenStrings = new Map<number, string>();
+
+  hash(id: number): number {
+    return this.spans[STRIDE * id + 3] >>> 0;
+  }
+
+  length(id: number): number {
+    return this.spans[STRIDE * id + 1];
+  }
+
+  /** Makes id's key buf[start, end), with that hash; id is an existing one or the next. */
+  set(id: number, buf: Uint8Array, start: number, end: number, hash: number): void {
+    if (STRIDE * id >= this.spans.length) this.growIds(2 * (id + 1));
+    const spans = this.spans;
+    const at = STRIDE * id;
+    const length = end - start;
+    let offset: number;
+    if (id < this.idCount && spans[at + 2] >= length) {
+      offset = spans[at];
+    } else {
+      if (id < this.idCount) this.wasted += spans[at + 2];
+      offset = this.reserve(length);
+      spans[at] = offset;
+      spans[at + 2] = length;
+    }
+    if (id >= this.idCount) this.idCount = id + 1;
+    spans[at + 1] = length;
+    spans[at + 3] = hash | 0;
+    const bytes = this.bytes;
+    let any = 0;
+    // A loop: Buffer#copy goes through a JS wrapper that costs more than copying a path's bytes.
+    for (let i = 0; i < length; i++) any |= bytes[offset + i] = buf[start + i];
+    this.nonAscii[id] = any >= 0x80 ? 1 : 0;
+    this.givenStrings.delete(id);
+    this.invalid.delete(id);
+    if (any >= 0x80 && !isUtf8(bytes.subarray(offset, offset + length))) this.invalid.add(id);
+  }
+
+  /** set() with the key's string, kept when its bytes would not decode back to it. */
+  setString(id: number, key: string, bytes: Buffer, hash: number): void {
+    this.set(id, bytes, 0, bytes.length, hash);
+    if (SURROGATE.test(key) && bytes.toString('utf8') !== key) this.givenStrings.set(id, key);
+  }
+
+  /** Gives `to` the key of `from` in another arena. */
+  copyFrom(to: number, other: KeyArena, from: number): void {
+    const at = STRIDE * from;
+    const start = other.spans[at];
+    this.set(to, other.bytes, start, start + other.spans[at + 1], other.spans[at + 3]);
+    const given = other.givenStrings.get(from);
+    if (given !== undefined) this.givenStrings.set(to, given);
+  }
+
+  sameBytes(id: number, buf: Uint8Array, start: number, end: number): boolean {
+    const spans = this.spans;
+    const length = spans[STRIDE * id + 1];
+    if (length !== end - start) return false;
+    const offset = spans[STRIDE * id];
+    const bytes = this.bytes;
+    if (length > LOOP_COMPARE_MAX) return bytes.compare(buf, start, end, offset, offset + length) === 0;
+    for (let i = 0; i < length; i++) if (bytes[offset + i] !== buf[start + i]) return false;
+    return true;
+  }
+
+  /** Whether id's key is other's key `otherId`, byte for byte. */
+  sameKeyAs(id: number, other: KeyArena, otherId: number): boolean {
+    const start = other.spans[STRIDE * otherId];
+    return this.sameBytes(id, other.bytes, start, start + other.spans[STRIDE * otherId + 1]);
+  }
+
+  key(id: number): string {
+    const given = this.givenStrings.get(id);
+    if (given !== undefined) return given;
+    const offset = this.spans[STRIDE * id];
+    return this.bytes.toString(this.nonAscii[id] === 1 ? 'utf8' : 'latin1', offset, offset + this.spans[STRIDE * id + 1]);
+  }
+
+  /**
+   * The keys of ids 0..count-1, as key(id) gives them: ASCII keys are cut from one decoding of the whole
+   * buffer, since a decode per key (a native call each) was most of the cost of listing 100,000 keys.
+   */
+  keys(count: number): string[] {
+    const text = this.bytes.toString('latin1', 0, this.used);
+    const spans = this.spans;
+    const keys = new Array<string>(count);
+    for (let id = 0; id < count; id++) {
+      const offset = spans[STRIDE * id];
+      const decodeAlone = this.nonAscii[id] === 1 || (this.givenStrings.size > 0 && this.givenStrings.has(id));
+      keys[id] = decodeAlone ? this.key(id) : text.substring(offset, offset + spans[STRIDE * id + 1]);
+    }
+    return keys;
+  }
+
+  /**
+   * Ids 0..count-1 in the order of their keys' strings (ties, which only a table decoded from repeated
+   * keys has, by id), as a stable sort by key(id) gives them; null when some key's string does not
+   * sort as its bytes (not UTF-8, or kept as given). Sorted on the bytes by multikey quicksort
+   * (Bentley & Sedgewick): 100,000 paths share long prefixes, and comparing their strings in a sort
+   * was a seventh of a pass.
+   */
+  sortedIds(count: number): Int32Array | null {
+    if (this.invalid.size > 0 || this.givenStrings.size > 0) return null;
+    const ids = new Int32Array(count);
+    for (let id = 0; id < count; id++) ids[id] = id;
+    this.sortRange(ids, 0, count, 0);
+    return ids;
+  }
+
+  clear(): void {
+    this.used = 0;
+    this.wasted = 0;
+    this.idCount = 0;
+    this.givenStrings.clear();
+    this.invalid.clear();
+  }
+
+  /** Sorts ids[lo, hi), whose keys share their first `depth` bytes. */
+  private sortRange(ids: Int32Array, lo: number, hi: number, depth: number): void {
+    while (hi - lo > INSERTION_SORT_MAX) {
+      const pivot = median3(this.rankAt(ids[lo], depth), this.rankAt(ids[(lo + hi) >> 1], depth), this.rankAt(ids[hi - 1], depth));
+      // ids[lo, lt) rank below the pivot at depth, ids[lt, i) equal it, ids(gt, hi) above it.
+      let lt = lo;
+      let gt = hi - 1;
+      let i = lo;
+      while (i <= gt) {
+        const rank = this.rankAt(ids[i], depth);
+        if (rank < pivot) swap(ids, lt++, i++);
+        else if (rank > pivot) swap(ids, i, gt--);
+        else i++;
+      }
+      this.sortRange(ids, lo, lt, depth);
+      this.sortRange(ids, gt + 1, hi, depth);
+      if (pivot < 0) {
+        // Keys that ended here are equal: by id, as a stable sort leaves them.
+        ids.subarray(lt, gt + 1).sort();
+        return;
+      }
+      lo = lt;
+      hi = gt + 1;
+      depth++;
+    }
+    for (let i = lo + 1; i < hi; i++) {
+      const id = ids[i];
+      let at = i;
+      while (at > lo && this.compareFrom(id, ids[at - 1], depth) < 0) {
+        ids[at] = ids[at - 1];
+        at--;
+      }
+      ids[at] = id;
+    }
+  }
+
+  /** The order of two keys that share their first `depth` bytes, then of their ids. */
+  private compareFrom(a: number, b: number, depth: number): number {
+    for (let d = depth; ; d++) {
+      const rankA = this.rankAt(a, d);
+      const rankB = this.rankAt(b, d);
+      if (rankA !== rankB) return rankA - rankB;
+      if (rankA < 0) return a - b;
+    }
+  }
+
+  /** The rank of byte `depth` of id's key in string order, -1 past its end. */
+  private rankAt(id: number, depth: number): number {
+    const at = STRIDE * id;
+    if (depth >= this.spans[at + 1]) return -1;
+    const byte = this.bytes[this.spans[at] + depth];
+    return byte < 0xee ? byte : HIGH_BYTE_RANK[byte];
+  }
+
+  /** Ids 0..idCount-1 have a key. */
+  private idCount = 0;
+
+  private reserve(length: number): number {
+    if (this.used + length > this.bytes.length) {
+      // Compact rather than grow when keys replaced by longer ones left half the buffer unused.
+      if (this.wasted >= this.used / 2) this.compact();
+      if (this.used + length > this.bytes.length) {
+        let size = 2 * this.bytes.length;
+        while (size < this.used + length) size *= 2;
+        const bigger = Buffer.allocUnsafe(size);
+        this.bytes.copy(bigger, 0, 0, this.used);
+        this.bytes = bigger;
+      }
+    }
+    const offset = this.used;
+    this.used += length;
+    return offset;
+  }
+
+  /** Rewrites the keys in id order with no room to spare. */
+  private compact(): void {
+    const old = this.bytes;
+    const fresh = Buffer.allocUnsafe(old.length);
+    const spans = this.spans;
+    let used = 0;
+    for (let id = 0; id < this.idCount; id++) {
+      const at = STRIDE * id;
+      const length = spans[at + 1];
+      old.copy(fresh, used, spans[at], spans[at] + length);
+      spans[at] = used;
+      spans[at + 2] = length;
+      used += length;
+    }
+    this.bytes = fresh;
+    this.used = used;
+    this.wasted = 0;
+  }
+
+  private growIds(ids: number): void {
+    const spans = new Int32Array(STRIDE * ids);
+    spans.set(this.spans);
+    this.spans = spans;
+    const nonAscii = new Uint8Array(ids);
+    nonAscii.set(this.nonAscii);
+    this.nonAscii = nonAscii;
+  }
+}
+
+function median3(a: number, b: number, c: number): number {
+  return a < b ? (b < c ? b : a < c ? c : a) : a < c ? a : b < c ? c : b;
+}
+
+function swap(ids: Int32Array, i: number, j: number): void {
+  const id = ids[i];
+  ids[i] = ids[j];
+  ids[j] = id;
+}

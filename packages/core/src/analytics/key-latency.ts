@@ -1,0 +1,159 @@
+// The response times of a top-k table's keys (a path's p95), by counter id. A table of 100,000+ paths
+// holds mostly keys seen a few times, and a QuantileSketch's dense bins cost one to eight kilobytes
+// each: so a key's first values are listed as their sketch keys, in typed arrays shared by the whole
+// table (four per id, then a block of the rest from a pool), and a sketch is made only for a key seen
+// more often. Either way the key serializes to the same canonical sketch text, so chunking changes
+// nothing.
+import { QuantileSketch } from './quantile-sketch';
+
+/** Values listed as sketch keys before a key gets a sketch of its own. */
+export const LISTED_LATENCY_VALUES = 32;
+/**
+ * A merged sketch of at most this many values is packed back to its text: the merged table of a job
+ * holds as many keys as a chunk's, and most of them stay small.
+ */
+const PACK_AT_MOST = 64;
+const INLINE = 4;
+const BLOCK = LISTED_LATENCY_VALUES - INLINE;
+/** listed[id] of a key whose values are in its sketch. */
+const SKETCHED = -1;
+
+/** Builds the text of listed values; this thread's only, one at a time. */
+const scratch = QuantileSketch.empty();
+
+export class KeyLatencies {
+  /** Values listed per id (in inline, then its block), or SKETCHED. */
+  private listed = new Int32Array(16);
+  private inline = new Int32Array(INLINE * 16);
+  /** Per id, 1 + its block's index in blocks, or 0 for none. */
+  private blockOf = new Int32Array(16);
+  private blocks = new Int32Array(BLOCK * 64);
+  private blocksUsed = 0;
+  private readonly freeBlocks: number[] = [];
+  private readonly sketches = new Map<number, QuantileSketch>();
+
+  count(id: number): number {
+    if (id >= this.listed.length) return 0;
+    const listed = this.listed[id];
+    return listed === SKETCHED ? this.sketches.get(id)!.count : listed;
+  }
+
+  /** Adds a value by its QuantileSketch.keyOf. */
+  addKey(id: number, key: number): void {
+    if (id >= this.listed.length) this.growIds(id + 1);
+    const listed = this.listed[id];
+    if (listed < INLINE) {
+      if (listed === SKETCHED) return this.sketches.get(id)!.addKey(key);
+      this.inline[INLINE * id + listed] = key;
+    } else if (listed === LISTED_LATENCY_VALUES) {
+      return this.promote(id).addKey(key);
+    } else {
+      if (listed === INLINE) this.blockOf[id] = 1 + this.takeBlock();
+      this.blocks[BLOCK * (this.blockOf[id] - 1) + listed - INLINE] = key;
+    }
+    this.listed[id] = listed + 1;
+  }
+
+  /** Adds the values of other's key otherId to key id. */
+  merge(id: number, other: KeyLatencies, otherId: number): void {
+    if (otherId >= other.listed.length) return;
+    const listed = other.listed[otherId];
+    if (listed !== SKETCHED) {
+      for (let i = 0; i < listed; i++) this.addKey(id, other.listedKey(otherId, i));
+      return;
+    }
+    const sketch = this.promote(id);
+    sketch.merge(other.sketches.get(otherId)!);
+    if (sketch.count <= PACK_AT_MOST) sketch.pack();
+  }
+
+  /** Gives key id, which has no values, a copy of other's key otherId's, sharing nothing mutable. */
+  copy(id: number, other: KeyLatencies, otherId: number): void {
+    if (otherId >= other.listed.length) return;
+    if (other.listed[otherId] === SKETCHED) {
+      if (id >= this.listed.length) this.growIds(id + 1);
+      this.listed[id] = SKETCHED;
+      this.sketches.set(id, other.sketches.get(otherId)!.copy());
+    } else {
+      this.merge(id, other, otherId);
+    }
+  }
+
+  /** Makes a decoded sketch key id's, which has no values. */
+  adopt(id: number, sketch: QuantileSketch): void {
+    if (id >= this.listed.length) this.growIds(id + 1);
+    this.listed[id] = SKETCHED;
+    this.sketches.set(id, sketch);
+  }
+
+  /** Drops key id's values (its counter now counts another key). */
+  clear(id: number): void {
+    if (id >= this.listed.length) return;
+    if (this.listed[id] === SKETCHED) this.sketches.delete(id);
+    this.releaseBlock(id);
+    this.listed[id] = 0;
+  }
+
+  quantile(id: number, q: number): number | null {
+    return this.listed[id] === SKETCHED ? this.sketches.get(id)!.quantile(q) : this.withScratch(id, (s) => s.quantile(q));
+  }
+
+  /** QuantileSketch's text of key id's values. */
+  serialize(id: number): string {
+    return this.listed[id] === SKETCHED ? this.sketches.get(id)!.serialize() : this.withScratch(id, (s) => s.serialize());
+  }
+
+  private listedKey(id: number, i: number): number {
+    return i < INLINE ? this.inline[INLINE * id + i] : this.blocks[BLOCK * (this.blockOf[id] - 1) + i - INLINE];
+  }
+
+  /** Key id's sketch, made from its listed values if it has none yet. */
+  private promote(id: number): QuantileSketch {
+    if (id >= this.listed.length) this.growIds(id + 1);
+    const listed = this.listed[id];
+    if (listed === SKETCHED) return this.sketches.get(id)!;
+    const sketch = QuantileSketch.empty();
+    for (let i = 0; i < listed; i++) sketch.addKey(this.listedKey(id, i));
+    this.releaseBlock(id);
+    this.listed[id] = SKETCHED;
+    this.sketches.set(id, sketch);
+    return sketch;
+  }
+
+  private withScratch<T>(id: number, read: (sketch: QuantileSketch) => T): T {
+    scratch.clear();
+    const listed = id < this.listed.length ? this.listed[id] : 0;
+    for (let i = 0; i < listed; i++) scratch.addKey(this.listedKey(id, i));
+    return read(scratch);
+  }
+
+  private takeBlock(): number {
+    const free = this.freeBlocks.pop();
+    if (free !== undefined) return free;
+    if (BLOCK * (this.blocksUsed + 1) > this.blocks.length) {
+      const blocks = new Int32Array(2 * this.blocks.length);
+      blocks.set(this.blocks);
+      this.blocks = blocks;
+    }
+    return this.blocksUsed++;
+  }
+
+  private releaseBlock(id: number): void {
+    if (this.blockOf[id] === 0) return;
+    this.freeBlocks.push(this.blockOf[id] - 1);
+    this.blockOf[id] = 0;
+  }
+
+  private growIds(ids: number): void {
+    const room = Math.max(ids, 2 * this.listed.length);
+    const listed = new Int32Array(room);
+    listed.set(this.listed);
+    this.listed = listed;
+    const inline = new Int32Array(INLINE * room);
+    inline.set(this.inline);
+    this.inline = inline;
+    const blockOf = new Int32Array(room);
+    blockOf.set(this.blockOf);
+    this.blockOf = blockOf;
+  }
+}

@@ -1,0 +1,79 @@
+// Whether a line no parser read continues the event above it: a stack trace's frames, `Caused by:`,
+// a Python traceback and the exception line that ends it, apt's history fields. Decided by the line's
+// own shape, never by the lines before it, so a chunk boundary cannot change the answer and any
+// chunking counts the same continuation lines as the single pass.
+//   indented:        "\tat org.foo.Bar(Bar.java:12)", "  File \"app.py\", line 3, in <module>"
+//   Java:            "at …", "Caused by: …", "Suppressed: …", "... 12 more"
+//   Python:          "Traceback (most recent call last):", "During handling of the above exception…",
+//                    "The above exception was the direct cause…"
+//   an exception:    "java.lang.IllegalStateException: …", "ValueError: …", "KeyboardInterrupt"
+//   apt history:     "Commandline: …", "Requested-By: …", "Install: …", "Upgrade: …", "Remove: …", …
+
+const SPACE = 0x20;
+const TAB = 0x09;
+const DOT = 0x2e;
+const COLON = 0x3a;
+const DOLLAR = 0x24;
+const UNDERSCORE = 0x5f;
+
+const PREFIXES = [
+  'at ',
+  'Caused by:',
+  'Suppressed:',
+  '...',
+  'Traceback (most recent call last):',
+  'During handling of the above exception',
+  'The above exception was the direct cause',
+  // apt's history.log: the fields of the entry its Start-Date line begins.
+  'Commandline: ',
+  'Requested-By: ',
+  'Install: ',
+  'Upgrade: ',
+  'Remove: ',
+  'Purge: ',
+  'Reinstall: ',
+  'Downgrade: ',
+].map((prefix) => Buffer.from(prefix, 'latin1'));
+
+/** How an exception's class name ends (`IllegalStateException`, `ValueError`, `KeyboardInterrupt`). */
+const EXCEPTION_SUFFIXES = ['Exception', 'Error', 'Throwable', 'Interrupt', 'Exit'].map((suffix) => Buffer.from(suffix, 'latin1'));
+const MAX_EXCEPTION_NAME = 200;
+
+const isLetter = (b: number): boolean => (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
+const isNameByte = (b: number): boolean => isLetter(b) || (b >= 0x30 && b <= 0x39) || b === UNDERSCORE || b === DOT || b === DOLLAR;
+
+function startsWith(buf: Buffer, i: number, end: number, prefix: Buffer): boolean {
+  if (end - i < prefix.length) return false;
+  for (let k = 0; k < prefix.length; k++) if (buf[i + k] !== prefix[k]) return false;
+  return true;
+}
+
+function endsWith(buf: Buffer, start: number, end: number, suffix: Buffer): boolean {
+  if (end - start < suffix.length) return false;
+  const from = end - suffix.length;
+  for (let k = 0; k < suffix.length; k++) if (buf[from + k] !== suffix[k]) return false;
+  return true;
+}
+
+/** A (dotted) class name ending like an exception's, then `:` or the end of the line. */
+function isExceptionLine(buf: Buffer, start: number, end: number): boolean {
+  if (!isLetter(buf[start])) return false;
+  let i = start;
+  while (i < end && i - start < MAX_EXCEPTION_NAME && isNameByte(buf[i])) i++;
+  if (i < end && buf[i] !== COLON) return false;
+  for (const suffix of EXCEPTION_SUFFIXES) if (endsWith(buf, start, i, suffix)) return true;
+  return false;
+}
+
+/** Whether buf[start, end), a non-blank line no parser accepted, continues the event above it. */
+export function isContinuationLine(buf: Buffer, start: number, end: number): boolean {
+  const first = buf[start];
+  if (first === SPACE || first === TAB) {
+    let i = start + 1;
+    while (i < end && (buf[i] === SPACE || buf[i] === TAB)) i++;
+    // Indentation then text: a control byte after it (a stray \v) is no continuation of anything.
+    return i < end && buf[i] > SPACE && buf[i] !== 0x7f;
+  }
+  for (const prefix of PREFIXES) if (startsWith(buf, start, end, prefix)) return true;
+  return isExceptionLine(buf, start, end);
+}

@@ -1,0 +1,297 @@
+// Reads the timestamp that starts a free-form log event, in the shapes real programs write, from
+// bytes into epoch milliseconds (times without a zone are read as UTC):
+//   2024-01-24T10:15:32.123Z, 2024-01-24 10:15:32,123 (log4j), 2024-01-24  10:15:32 (apt)
+//   2024/01/24 10:15:32 (nginx error), 17/06/09 20:10:40 (Spark), 081109 203615 (HDFS)
+//   20240124-10:15:32:123, 03-17 16:13:38.811 (logcat), Jun 14 15:16:01 (syslog)
+//   Sun Dec 04 04:47:44[.123456] 2005 (Apache error, ctime), 1706091332[.123] / 1706091332123 (epoch)
+// and any of them between brackets. Year-less shapes take the record's reference year, or the year
+// before for a month after the reference month (a December line in a file last written in January).
+import { isRealDate, twoDigits, utcMinuteStart } from '../calendar';
+import type { LineRecord } from './line-record';
+
+const DIGIT_0 = 0x30;
+const SPACE = 0x20;
+const TAB = 0x09;
+const COMMA = 0x2c;
+const DASH = 0x2d;
+const DOT = 0x2e;
+const SLASH = 0x2f;
+const COLON = 0x3a;
+const PLUS = 0x2b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const UPPER_T = 0x54;
+const UPPER_Z = 0x5a;
+
+const isDigit = (b: number): boolean => b >= DIGIT_0 && b <= DIGIT_0 + 9;
+const isLetter = (b: number): boolean => (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
+
+/** Index just past the timestamp read by the last successful readEventTime call. */
+export let eventTimeEnd = 0;
+
+// The clock read by readClock: kept in module fields so that reading one allocates nothing.
+let clockHour = 0;
+let clockMinute = 0;
+let clockSecond = 0;
+let clockMillis = 0;
+let clockEnd = 0;
+
+let cachedMinuteKey = -1;
+let cachedMinuteMs = 0;
+
+/** 1-12 for an English month abbreviation in any case, else -1. */
+export function monthAt(buf: Buffer, i: number): number {
+  // OR-ing 0x20 lowercases ASCII letters, so one comparison covers every case.
+  const key = ((buf[i] | 0x20) << 16) | ((buf[i + 1] | 0x20) << 8) | (buf[i + 2] | 0x20);
+  switch (key) {
+    case 0x6a616e: return 1; // jan
+    case 0x666562: return 2; // feb
+    case 0x6d6172: return 3; // mar
+    case 0x617072: return 4; // apr
+    case 0x6d6179: return 5; // may
+    case 0x6a756e: return 6; // jun
+    case 0x6a756c: return 7; // jul
+    case 0x617567: return 8; // aug
+    case 0x736570: return 9; // sep
+    case 0x6f6374: return 10; // oct
+    case 0x6e6f76: return 11; // nov
+    case 0x646563: return 12; // dec
+    default: return -1;
+  }
+}
+
+/** Milliseconds from `digits` fraction digits at i (any count, truncated); sets clockEnd. */
+function readFraction(buf: Buffer, i: number, end: number): number {
+  let millis = 0;
+  let digits = 0;
+  while (i < end && isDigit(buf[i])) {
+    if (digits < 3) millis = millis * 10 + (buf[i] - DIGIT_0);
+    digits++;
+    i++;
+  }
+  if (digits === 0) return -1;
+  for (let d = digits; d < 3; d++) millis *= 10;
+  clockEnd = i;
+  return millis;
+}
+
+/**
+ * `HH:MM:SS` at i, then a fraction after `.` or `,` (or `:` with exactly three digits, as in
+ * `10:15:32:123`); sets the clock fields. False when the bytes are not such a time.
+ */
+function readClock(buf: Buffer, i: number, end: number): boolean {
+  if (end - i < 8 || buf[i + 2] !== COLON || buf[i + 5] !== COLON) return false;
+  clockHour = twoDigits(buf, i);
+  clockMinute = twoDigits(buf, i + 3);
+  clockSecond = twoDigits(buf, i + 6);
+  if (clockHour < 0 || clockHour > 23 || clockMinute < 0 || clockMinute > 59 || clockSecond < 0 || clockSecond > 60) return false;
+  clockMillis = 0;
+  clockEnd = i + 8;
+  const next = buf[clockEnd];
+  if (clockEnd + 1 < end && (next === DOT || next === COMMA) && isDigit(buf[clockEnd + 1])) {
+    clockMillis = readFraction(buf, clockEnd + 1, end);
+  } else if (next === COLON && clockEnd + 3 < end && isDigit(buf[clockEnd + 1]) && isDigit(buf[clockEnd + 2]) && isDigit(buf[clockEnd + 3]) && !isDigit(buf[clockEnd + 4])) {
+    clockMillis = readFraction(buf, clockEnd + 1, end);
+  }
+  return true;
+}
+
+/** `HHMMSS` at i (HDFS); sets the clock fields. */
+function readCompactClock(buf: Buffer, i: number, end: number): boolean {
+  if (end - i < 6) return false;
+  clockHour = twoDigits(buf, i);
+  clockMinute = twoDigits(buf, i + 2);
+  clockSecond = twoDigits(buf, i + 4);
+  if (clockHour < 0 || clockHour > 23 || clockMinute < 0 || clockMinute > 59 || clockSecond < 0 || clockSecond > 60) return false;
+  clockMillis = 0;
+  clockEnd = i + 6;
+  return true;
+}
+
+/** Epoch ms of the date and the clock just read, or NaN for a date that does not exist. */
+function toEpochMs(year: number, month: number, day: number): number {
+  const minuteKey = (((year * 13 + month) * 32 + day) * 24 + clockHour) * 60 + clockMinute;
+  if (minuteKey !== cachedMinuteKey) {
+    if (!isRealDate(year, month, day)) return NaN;
+    cachedMinuteKey = minuteKey;
+    cachedMinuteMs = utcMinuteStart(year, month, day, clockHour, clockMinute);
+  }
+  return cachedMinuteMs + clockSecond * 1000 + clockMillis;
+}
+
+/** The year of a year-less date in `month`, as of the record's reference year and month. */
+function inferredYear(rec: LineRecord, month: number): number {
+  return month > rec.referenceMonth ? rec.referenceYear - 1 : rec.referenceYear;
+}
+
+/** Offset east of UTC in ms for a zone at i (`Z`, `±HH:MM`, `±HHMM`, `±HH`), advancing eventTimeEnd. */
+function readZone(buf: Buffer, i: number, end: number): number {
+  if (i < end && buf[i] === UPPER_Z) {
+    eventTimeEnd = i + 1;
+    return 0;
+  }
+  if (i + 2 >= end || (buf[i] !== PLUS && buf[i] !== DASH)) return 0;
+  const sign = buf[i] === DASH ? -1 : 1;
+  const hours = twoDigits(buf, i + 1);
+  if (hours < 0 || hours > 23) return 0;
+  let j = i + 3;
+  if (j < end && buf[j] === COLON) j++;
+  const minutes = j + 1 < end ? twoDigits(buf, j) : -1;
+  if (minutes >= 0 && minutes <= 59) {
+    eventTimeEnd = j + 2;
+    return sign * (hours * 60 + minutes) * 60_000;
+  }
+  if (j === i + 3 && !isDigit(buf[j])) {
+    eventTimeEnd = j;
+    return sign * hours * 3_600_000;
+  }
+  return 0;
+}
+
+function digitRun(buf: Buffer, i: number, end: number): number {
+  let j = i;
+  while (j < end && isDigit(buf[j])) j++;
+  return j - i;
+}
+
+function numberAt(buf: Buffer, i: number, digits: number): number {
+  let n = 0;
+  for (let k = 0; k < digits; k++) n = n * 10 + (buf[i + k] - DIGIT_0);
+  return n;
+}
+
+/** `YYYY-MM-DD` or `YYYY/MM/DD` at i, then `T` or spaces, then a clock (and, for ISO, a zone). */
+function readYearFirst(buf: Buffer, i: number, end: number): number {
+  const separator = buf[i + 4];
+  if (end - i < 19 || buf[i + 7] !== separator) return NaN;
+  const month = twoDigits(buf, i + 5);
+  const day = twoDigits(buf, i + 8);
+  let j = i + 10;
+  if (separator === DASH && buf[j] === UPPER_T) j++;
+  else {
+    if (buf[j] !== SPACE) return NaN;
+    j++;
+    if (buf[j] === SPACE) j++; // apt's history.log writes two
+  }
+  if (month < 1 || day < 1 || !readClock(buf, j, end)) return NaN;
+  const ms = toEpochMs(numberAt(buf, i, 4), month, day);
+  eventTimeEnd = clockEnd;
+  return separator === DASH ? ms - readZone(buf, clockEnd, end) : ms;
+}
+
+/** `YYYYMMDD-HH:MM:SS[:mmm]` at i. */
+function readCompactDate(buf: Buffer, i: number, end: number): number {
+  const month = twoDigits(buf, i + 4);
+  const day = twoDigits(buf, i + 6);
+  if (month < 1 || day < 1 || !readClock(buf, i + 9, end)) return NaN;
+  eventTimeEnd = clockEnd;
+  return toEpochMs(numberAt(buf, i, 4), month, day);
+}
+
+/** `1706091332[.123]` (seconds) or `1706091332123` (ms) at i: exactly 10 or 13 digits. */
+function readEpoch(buf: Buffer, i: number, digits: number, end: number): number {
+  const whole = numberAt(buf, i, digits);
+  if (digits === 13) {
+    eventTimeEnd = i + 13;
+    return whole;
+  }
+  eventTimeEnd = i + 10;
+  let millis = 0;
+  if (buf[i + 10] === DOT && isDigit(buf[i + 11])) {
+    millis = readFraction(buf, i + 11, end);
+    eventTimeEnd = clockEnd;
+  }
+  return whole * 1000 + millis;
+}
+
+/** `Mmm dd HH:MM:SS` (day space-padded or not) at i, optionally followed by ` YYYY`. */
+function readMonthDay(buf: Buffer, i: number, end: number, rec: LineRecord): number {
+  const month = monthAt(buf, i);
+  if (month < 0 || buf[i + 3] !== SPACE) return NaN;
+  let j = i + 4;
+  if (buf[j] === SPACE) j++;
+  let day: number;
+  if (isDigit(buf[j]) && isDigit(buf[j + 1])) {
+    day = twoDigits(buf, j);
+    j += 2;
+  } else if (isDigit(buf[j])) {
+    day = buf[j] - DIGIT_0;
+    j += 1;
+  } else return NaN;
+  if (buf[j] !== SPACE || !readClock(buf, j + 1, end)) return NaN;
+  let year: number;
+  // ctime, as Apache's error log writes it: the year after the clock.
+  if (buf[clockEnd] === SPACE && digitRun(buf, clockEnd + 1, end) === 4) {
+    year = numberAt(buf, clockEnd + 1, 4);
+    eventTimeEnd = clockEnd + 5;
+  } else {
+    year = inferredYear(rec, month);
+    eventTimeEnd = clockEnd;
+  }
+  const clockStop = eventTimeEnd;
+  const ms = toEpochMs(year, month, day);
+  eventTimeEnd = clockStop;
+  return ms;
+}
+
+function readBareTime(buf: Buffer, i: number, end: number, rec: LineRecord, allowEpoch: boolean): number {
+  const b = buf[i];
+  if (isDigit(b)) {
+    const digits = digitRun(buf, i, end);
+    const next = buf[i + digits];
+    if (digits === 4 && (next === DASH || next === SLASH)) return readYearFirst(buf, i, end);
+    if (digits === 2 && next === SLASH) {
+      // Spark: YY/MM/DD HH:MM:SS
+      if (end - i < 17 || buf[i + 5] !== SLASH || buf[i + 8] !== SPACE) return NaN;
+      const month = twoDigits(buf, i + 3);
+      const day = twoDigits(buf, i + 6);
+      if (month < 1 || day < 1 || !readClock(buf, i + 9, end)) return NaN;
+      eventTimeEnd = clockEnd;
+      return toEpochMs(2000 + twoDigits(buf, i), month, day);
+    }
+    if (digits === 2 && next === DASH) {
+      // logcat: MM-DD HH:MM:SS.mmm
+      if (end - i < 14 || digitRun(buf, i + 3, end) !== 2 || buf[i + 5] !== SPACE) return NaN;
+      const month = twoDigits(buf, i);
+      const day = twoDigits(buf, i + 3);
+      if (month < 1 || day < 1 || !readClock(buf, i + 6, end)) return NaN;
+      eventTimeEnd = clockEnd;
+      return toEpochMs(inferredYear(rec, month), month, day);
+    }
+    if (digits === 6 && next === SPACE && digitRun(buf, i + 7, end) === 6) {
+      // HDFS: YYMMDD HHMMSS
+      const month = twoDigits(buf, i + 2);
+      const day = twoDigits(buf, i + 4);
+      if (month < 1 || day < 1 || !readCompactClock(buf, i + 7, end)) return NaN;
+      eventTimeEnd = clockEnd;
+      return toEpochMs(2000 + twoDigits(buf, i), month, day);
+    }
+    if (digits === 8 && next === DASH) return readCompactDate(buf, i, end);
+    if (allowEpoch && (digits === 10 || digits === 13)) return readEpoch(buf, i, digits, end);
+    return NaN;
+  }
+  if (!isLetter(b) || end - i < 14) return NaN;
+  // `Www Mmm dd …`: a weekday first (three letters, then a space, then a month).
+  if (buf[i + 3] === SPACE && monthAt(buf, i) < 0 && isLetter(buf[i + 1]) && isLetter(buf[i + 2])) return readMonthDay(buf, i + 4, end, rec);
+  return readMonthDay(buf, i, end, rec);
+}
+
+/**
+ * The timestamp at buf[i], bare or between brackets, in epoch ms; sets eventTimeEnd just past it
+ * (past the `]` when bracketed). NaN when the line does not start with one there. Epoch numbers are
+ * read only with allowEpoch: after a leading word a bare number is more likely a count.
+ */
+export function readEventTime(buf: Buffer, i: number, end: number, rec: LineRecord, allowEpoch = true): number {
+  if (buf[i] !== OPEN_BRACKET) return readBareTime(buf, i, end, rec, allowEpoch);
+  const ms = readBareTime(buf, i + 1, end, rec, allowEpoch);
+  if (Number.isNaN(ms) || buf[eventTimeEnd] !== CLOSE_BRACKET) return NaN;
+  eventTimeEnd++;
+  return ms;
+}
+
+/** Whether the byte at i can follow a timestamp: the line's end, or anything but a letter or digit. */
+export function endsTimestamp(buf: Buffer, i: number, end: number): boolean {
+  if (i >= end) return true;
+  const b = buf[i];
+  return b === SPACE || b === TAB || !(isDigit(b) || isLetter(b));
+}
