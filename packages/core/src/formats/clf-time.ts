@@ -11,8 +11,14 @@ const DOT = 0x2e;
 const PLUS = 0x2b;
 const MINUS = 0x2d;
 
-let cachedMinuteKey = -1;
-let cachedMinuteMs = 0;
+/**
+ * Minutes computed lately, by minute of the day & (MINUTE_SLOTS - 1), as in timestamp.ts: an access log
+ * in request-start order (Apache's %t, written at the request's end) or merged from several servers
+ * goes back and forth across minutes, and one cached minute would redo the calendar on most lines.
+ */
+const MINUTE_SLOTS = 128;
+const cachedMinuteKeys = new Float64Array(MINUTE_SLOTS).fill(-1);
+const cachedMinuteStarts = new Float64Array(MINUTE_SLOTS);
 
 
 
@@ -98,9 +104,10 @@ export function parseClfTime(buf: Buffer, start: number, end: number): number {
   // The key leaves the zone out: the offset is applied after the lookup, so lines from servers in
   // different zones still share the cached minute.
   const minuteKey = (((year * 13 + month) * 32 + day) * 24 + hour) * 60 + minute;
-  if (minuteKey !== cachedMinuteKey) {
-    cachedMinuteKey = minuteKey;
-    cachedMinuteMs = utcMinuteStart(year, month, day, hour, minute);
+  const slot = (hour * 60 + minute) & (MINUTE_SLOTS - 1);
+  if (cachedMinuteKeys[slot] !== minuteKey) {
+    cachedMinuteKeys[slot] = minuteKey;
+    cachedMinuteStarts[slot] = utcMinuteStart(year, month, day, hour, minute);
   }
-  return cachedMinuteMs + second * 1000 + millis - offsetMinutes * 60_000;
+  return cachedMinuteStarts[slot] + second * 1000 + millis - offsetMinutes * 60_000;
 }
