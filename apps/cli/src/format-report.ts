@@ -33,8 +33,8 @@ function counts(title: string, record: Record<string, number>, indent = '  '): s
 
 function tops(m: MetricsReport): string[] {
   const lines: string[] = [];
-  const titles = { paths: 'top paths', clients: 'top clients', user_agents: 'top user agents', error_messages: 'top error messages' } as const;
-  for (const dimension of ['paths', 'clients', 'user_agents', 'error_messages'] as const) {
+  const titles = { paths: 'top paths', clients: 'top clients', user_agents: 'top user agents', error_messages: 'top error messages', apps: 'top apps' } as const;
+  for (const dimension of ['paths', 'clients', 'user_agents', 'error_messages', 'apps'] as const) {
     const top = m.top[dimension];
     if (top.items.length === 0) continue;
     const bound = top.exact ? 'exact' : 'a ~low–high count is a range holding the true count; ordered by the low end';
@@ -43,7 +43,7 @@ function tops(m: MetricsReport): string[] {
     const shownCounts = top.items.map((item) => (item.exact ? number(item.count) : `~${number(item.count)}–${number(item.count_max)}`));
     const width = Math.max(10, ...shownCounts.map((c) => c.length));
     top.items.forEach((item, i) => {
-      const extra = dimension === 'paths' ? `  errors ${number(item.errors)}  p95 ${msOrDash(item.p95_response_time)}` : '';
+      const extra = dimension === 'paths' ? `  errors ${number(item.errors)}  p95 ${msOrDash(item.p95_response_time)}` : dimension === 'apps' ? `  errors ${number(item.errors)}` : '';
       // Escaped before it is cut, so the width counts what is shown.
       const shown = escapeControl(item.key);
       const key = shown.length > 80 ? `${shown.slice(0, 77)}...` : shown;

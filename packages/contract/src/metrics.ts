@@ -46,7 +46,7 @@ export const MalformedSampleSchema = z.object({
 }).strict();
 
 const topTables = <T extends z.ZodTypeAny>(table: T) =>
-  z.object({ paths: table, clients: table, user_agents: table, error_messages: table }).strict();
+  z.object({ paths: table, clients: table, user_agents: table, error_messages: table, apps: table.describe('the program that wrote the line: syslog TAG / APP-NAME') }).strict();
 
 /**
  * Mergeable partial metrics of one or more chunks. Counters, sums, mins and maxes merge exactly, and

@@ -25,7 +25,7 @@ export class MetricsMerger {
   private samples: MalformedSample[] = [];
   private latency: QuantileSketch | null = null;
   private readonly clients = new HyperLogLog();
-  private readonly top: Record<TopDimension, TopK | null> = { paths: null, clients: null, user_agents: null, error_messages: null };
+  private readonly top: Record<TopDimension, TopK | null> = { paths: null, clients: null, user_agents: null, error_messages: null, apps: null };
   private readonly timeline = new Timeline();
   private merged = 0;
 

@@ -21,7 +21,7 @@ export interface MalformedSample {
   family: string;
 }
 
-export const TOP_DIMENSIONS = ['paths', 'clients', 'user_agents', 'error_messages'] as const;
+export const TOP_DIMENSIONS = ['paths', 'clients', 'user_agents', 'error_messages', 'apps'] as const;
 export type TopDimension = (typeof TOP_DIMENSIONS)[number];
 
 export interface PartialMetrics {
@@ -98,7 +98,7 @@ export function emptyMetrics(topCapacity = DEFAULT_TOP_K_CAPACITY): PartialMetri
     last_timestamp_ms: null,
     latency: null,
     unique_clients: new HyperLogLog().serialize(),
-    top: { paths: emptyTop, clients: emptyTop, user_agents: emptyTop, error_messages: emptyTop },
+    top: { paths: emptyTop, clients: emptyTop, user_agents: emptyTop, error_messages: emptyTop, apps: emptyTop },
     timeline: new Timeline().serialize(),
   };
 }

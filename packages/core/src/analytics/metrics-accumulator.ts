@@ -12,7 +12,7 @@ import { Timeline } from './timeline';
 import { DEFAULT_TOP_K_CAPACITY, TopK, TopKEntry } from './top-k';
 
 /** Keys longer than this are cut (at a character boundary) before they are counted. */
-const MAX_KEY_BYTES = { path: 512, client: 64, userAgent: 512, message: 200 };
+const MAX_KEY_BYTES = { path: 512, client: 64, userAgent: 512, message: 200, app: 64 };
 
 export interface AccumulatorOptions {
   filepath: string;
@@ -109,6 +109,7 @@ export class MetricsAccumulator {
   private readonly clients: TopK;
   private readonly userAgents: TopK;
   private readonly errorMessages: TopK;
+  private readonly apps: TopK;
   private readonly timeline = new Timeline();
   private readonly filepath: string;
 
@@ -119,6 +120,7 @@ export class MetricsAccumulator {
     this.clients = new TopK(capacity);
     this.userAgents = new TopK(capacity);
     this.errorMessages = new TopK(capacity);
+    this.apps = new TopK(capacity);
   }
 
   addBlank(): void {
@@ -189,10 +191,12 @@ export class MetricsAccumulator {
       this.uniqueClients.addHash(this.count(this.clients, buf, f, MAX_KEY_BYTES.client).hash);
     }
     if (rec.userAgent.present && rec.userAgent.end > rec.userAgent.start) this.count(this.userAgents, buf, rec.userAgent, MAX_KEY_BYTES.userAgent);
+    const appEntry = rec.app.present && rec.app.end > rec.app.start ? this.count(this.apps, buf, rec.app, MAX_KEY_BYTES.app) : null;
 
     if (isError) {
       this.errors++;
       if (pathEntry) pathEntry.errors++;
+      if (appEntry) appEntry.errors++;
       if (hasTime) this.timeline.addError(time);
       if (rec.message.present && rec.message.end > rec.message.start) this.count(this.errorMessages, buf, rec.message, MAX_KEY_BYTES.message);
     }
@@ -297,6 +301,7 @@ export class MetricsAccumulator {
         clients: this.clients.serialize(),
         user_agents: this.userAgents.serialize(),
         error_messages: this.errorMessages.serialize(),
+        apps: this.apps.serialize(),
       },
       timeline: this.timeline.serialize(),
     };

@@ -43,6 +43,8 @@ export class LineRecord {
   readonly path = new ByteField();
   readonly client = new ByteField();
   readonly userAgent = new ByteField();
+  /** The program that wrote the line (syslog's TAG or APP-NAME). */
+  readonly app = new ByteField();
   readonly message = new ByteField();
   /** Response bytes, or -1. */
   bytesSent = -1;
@@ -74,6 +76,7 @@ export class LineRecord {
     this.path.clear();
     this.client.clear();
     this.userAgent.clear();
+    this.app.clear();
     this.message.clear();
     this.bytesSent = -1;
     this.durationUs = -1;

@@ -57,10 +57,16 @@ function parse5424(buf: Buffer, i: number, end: number, rec: LineRecord, severit
     i = eventTimeEnd;
   }
   // HOSTNAME APP-NAME PROCID MSGID: four tokens, each a word or `-`.
+  let appStart = -1;
+  let appEnd = -1;
   for (let field = 0; field < 4; field++) {
     if (i >= end || buf[i] !== SPACE) return false;
     const fieldEnd = tokenEnd(buf, i + 1, end);
     if (fieldEnd === i + 1) return false;
+    if (field === 1 && !(fieldEnd === i + 2 && buf[i + 1] === DASH)) {
+      appStart = i + 1;
+      appEnd = fieldEnd;
+    }
     i = fieldEnd;
   }
   if (i >= end || buf[i] !== SPACE) return false;
@@ -73,6 +79,7 @@ function parse5424(buf: Buffer, i: number, end: number, rec: LineRecord, severit
   rec.timeMs = timeMs;
   rec.levelName = SYSLOG_SEVERITIES[severity];
   rec.message.set(message, end);
+  if (appStart >= 0) rec.app.set(appStart, appEnd);
   return true;
 }
 
@@ -87,6 +94,7 @@ function parse3164(buf: Buffer, i: number, end: number, rec: LineRecord, severit
   let j = tagStart;
   while (j < end && j - tagStart < MAX_TAG && buf[j] !== OPEN_BRACKET && buf[j] !== COLON && buf[j] !== SPACE) j++;
   if (j === tagStart || j >= end) return false;
+  const tagEnd = j;
   if (buf[j] === OPEN_BRACKET) {
     j++;
     while (j < end && buf[j] !== CLOSE_BRACKET && buf[j] !== SPACE) j++;
@@ -97,6 +105,7 @@ function parse3164(buf: Buffer, i: number, end: number, rec: LineRecord, severit
   const message = messageStart(buf, j + 1, end);
   rec.format = 'syslog';
   rec.timeMs = timeMs;
+  rec.app.set(tagStart, tagEnd);
   if (severity >= 0) {
     rec.levelName = SYSLOG_SEVERITIES[severity];
     rec.message.set(message, end);
