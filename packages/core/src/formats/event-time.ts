@@ -6,7 +6,7 @@
 //   Sun Dec 04 04:47:44[.123456] 2005 (Apache error, ctime), 1706091332[.123] / 1706091332123 (epoch)
 // and any of them between brackets. Year-less shapes take the record's reference year, or the year
 // before for a month after the reference month (a December line in a file last written in January).
-import { isRealDate, twoDigits, utcMinuteStart } from '../calendar';
+import { isRealDate, monthAt, twoDigits, utcMinuteStart } from '../calendar';
 import type { LineRecord } from './line-record';
 
 const DIGIT_0 = 0x30;
@@ -38,27 +38,6 @@ let clockEnd = 0;
 
 let cachedMinuteKey = -1;
 let cachedMinuteMs = 0;
-
-/** 1-12 for an English month abbreviation in any case, else -1. */
-export function monthAt(buf: Buffer, i: number): number {
-  // OR-ing 0x20 lowercases ASCII letters, so one comparison covers every case.
-  const key = ((buf[i] | 0x20) << 16) | ((buf[i + 1] | 0x20) << 8) | (buf[i + 2] | 0x20);
-  switch (key) {
-    case 0x6a616e: return 1; // jan
-    case 0x666562: return 2; // feb
-    case 0x6d6172: return 3; // mar
-    case 0x617072: return 4; // apr
-    case 0x6d6179: return 5; // may
-    case 0x6a756e: return 6; // jun
-    case 0x6a756c: return 7; // jul
-    case 0x617567: return 8; // aug
-    case 0x736570: return 9; // sep
-    case 0x6f6374: return 10; // oct
-    case 0x6e6f76: return 11; // nov
-    case 0x646563: return 12; // dec
-    default: return -1;
-  }
-}
 
 /** Milliseconds from `digits` fraction digits at i (any count, truncated); sets clockEnd. */
 function readFraction(buf: Buffer, i: number, end: number): number {
