@@ -148,7 +148,7 @@ export class SilentWorker {
       },
       health: async () => ({ status: 200, body: { status: 'ok' as const, worker_id: id, chunks_in_flight: received.length, concurrency } }),
     });
-    createExpressEndpoints(workerContract, router, app);
+    createExpressEndpoints(workerContract, router, app, { logInitialization: false });
     const server = await listen(app, { port: 0, host: '127.0.0.1' });
     const worker = new SilentWorker(server, id);
     (worker as { received: ChunkTask[] }).received = received;
