@@ -23,6 +23,7 @@ import { BenchOptions, GiB, MiB, parseBenchOptions, USAGE } from './options';
 import { BenchResult, Failure, renderReport } from './report';
 import { measureResumeTime, RESUME_CHUNKS } from './resume-time';
 import { measureWorkerPeakRss, WorkerPeakRss } from './rss';
+import { measurePeerComparisons } from './peers/peer-comparisons';
 import { checkTargets } from './targets';
 
 const repoRoot = resolve(__dirname, '..', '..');
@@ -86,6 +87,7 @@ async function run(options: BenchOptions): Promise<BenchResult> {
   const durability = await attempt(`durability: ${CLUSTER_WORKERS} workers, SQLite state vs :memory:, applog`, () => measureDurabilityCost(applog, options.runs, options.workerConcurrency));
   const commit = await attempt('coordinator time per committed 64MiB applog chunk', () => measureCommitCost(applog));
   const resume = await attempt(`resume of a ${RESUME_CHUNKS}-chunk job on SQLite`, () => measureResumeTime(cacheDir, options.seed));
+  const peers = options.peers ? await measurePeerComparisons({ cacheDir, options, inputs, cluster, attempt }) : null;
 
   return {
     started_at: startedAt,
@@ -102,7 +104,8 @@ async function run(options: BenchOptions): Promise<BenchResult> {
     durability,
     commit_cost: commit,
     resume,
-    targets: checkTargets({ core, order, cluster, workerRss, rssChunkSizes, wc, awk, durability, commit, resume }),
+    peers,
+    targets: checkTargets({ core, order, cluster, workerRss, rssChunkSizes, wc, awk, durability, commit, resume, peers }),
     failures,
     notes: lineCountNotes(core, cluster, wc),
   };

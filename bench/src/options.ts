@@ -17,6 +17,8 @@ export interface BenchOptions {
   workerConcurrency: number | undefined;
   /** Print the JSON result on stdout instead of the table. */
   json: boolean;
+  /** Also run DuckDB, chDB and mawk on every core over the same files (installed into the bench cache). */
+  peers: boolean;
 }
 
 export const USAGE = `usage: pnpm bench [--size 256MiB | --quick] [--runs 3] [--seed 1] [--worker-concurrency N] [--json]
@@ -26,6 +28,8 @@ export const USAGE = `usage: pnpm bench [--size 256MiB | --quick] [--runs 3] [--
   --runs                 runs per measurement, the best counts; default 3
   --seed                 generator seed; default 1
   --worker-concurrency   threads per worker in the 2-worker cluster; default: the worker's own (CPU count)
+  --peers                also run DuckDB, chDB (ClickHouse) and mawk on every core over the same files, beside wc -l;
+                         installs @duckdb/node-api and chdb (~550 MB) into .bench-cache/peers on first use
   --json                 print the JSON result instead of the table`;
 
 const UNITS: Record<string, number> = { '': 1, b: 1, k: 1024, kib: 1024, m: MiB, mib: MiB, g: GiB, gib: GiB };
@@ -57,6 +61,7 @@ export function parseBenchOptions(args: string[]): BenchOptions | 'help' {
       seed: { type: 'string' },
       'worker-concurrency': { type: 'string' },
       json: { type: 'boolean', default: false },
+      peers: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -68,5 +73,6 @@ export function parseBenchOptions(args: string[]): BenchOptions | 'help' {
     seed: positiveInteger('seed', values.seed, 1)!,
     workerConcurrency: positiveInteger('worker-concurrency', values['worker-concurrency'], undefined),
     json: values.json ?? false,
+    peers: values.peers ?? false,
   };
 }

@@ -7,10 +7,11 @@ import type { DurabilityCost } from './durability-cost';
 import type { MachineFacts } from './machine';
 import type { OrderThroughput } from './order-throughput';
 import { MB, sizeLabel } from './measure';
+import type { PeerComparison } from './peers/peers';
 import type { ResumeTime } from './resume-time';
 import type { WorkerPeakRss } from './rss';
 import { count, fixed, renderTable, times } from './table';
-import { orderTargetKey } from './targets';
+import { orderTargetKey, peerTargetKey } from './targets';
 import type { TargetCheck } from './targets';
 
 /** A measurement that broke; its figures are missing from the result. */
@@ -39,6 +40,8 @@ export interface BenchResult {
   commit_cost: CommitCost | null;
   /** Restarting a coordinator on a 50,000-chunk job's state file; null: failed. */
   resume: ResumeTime | null;
+  /** `--peers`: DuckDB, chDB, mawk on every core and wc -l on the same files; null: not asked for, or failed. */
+  peers: PeerComparison[] | null;
   targets: TargetCheck[];
   failures: Failure[];
   /** Cross-checks between measurements, e.g. line counts that should agree. */
@@ -207,6 +210,31 @@ function resumeTable(resume: ResumeTime, result: BenchResult): string {
   });
 }
 
+function peersTable(peers: PeerComparison[], result: BenchResult): string {
+  const tools = [...new Set(peers.flatMap((row) => row.peers.map((p) => p.tool)))];
+  const lines = [
+    renderTable({
+      title: 'peers on the same files, page cache warm: MB/s (ours ÷ theirs); ours = end to end, 2 workers; peers timed around their query, engine loaded',
+      headers: ['file', 'MB', 'ours', ...tools, 'ours ÷ fastest peer', 'target', 'result'],
+      align: ['left', 'right', 'right', ...tools.map((): 'right' => 'right'), 'right', 'left', 'left'],
+      rows: peers.map((row) => {
+        const cells = tools.map((tool) => {
+          const run = row.peers.find((p) => p.tool === tool);
+          if (!run) return 'n/a';
+          return row.ours_mb_per_s === null ? fixed(run.mb_per_s) : `${fixed(run.mb_per_s)} (${times(row.ours_mb_per_s / run.mb_per_s)})`;
+        });
+        const ours = row.ours_mb_per_s === null ? 'failed' : fixed(row.ours_mb_per_s);
+        const vsFastest = row.ours_vs_fastest === null ? '' : times(row.ours_vs_fastest);
+        return [row.input, fixed(row.bytes / MB), ours, ...cells, vsFastest, ...targetCells(result, peerTargetKey(row.input))];
+      }),
+    }),
+  ];
+  for (const row of peers) {
+    for (const run of row.peers) if (run.tool !== 'wc -l') lines.push(`${row.input}, ${run.tool} computed: ${JSON.stringify(run.row)}`);
+  }
+  return lines.join('\n');
+}
+
 function summary(result: BenchResult): string {
   const met = result.targets.filter((check) => check.met).length;
   const unmeasured = result.targets.filter((check) => check.figure === null).length;
@@ -219,6 +247,7 @@ export function renderReport(result: BenchResult): string {
   if (result.durability) sections.push(durabilityTable(result.durability, result));
   if (result.commit_cost) sections.push(commitTable(result.commit_cost, result));
   if (result.resume) sections.push(resumeTable(result.resume, result));
+  if (result.peers && result.peers.length > 0) sections.push(peersTable(result.peers, result));
   sections.push(summary(result));
   if (result.failures.length > 0) sections.push(['failed measurements:', ...result.failures.map((f) => `  - ${f.measurement}: ${f.error}`)].join('\n'));
   if (result.notes.length > 0) sections.push(['notes:', ...result.notes.map((note) => `  - ${note}`)].join('\n'));

@@ -7,6 +7,7 @@ import type { CoreThroughput } from './core-throughput';
 import type { DurabilityCost } from './durability-cost';
 import type { OrderThroughput } from './order-throughput';
 import { sizeLabel } from './measure';
+import type { PeerComparison } from './peers/peers';
 import type { ResumeTime } from './resume-time';
 import type { WorkerPeakRss } from './rss';
 
@@ -25,6 +26,8 @@ export const TARGETS = {
   commitMsPer64MiB: 2,
   /** Resuming a 50,000-chunk job "must not take minutes". */
   resumeSeconds: 60,
+  /** End to end, 2 workers, at least this many times the fastest peer on each file. */
+  timesFastestPeer: 2,
 };
 
 export interface TargetCheck {
@@ -49,14 +52,18 @@ export interface Figures {
   durability: DurabilityCost | null;
   commit: CommitCost | null;
   resume: ResumeTime | null;
+  peers: PeerComparison[] | null;
 }
 
 function check(key: string, description: string, figure: number | null, target: string, passes: (figure: number) => boolean): TargetCheck {
   return { key, description, figure, target, met: figure !== null && passes(figure) };
 }
 
+const keyPart = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
 /** `order.applog_busy_2_000_lines_s` for "applog, busy (~2,000 lines/s)". */
-export const orderTargetKey = (name: string): string => `order.${name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '')}`;
+export const orderTargetKey = (name: string): string => `order.${keyPart(name)}`;
+/** `peers.combined` for the combined file's row. */
+export const peerTargetKey = (name: string): string => `peers.${keyPart(name)}`;
 
 const ratio = (ours: number | undefined, theirs: number | undefined): number | null => (ours !== undefined && theirs ? ours / theirs : null);
 
@@ -90,6 +97,10 @@ export function checkTargets(figures: Figures): TargetCheck[] {
     const sqlite = figures.commit?.results.find((r) => r.path === path && r.store === 'sqlite');
     const how = path === 'in_process' ? 'reportMetrics in process' : 'POST /metrics on loopback';
     checks.push(check(`commit.${path}_sqlite`, `commit of a 64MiB applog chunk's partial, ${how}, SQLite, median ms`, sqlite?.median ?? null, `≤ ${commitMsPer64MiB} ms`, (f) => f <= commitMsPer64MiB));
+  }
+  for (const row of figures.peers ?? []) {
+    const min = TARGETS.timesFastestPeer;
+    checks.push(check(peerTargetKey(row.input), `end to end, 2 workers, ${row.input} ÷ the fastest peer`, row.ours_vs_fastest, `≥ ${min}×`, (f) => f >= min));
   }
   checks.push(check('resume.seconds', `resume of a ${figures.resume?.chunks ?? 50_000}-chunk job on SQLite, seconds`, figures.resume?.seconds ?? null, `< ${resumeSeconds} s`, (f) => f < resumeSeconds));
   return checks;
