@@ -1,8 +1,11 @@
 // The rows of the peers table: each bench input, the applog shuffled within each hour, and the
-// access log with flat keys (200,000 clients); our end-to-end figure on each beside the peers'.
+// access log with flat keys (200,000 clients), the applog with 0.5% lines of 8–64 KiB; our
+// end-to-end figure on each beside the peers'.
 import type { ClusterThroughput } from '../cluster-throughput';
 import { measureClusterThroughput } from '../cluster-throughput';
+import { generateLongLineApplog } from '../generators/long-lines';
 import type { BenchInput } from '../inputs';
+import { ensureGeneratedInput } from '../inputs';
 import { log } from '../log';
 import type { BenchOptions } from '../options';
 import { ensureOrderPair, ORDER_PAIRS } from '../order-inputs';
@@ -28,10 +31,15 @@ export async function measurePeerComparisons({ cacheDir, options, inputs, cluste
     input,
     ours: cluster.find((run) => run.format === input.format)?.mb_per_s ?? null,
   }));
-  for (const spec of [ORDER_PAIRS[0], ORDER_PAIRS[3]]) {
-    const pair = ensureOrderPair(cacheDir, spec, options.size, options.seed, log);
-    const input = spec === ORDER_PAIRS[0] ? pair.outOfOrder : pair.inOrder;
-    const name = spec === ORDER_PAIRS[0] ? `${spec.name}, ${spec.order}` : spec.name.replace(', 0.2% long requests', ' (200,000 clients)');
+  const shuffled = ensureOrderPair(cacheDir, ORDER_PAIRS[0], options.size, options.seed, log).outOfOrder;
+  const flatKeys = ensureOrderPair(cacheDir, ORDER_PAIRS[3], options.size, options.seed, log).inOrder;
+  const longLines = ensureGeneratedInput(cacheDir, 'applog-long-lines', 'applog', generateLongLineApplog, options.size, options.seed, log);
+  const shapes: [string, BenchInput][] = [
+    [`${ORDER_PAIRS[0].name}, ${ORDER_PAIRS[0].order}`, shuffled],
+    ['combined, flat keys (200,000 clients)', flatKeys],
+    ['applog, 0.5% lines of 8-64 KiB', longLines],
+  ];
+  for (const [name, input] of shapes) {
     const ours = await attempt(`end to end, 2 workers: ${name}`, () => measureClusterThroughput(input, options.runs, options.workerConcurrency));
     rows.push({ name, input, ours: ours?.mb_per_s ?? null });
   }
