@@ -1,7 +1,7 @@
 // Turns what the user typed (files, directories, quoted globs) into the files a job reads: directories
-// recursively, every list sorted, hidden entries skipped, duplicates dropped, and files that are not logs
+// recursively, every list sorted, hidden entries skipped, a file reached twice read once, and files that are not logs
 // refused (named explicitly) or skipped with a note (found in a directory or by a glob).
-import { readdir, stat } from 'node:fs/promises';
+import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { MAX_INPUTS_PER_JOB } from '@loganalyzer/contract';
 import { escapeControl } from '@loganalyzer/server-kit';
@@ -30,15 +30,19 @@ async function walk(dir: string, out: string[]): Promise<void> {
 
 async function candidatesOf(arg: string, base: string): Promise<Candidate[]> {
   const path = resolve(base, arg);
-  const info = await stat(path).catch((err: NodeJS.ErrnoException) => err);
-  if (info instanceof Error) {
+  let info;
+  try {
+    info = await stat(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
     // A quoted glob reaches us unexpanded; a path that exists as typed wins over reading it as a pattern.
-    if (info.code === 'ENOENT' && isDynamicPattern(arg)) {
-      const matches = await glob(arg, { cwd: base, absolute: true, onlyFiles: true, dot: false, followSymbolicLinks: false });
+    if (code === 'ENOENT' && isDynamicPattern(arg)) {
+      // Symlinks followed (tinyglobby stops at loops); a file reached twice is dropped below.
+      const matches = await glob(arg, { cwd: base, absolute: true, onlyFiles: true, dot: false, followSymbolicLinks: true });
       if (matches.length === 0) throw new UsageError(`no file matches ${escapeControl(arg)}`);
-      return matches.sort(byCodeUnits).map((p) => ({ path: resolve(p), explicit: false }));
+      return matches.map((p) => resolve(p)).sort(byCodeUnits).map((p) => ({ path: p, explicit: false }));
     }
-    throw new UsageError(info.code === 'ENOENT' ? `no such file or directory: ${escapeControl(path)}` : `cannot read ${escapeControl(path)}: ${info.code ?? info.message}`);
+    throw new UsageError(code === 'ENOENT' ? `no such file or directory: ${escapeControl(path)}` : `cannot read ${escapeControl(path)}: ${code ?? (err as Error).message}`);
   }
   if (info.isDirectory()) {
     const files: string[] = [];
@@ -59,8 +63,10 @@ export async function expandInputs(args: string[], base: string, onSkip: (note: 
   const files: string[] = [];
   for (const arg of args) {
     for (const candidate of await candidatesOf(arg, base)) {
-      if (seen.has(candidate.path)) continue;
-      seen.add(candidate.path);
+      // By the file, not the name: through a symlink or named twice, a file counted twice would skew every figure.
+      const real = await realpath(candidate.path);
+      if (seen.has(real)) continue;
+      seen.add(real);
       const kind = await sniffFile(candidate.path);
       if (kind.kind === 'skip') {
         if (candidate.explicit) throw new UsageError(`${escapeControl(candidate.path)}: ${kind.reason}`);
