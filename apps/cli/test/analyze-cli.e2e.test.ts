@@ -1,5 +1,5 @@
 // The `analyze` command as a user runs it: a real process, printing a report or JSON.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Job } from '@loganalyzer/contract';
@@ -40,6 +40,23 @@ it('prints a readable report that starts with the seed metrics', async () => {
   const rows = result.stdout.split('\n').filter((line) => /^ {2}\w/.test(line)).map((line) => line.trim().split(/\s+/)[0]);
   expect(rows.slice(0, 4)).toStrictEqual(['error_count', 'request_count', 'total_response_time', 'avg_response_time']);
   expect(result.stdout).toContain(`error_count          ${expected.error_count.toLocaleString('en-US')}`);
+});
+
+it('writes a self-contained HTML report given --html, relative to where pnpm ran, besides the text report', async () => {
+  const result = await runAnalyze([logfile, '--html', 'report.html', '--workers', '1', '--concurrency', '1'], { INIT_CWD: dir });
+
+  expect(result.code).toBe(0);
+  expect(result.stderr).toBe(`analyze: wrote the HTML report to ${join(dir, 'report.html')}\n`);
+  expect(result.stdout.startsWith(`${logfile}: completed in `)).toBe(true);
+  const html = readFileSync(join(dir, 'report.html'), 'utf8');
+  expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+  expect(html).toContain('<svg id="chart-timeline"');
+});
+
+it('refuses --html into a directory that does not exist before starting the job', async () => {
+  const result = await runAnalyze([logfile, '--html', join(dir, 'no-dir', 'r.html')]);
+
+  expect([result.code, result.stdout, result.stderr]).toStrictEqual([2, '', `analyze: --html ${join(dir, 'no-dir', 'r.html')}: no such directory\n`]);
 });
 
 it('resolves a relative path against the directory the user ran pnpm from', async () => {

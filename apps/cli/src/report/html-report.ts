@@ -12,16 +12,16 @@ const STYLE = `
 body { font: 14px/1.45 system-ui, sans-serif; margin: 2rem auto; max-width: 760px; color: #1d2733; }
 h1 { font-size: 1.3rem; word-break: break-all; } h2 { font-size: 1.05rem; margin-top: 2rem; border-bottom: 1px solid #d5dbe3; }
 table { border-collapse: collapse; } td, th { padding: 2px 12px 2px 0; text-align: left; vertical-align: top; }
-td.n { text-align: right; font-variant-numeric: tabular-nums; } td.key { word-break: break-all; font-family: ui-monospace, monospace; }
+td.sub { padding-left: 1.5em; } td.n { text-align: right; font-variant-numeric: tabular-nums; } td.key { word-break: break-all; font-family: ui-monospace, monospace; }
 .note { color: #5b6673; } svg { display: block; margin: .5rem 0; } svg text { font: 12px system-ui, sans-serif; fill: #36414d; }
 rect.requests { fill: #4a7fc1; } rect.errors { fill: #d64545; } rect.bar { fill: #4a7fc1; } .axis { stroke: #8a96a3; }
 .legend span { display: inline-block; width: 10px; height: 10px; margin: 0 4px 0 12px; } `;
 
-type Row = Array<{ text: string; numeric?: boolean; key?: boolean }>;
+type Row = Array<{ text: string; numeric?: boolean; key?: boolean; sub?: boolean }>;
 
 function table(rows: Row[], head?: string[]): string {
   const header = head ? `<tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr>` : '';
-  const body = rows.map((cells) => `<tr>${cells.map((c) => `<td${c.numeric ? ' class="n"' : c.key ? ' class="key"' : ''}>${esc(c.text)}</td>`).join('')}</tr>`).join('');
+  const body = rows.map((cells) => `<tr>${cells.map((c) => `<td${c.numeric ? ' class="n"' : c.key ? ` class="key${c.sub ? ' sub' : ''}"` : ''}>${esc(c.text)}</td>`).join('')}</tr>`).join('');
   return `<table>${header}${body}</table>`;
 }
 
@@ -47,7 +47,7 @@ function statuses(m: MetricsReport): string {
   const rows: Row[] = [];
   for (const g of groups) {
     rows.push([{ text: g.name, key: true }, { text: number(g.count), numeric: true }]);
-    for (const [code, n] of g.codes) rows.push([{ text: `  ${code}`, key: true }, { text: number(n), numeric: true }]);
+    for (const [code, n] of g.codes) rows.push([{ text: code, key: true, sub: true }, { text: number(n), numeric: true }]);
   }
   return section('Status codes', statusClassesSvg(m), table(rows));
 }

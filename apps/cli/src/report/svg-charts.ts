@@ -10,7 +10,7 @@ const WIDTH = 720;
 const esc = escapeHtml;
 const fixed = (n: number): string => (Math.round(n * 100) / 100).toString();
 
-/** Requests per column as bars, the column's errors as a red bar over them, on one scale. */
+/** Requests per column as bars, the column's errors as a red bar beside them, on one scale. */
 export function timelineSvg(folded: TimelineColumns): string {
   const height = 220;
   const top = 16;
@@ -20,16 +20,17 @@ export function timelineSvg(folded: TimelineColumns): string {
   const plotH = height - top - bottom;
   const peak = Math.max(1, ...folded.columns.map((c) => Math.max(c.requests, c.errors)));
   const step = plotW / folded.columns.length;
-  const barW = Math.max(1, step * 0.8);
+  // Side by side: errors can outnumber requests (error lines that are not requests), so an overlay could hide them.
+  const barW = Math.max(0.5, step * 0.45);
   const span = columnSpan(folded.minutesPerColumn);
   const bars = folded.columns
     .map((c, i) => {
       const x = left + i * step;
-      const bar = (cls: string, value: number): string => {
+      const bar = (cls: string, value: number, offset: number): string => {
         const h = (value / peak) * plotH;
-        return `<rect class="${cls}" x="${fixed(x)}" y="${fixed(top + plotH - h)}" width="${fixed(barW)}" height="${fixed(h)}" data-start="${c.start}" data-value="${value}"><title>${c.start}: ${number(value)} ${cls} in the ${span}</title></rect>`;
+        return `<rect class="${cls}" x="${fixed(x + offset)}" y="${fixed(top + plotH - h)}" width="${fixed(barW)}" height="${fixed(h)}" data-start="${c.start}" data-value="${value}"><title>${c.start}: ${number(value)} ${cls} in the ${span}</title></rect>`;
       };
-      return bar('requests', c.requests) + (c.errors > 0 ? bar('errors', c.errors) : '');
+      return bar('requests', c.requests, 0) + (c.errors > 0 ? bar('errors', c.errors, barW) : '');
     })
     .join('');
   const first = folded.columns[0].start.slice(0, 16).replace('T', ' ');
