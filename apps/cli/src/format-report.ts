@@ -1,8 +1,8 @@
 // The human-readable report of a finished job: the seed's metrics first, then percentiles, status codes,
 // the timeline chart, breakdowns and top tables, each sketch figure with its bound; a section with
-// nothing in it is left out. Every string in it came from a log
-// file or a request (paths, user agents, messages, samples, even the counted levels and methods), so
-// each goes through escapeControl: a raw ESC in a log shows as \x1b instead of driving the terminal.
+// nothing in it is left out. Every string in it came from a log file or a request (paths, user agents,
+// messages, samples, even the counted levels, methods and status codes), so each goes through
+// escapeControl: a raw ESC in a log shows as \x1b instead of driving the terminal.
 import type { Job, MetricsReport } from '@loganalyzer/contract';
 import { escapeControl } from '@loganalyzer/server-kit';
 import { byCount, bytes, msOrDash, number, percent, statusGroups } from './report/numbers';
