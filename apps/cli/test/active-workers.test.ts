@@ -22,7 +22,7 @@ const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolv
 it('counts the active workers, asks again only after the interval, and keeps the last count when an ask fails', async () => {
   let now = 0;
   const { client, asks } = fakeClient([
-    { status: 200, body: { workers: [{ status: 'active' }, { status: 'inactive' }, { status: 'active' }, { status: 'draining' }] } },
+    { status: 200, body: { workers: [{ status: 'active' }, { status: 'inactive' }, { status: 'active' }, { status: 'inactive' }] } },
     new Error('connect ECONNREFUSED'),
     { status: 200, body: { workers: [{ status: 'active' }] } },
   ]);
