@@ -1,77 +1,105 @@
 #!/usr/bin/env node
-// `pnpm analyze <file...> [--json] [--coordinator URL [--token T] [--ca FILE]]`: runs one job over the files and
-// prints its result. Without a coordinator URL it starts an embedded cluster (a coordinator and 2 workers as
-// child processes, with a token of their own).
-import { resolve } from 'node:path';
-import { CoordinatorClient, createCoordinatorClient } from '@loganalyzer/contract';
-import { CLIENT_FLAGS, escapeControl, securityFrom, TOKEN_FLAGS } from '@loganalyzer/server-kit';
-import yargs from 'yargs';
+// `pnpm analyze <path...> [--json] [--html FILE] [--since T] [--until T] [--coordinator URL [--token T] [--ca FILE]]`:
+// runs one job over the files and prints its result. Without a coordinator URL it starts an embedded
+// cluster (a coordinator and 2 workers as child processes, with a token of their own).
+import { existsSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { CoordinatorClient, createCoordinatorClient, Job } from '@loganalyzer/contract';
+import { escapeControl, securityFrom } from '@loganalyzer/server-kit';
 import { hideBin } from 'yargs/helpers';
+import { AnalyzeArgs, parseAnalyzeArgs } from './analyze-args';
+import { assertCoordinatorReachable } from './coordinator-probe';
+import { coordinatorUrl } from './coordinator-url';
+import { EXIT, UsageError } from './exit-codes';
 import { formatReport } from './format-report';
+import { expandInputs } from './inputs/expand-inputs';
 import { LocalCluster } from './local-cluster';
-import { runJob } from './run-job';
+import { ActiveWorkers } from './progress/active-workers';
+import { ProgressDisplay } from './progress/progress-display';
+import { renderHtmlReport } from './report/html-report';
+import { CoordinatorUnreachableError, runJob, UnauthorizedError } from './run-job';
 import { toTerminalJson } from './terminal-json';
+import { timeWindow } from './time-window';
+
+interface Connection {
+  url: string;
+  client: CoordinatorClient;
+  sendsToken: boolean;
+  cluster: LocalCluster | null;
+}
+
+async function connect(argv: AnalyzeArgs): Promise<Connection> {
+  if (argv.coordinator === undefined) {
+    const cluster = await LocalCluster.start({ workers: argv.workers, concurrency: argv.concurrency, verbose: argv.verbose });
+    return { url: cluster.coordinatorUrl, client: cluster.client, sendsToken: true, cluster };
+  }
+  const url = coordinatorUrl(argv.coordinator);
+  let security;
+  try {
+    security = securityFrom({ token: argv.token, 'token-file': argv['token-file'], ca: argv.ca });
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  await assertCoordinatorReachable(url, security.ca);
+  return { url, client: createCoordinatorClient(url, { token: security.token, ca: security.ca }), sendsToken: security.token !== undefined, cluster: null };
+}
+
+/** Bars of the timeline chart: the terminal's width less the axis, or 60 into a pipe. */
+function chartColumns(): number {
+  return process.stdout.isTTY && process.stdout.columns ? Math.max(20, Math.min(120, process.stdout.columns - 16)) : 60;
+}
 
 async function main(): Promise<number> {
-  const argv = await yargs(hideBin(process.argv))
-    .scriptName('analyze')
-    .usage('$0 <file...> [options]\n\nAnalyzes log files on a cluster and prints the metrics merged over all of them.')
-    .positional('file', { type: 'string', describe: 'log files to analyze' })
-    .demandCommand(1, 'give the log files to analyze')
-    .option('json', { type: 'boolean', default: false, describe: 'print the job as JSON' })
-    .option('coordinator', { type: 'string', describe: 'URL of a running coordinator (default: start an embedded cluster)' })
-    .option('token', { ...TOKEN_FLAGS.token, describe: "the --coordinator's cluster token (default $LOGANALYZER_TOKEN)" })
-    .option('token-file', { ...TOKEN_FLAGS['token-file'], describe: "read the --coordinator's cluster token from this file" })
-    .option('ca', { ...CLIENT_FLAGS.ca, describe: 'PEM certificate to trust for an https:// --coordinator (a self-signed cluster certificate)' })
-    .option('workers', { type: 'number', default: 2, describe: 'workers of the embedded cluster' })
-    .option('concurrency', { type: 'number', describe: 'threads per embedded worker (default: CPU count)' })
-    .option('format', { choices: ['auto', 'applog', 'json', 'combined', 'common', 'logfmt'] as const, default: 'auto' as const, describe: 'log format; auto detects each line' })
-    .option('log-format', { type: 'string', describe: "a custom format as an nginx log_format string, e.g. '$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent $request_time'" })
-    .option('chunk-size', { type: 'number', describe: 'bytes per chunk (default: at least 4 chunks per worker, at most 64 MiB)' })
-    .option('verbose', { type: 'boolean', default: false, describe: "show the embedded cluster's event log" })
-    .check((a) => {
-      if (!Number.isInteger(a.workers) || a.workers < 1) throw new Error('--workers must be a positive integer');
-      if (a['chunk-size'] !== undefined && !(Number.isInteger(a['chunk-size']) && a['chunk-size'] > 0)) throw new Error('--chunk-size must be a positive integer');
-      // Given without --coordinator they would be silently unused.
-      for (const flag of ['token', 'token-file', 'ca'] as const) {
-        if (a[flag] !== undefined && a.coordinator === undefined) throw new Error(`--${flag} goes with --coordinator: the embedded cluster makes its own token and needs no certificate`);
-      }
-      return true;
-    })
-    .strict()
-    .help()
-    .parse();
+  const argv = await parseAnalyzeArgs(hideBin(process.argv));
+  // pnpm runs scripts from the workspace root; read paths against where the user typed them.
+  const base = process.env.INIT_CWD ?? process.cwd();
+  const window = timeWindow(argv.since, argv.until, Date.now());
+  const htmlPath = argv.html === undefined ? undefined : resolve(base, argv.html);
+  if (htmlPath !== undefined && !existsSync(dirname(htmlPath))) throw new UsageError(`--html ${escapeControl(htmlPath)}: no such directory`);
+  const files = await expandInputs(argv._.map(String), base, (note) => console.error(`analyze: ${note}`));
 
-  // pnpm runs scripts from the workspace root; resolve the path against where the user typed it.
-  const inputs = argv._.map((file) => resolve(process.env.INIT_CWD ?? process.cwd(), String(file)));
   const started = Date.now();
-  let cluster: LocalCluster | null = null;
+  const connection = await connect(argv);
   try {
-    let coordinatorUrl: string;
-    let client: CoordinatorClient;
-    let sendsToken: boolean;
-    if (argv.coordinator !== undefined) {
-      const { token, ca } = securityFrom({ token: argv.token, 'token-file': argv['token-file'], ca: argv.ca });
-      coordinatorUrl = argv.coordinator;
-      client = createCoordinatorClient(coordinatorUrl, { token, ca });
-      sendsToken = token !== undefined;
-    } else {
-      cluster = await LocalCluster.start({ workers: argv.workers, concurrency: argv.concurrency, verbose: argv.verbose });
-      coordinatorUrl = cluster.coordinatorUrl;
-      client = cluster.client;
-      sendsToken = true;
+    const progress = argv.progress && !argv.verbose ? ProgressDisplay.on(process.stderr) : null;
+    const workers = new ActiveWorkers(connection.client);
+    let job: Job;
+    try {
+      job = await runJob(connection.client, files, {
+        chunkSize: argv['chunk-size'],
+        format: argv.format,
+        logFormat: argv['log-format'],
+        sinceMs: window.sinceMs,
+        untilMs: window.untilMs,
+        coordinatorUrl: connection.url,
+        sendsToken: connection.sendsToken,
+        onProgress: progress ? (j) => progress.update(j, workers.latest()) : undefined,
+      });
+    } finally {
+      progress?.finish();
     }
-    const job = await runJob(client, inputs, { chunkSize: argv['chunk-size'], format: argv.format, logFormat: argv['log-format'], coordinatorUrl, sendsToken });
+    const elapsedMs = Date.now() - started;
+    // JSON carries the failure for machines; a person gets only the reason, not a report of zeros.
     if (argv.json) console.log(toTerminalJson(job));
-    else console.log(formatReport(job, Date.now() - started));
     if (job.status === 'failed') {
       console.error(`analyze: job failed: ${escapeControl(job.error ?? 'no reason given')}`);
-      return 1;
+      return EXIT.jobFailed;
     }
-    return 0;
+    if (!argv.json) console.log(formatReport(job, elapsedMs, chartColumns()));
+    if (htmlPath !== undefined) {
+      writeFileSync(htmlPath, renderHtmlReport(job, elapsedMs));
+      console.error(`analyze: wrote the HTML report to ${escapeControl(htmlPath)}`);
+    }
+    return EXIT.completed;
   } finally {
-    await cluster?.stop();
+    await connection.cluster?.stop();
   }
+}
+
+function exitCodeOf(err: unknown): number {
+  if (err instanceof UsageError) return EXIT.usage;
+  if (err instanceof UnauthorizedError || err instanceof CoordinatorUnreachableError) return EXIT.coordinator;
+  return EXIT.jobFailed;
 }
 
 main().then(
@@ -79,6 +107,6 @@ main().then(
   (err) => {
     // Messages quote the coordinator, and through it paths and log text.
     console.error(`analyze: ${escapeControl(err instanceof Error ? err.message : String(err))}`);
-    process.exit(1);
+    process.exit(exitCodeOf(err));
   },
 );

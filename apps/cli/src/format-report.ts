@@ -1,24 +1,12 @@
-// The human-readable report of a finished job: the seed's metrics first, then percentiles, rates,
-// breakdowns and top tables, each sketch figure with its bound. Every string in it came from a log
-// file or a request (paths, user agents, messages, samples, even the counted levels and methods), so
-// each goes through escapeControl: a raw ESC in a log shows as \x1b instead of driving the terminal.
+// The human-readable report of a finished job: the seed's metrics first, then percentiles, status codes,
+// the timeline chart, breakdowns and top tables, each sketch figure with its bound; a section with
+// nothing in it is left out. Every string in it came from a log file or a request (paths, user agents,
+// messages, samples, even the counted levels, methods and status codes), so each goes through
+// escapeControl: a raw ESC in a log shows as \x1b instead of driving the terminal.
 import type { Job, MetricsReport } from '@loganalyzer/contract';
 import { escapeControl } from '@loganalyzer/server-kit';
-
-const number = (n: number): string => n.toLocaleString('en-US', { maximumFractionDigits: 3 });
-const percent = (r: number): string => `${(r * 100).toFixed(2)}%`;
-const msOrDash = (v: number | null | undefined): string => (v === null || v === undefined ? '-' : `${number(v)} ms`);
-
-function bytes(n: number): string {
-  const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB'];
-  let i = 0;
-  let v = n;
-  while (v >= 1024 && i < units.length - 1) {
-    v /= 1024;
-    i++;
-  }
-  return `${i === 0 ? v : v.toFixed(1)} ${units[i]}`;
-}
+import { byCount, bytes, msOrDash, number, percent, statusGroups } from './report/numbers';
+import { timelineChart } from './report/terminal-chart';
 
 function table(rows: Array<[string, string]>, indent = '  '): string[] {
   const width = Math.max(0, ...rows.map(([k]) => k.length));
@@ -26,7 +14,7 @@ function table(rows: Array<[string, string]>, indent = '  '): string[] {
 }
 
 function counts(title: string, record: Record<string, number>, indent = '  '): string[] {
-  const entries = Object.entries(record).sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+  const entries = byCount(record);
   if (entries.length === 0) return [];
   return ['', `${indent}${title}`, ...table(entries.map(([k, n]) => [escapeControl(k), number(n)]), indent + '  ')];
 }
@@ -57,7 +45,7 @@ function tops(m: MetricsReport): string[] {
  * The summary table: the seed's four metrics always, then only the rows that have something to say
  * (no rates for a log without requests, no unique clients for a log that names none).
  */
-function summaryRows(m: MetricsReport, timestamp: (t: string | null) => string, peakAt: (t: string | null | undefined) => string): Array<[string, string]> {
+export function summaryRows(m: MetricsReport, timestamp: (t: string | null) => string, peakAt: (t: string | null | undefined) => string): Array<[string, string]> {
   const rows: Array<[string, string]> = [
     ['error_count', number(m.error_count)],
     ['request_count', number(m.request_count)],
@@ -83,6 +71,18 @@ function summaryRows(m: MetricsReport, timestamp: (t: string | null) => string, 
   return rows;
 }
 
+/** Each status class with its codes under it, when any line had a status. */
+function statuses(m: MetricsReport): string[] {
+  const groups = statusGroups(m.status_classes, m.status_codes);
+  if (groups.length === 0) return [];
+  const rows: Array<[string, string]> = [];
+  for (const group of groups) {
+    rows.push([escapeControl(group.name), number(group.count)]);
+    for (const [code, n] of group.codes) rows.push([`  ${escapeControl(code)}`, number(n)]);
+  }
+  return ['', '  status codes', ...table(rows, '    ')];
+}
+
 /** Percentiles, when any request was timed. */
 function responseTimes(m: MetricsReport): string[] {
   const rt = m.response_time;
@@ -105,7 +105,8 @@ function responseTimes(m: MetricsReport): string[] {
   ];
 }
 
-export function formatReport(job: Job, elapsedMs: number): string {
+/** `chartColumns` bounds the timeline chart's bars (fit it to the terminal). */
+export function formatReport(job: Job, elapsedMs: number, chartColumns = 60): string {
   const m = job.metrics;
   const p = job.progress;
   const filepath = escapeControl(job.filepath);
@@ -117,8 +118,9 @@ export function formatReport(job: Job, elapsedMs: number): string {
     '',
     ...table(summaryRows(m, timestamp, peakAt)),
     ...responseTimes(m),
+    ...statuses(m),
+    ...(m.timeline.length > 0 ? ['', ...timelineChart(m.timeline, { maxColumns: chartColumns })] : []),
     ...counts('levels', m.levels),
-    ...counts('status classes', m.status_classes),
     ...counts('methods', m.methods),
     ...counts('formats', m.formats),
     ...counts('malformed lines by family', m.malformed.by_family),

@@ -8,6 +8,10 @@ export interface RunJobOptions {
   format?: LogFormat;
   /** An nginx log_format string; overrides format. */
   logFormat?: string;
+  /** Only lines at or after this time (epoch ms); sent only when given. */
+  sinceMs?: number;
+  /** Only lines before this time (epoch ms); sent only when given. */
+  untilMs?: number;
   pollIntervalMs?: number;
   /** How long the coordinator may be unreachable while a job is followed; default 60 s. */
   unreachableForMs?: number;
@@ -23,6 +27,9 @@ export class JobRequestError extends Error {}
 /** The coordinator answered 401: the client sent no token, or not the cluster's. */
 export class UnauthorizedError extends JobRequestError {}
 
+/** The coordinator could not be reached to submit the job, or was lost for too long while following it. */
+export class CoordinatorUnreachableError extends JobRequestError {}
+
 function unauthorized(options: RunJobOptions): UnauthorizedError {
   const at = options.coordinatorUrl ? ` at ${options.coordinatorUrl}` : '';
   return new UnauthorizedError(
@@ -35,7 +42,7 @@ function unauthorized(options: RunJobOptions): UnauthorizedError {
 /** TLS verification failures that trusting the coordinator's certificate (--ca) fixes. */
 const UNTRUSTED_CERTIFICATE = new Set(['DEPTH_ZERO_SELF_SIGNED_CERT', 'SELF_SIGNED_CERT_IN_CHAIN', 'UNABLE_TO_VERIFY_LEAF_SIGNATURE', 'UNABLE_TO_GET_ISSUER_CERT_LOCALLY']);
 
-function unreachable(err: unknown): string {
+export function unreachableReason(err: unknown): string {
   const { message, code } = err as NodeJS.ErrnoException;
   return code !== undefined && UNTRUSTED_CERTIFICATE.has(code) ? `${message} (pass the certificate to trust with --ca)` : message;
 }
@@ -50,10 +57,13 @@ export async function runJob(client: CoordinatorClient, inputs: string[], option
         ...(options.chunkSize ? { chunk_size: options.chunkSize } : {}),
         ...(options.format ? { format: options.format } : {}),
         ...(options.logFormat ? { log_format: options.logFormat } : {}),
+        // Only when given: a coordinator without time windows refuses fields it does not know.
+        ...(options.sinceMs !== undefined ? { since_ms: options.sinceMs } : {}),
+        ...(options.untilMs !== undefined ? { until_ms: options.untilMs } : {}),
       },
     });
   } catch (err) {
-    throw new JobRequestError(`cannot reach the coordinator${where} to submit the job: ${unreachable(err)}`);
+    throw new CoordinatorUnreachableError(`cannot reach the coordinator${where} to submit the job: ${unreachableReason(err)}`);
   }
   if (created.status === 401) throw unauthorized(options);
   if (created.status !== 201) throw new JobRequestError(`the coordinator${where} refused the job: ${created.body.message}`);
@@ -73,7 +83,7 @@ export async function waitForJob(client: CoordinatorClient, jobId: string, optio
     } catch (err) {
       unreachableSince ??= Date.now();
       if (Date.now() - unreachableSince > patienceMs) {
-        throw new JobRequestError(`lost the coordinator${where} while following job ${jobId}: ${(err as Error).message} for ${Math.round((Date.now() - unreachableSince) / 1000)} s`);
+        throw new CoordinatorUnreachableError(`lost the coordinator${where} while following job ${jobId}: ${(err as Error).message} for ${Math.round((Date.now() - unreachableSince) / 1000)} s`);
       }
       await new Promise((resolve) => setTimeout(resolve, Math.max(pollMs, 250)));
       continue;

@@ -1,5 +1,5 @@
 // The `analyze` command as a user runs it: a real process, printing a report or JSON.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Job } from '@loganalyzer/contract';
@@ -42,6 +42,23 @@ it('prints a readable report that starts with the seed metrics', async () => {
   expect(result.stdout).toContain(`error_count          ${expected.error_count.toLocaleString('en-US')}`);
 });
 
+it('writes a self-contained HTML report given --html, relative to where pnpm ran, besides the text report', async () => {
+  const result = await runAnalyze([logfile, '--html', 'report.html', '--workers', '1', '--concurrency', '1'], { INIT_CWD: dir });
+
+  expect(result.code).toBe(0);
+  expect(result.stderr).toBe(`analyze: wrote the HTML report to ${join(dir, 'report.html')}\n`);
+  expect(result.stdout.startsWith(`${logfile}: completed in `)).toBe(true);
+  const html = readFileSync(join(dir, 'report.html'), 'utf8');
+  expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
+  expect(html).toContain('<svg id="chart-timeline"');
+});
+
+it('refuses --html into a directory that does not exist before starting the job', async () => {
+  const result = await runAnalyze([logfile, '--html', join(dir, 'no-dir', 'r.html')]);
+
+  expect([result.code, result.stdout, result.stderr]).toStrictEqual([2, '', `analyze: --html ${join(dir, 'no-dir', 'r.html')}: no such directory\n`]);
+});
+
 it('resolves a relative path against the directory the user ran pnpm from', async () => {
   const result = await runAnalyze(['app.log', '--json', '--workers', '1', '--concurrency', '1'], { INIT_CWD: dir });
 
@@ -49,15 +66,11 @@ it('resolves a relative path against the directory the user ran pnpm from', asyn
   expect((JSON.parse(result.stdout) as Job).filepath).toBe(logfile);
 });
 
-it('fails with a message naming a missing file', async () => {
+it('fails with exit code 2 and one line naming a missing file, submitting nothing', async () => {
   const missing = join(dir, 'no-such.log');
   const result = await runAnalyze([missing, '--json', '--workers', '1', '--concurrency', '1']);
 
-  expect(result.code).toBe(1);
-  const job = JSON.parse(result.stdout) as Job;
-  expect(job.status).toBe('failed');
-  expect(job.error).toBe(`log file not found: ${missing}`);
-  expect(result.stderr).toContain(missing);
+  expect([result.code, result.stdout, result.stderr]).toStrictEqual([2, '', `analyze: no such file or directory: ${missing}\n`]);
 });
 
 it('completes an empty file with zero metrics', async () => {
@@ -89,11 +102,10 @@ it('runs against an already running coordinator given by --coordinator', async (
   }
 });
 
-it('refuses a usage error with exit code 1 and a message', async () => {
+it('refuses a usage error with exit code 2 and one line', async () => {
   const result = await runAnalyze([logfile, '--chunk-size', '0']);
 
-  expect(result.code).toBe(1);
-  expect(result.stderr).toContain('--chunk-size must be a positive integer');
+  expect([result.code, result.stdout, result.stderr]).toStrictEqual([2, '', 'analyze: --chunk-size must be a positive integer\n']);
 });
 
 it.each([
@@ -102,7 +114,7 @@ it.each([
 ])('refuses %s without --coordinator, since the embedded cluster makes its own token', async (flag, value) => {
   const result = await runAnalyze([logfile, flag, value]);
 
-  expect(result.code).toBe(1);
+  expect(result.code).toBe(2);
   expect(result.stdout).toBe('');
   expect(result.stderr).toContain(`${flag} goes with --coordinator: the embedded cluster makes its own token and needs no certificate`);
 });
@@ -136,16 +148,14 @@ describe('a log whose lines hold terminal control characters', () => {
     expect(lines).toContain(String.raw`             1  boom\x1b[2J\x9b`);
   });
 
-  it("prints them in a failed job's error message as \\xNN, sending none", async () => {
+  it('prints them in the message naming a missing path as \\xNN, sending none', async () => {
     const missing = join(dir, 'no-such\u001b[2J.log');
 
     const result = await runAnalyze([missing, '--workers', '1', '--concurrency', '1']);
 
-    expect(result.code).toBe(1);
-    expect(controls(result.stdout)).toStrictEqual([]);
+    expect(result.code).toBe(2);
     expect(controls(result.stderr)).toStrictEqual([]);
-    expect(result.stderr).toBe(`analyze: job failed: log file not found: ${join(dir, String.raw`no-such\x1b[2J.log`)}\n`);
-    expect(result.stdout.startsWith(`${join(dir, String.raw`no-such\x1b[2J.log`)}: failed in `)).toBe(true);
+    expect(result.stderr).toBe(`analyze: no such file or directory: ${join(dir, String.raw`no-such\x1b[2J.log`)}\n`);
   });
 
   it('prints them in the JSON as \\u escapes of the same values, sending none', async () => {

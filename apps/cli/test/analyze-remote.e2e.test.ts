@@ -61,7 +61,7 @@ describe('a coordinator that wants a token', () => {
   it('fails at once with one line asking for a token when none is given', async () => {
     const result = await runAnalyze([logfile, '--json', '--coordinator', url], NO_ENV_TOKEN);
 
-    expect([result.code, result.stdout]).toStrictEqual([1, '']);
+    expect([result.code, result.stdout]).toStrictEqual([3, '']);
     expect(result.stderr).toBe(`analyze: the coordinator at ${url} needs a token: pass --token, --token-file or LOGANALYZER_TOKEN\n`);
     // Retrying would take the minute it rides out an unreachable coordinator for.
     expect(result.elapsedMs).toBeLessThan(10_000);
@@ -70,7 +70,7 @@ describe('a coordinator that wants a token', () => {
   it('fails at once with one line saying the token was refused when it is not the cluster token', async () => {
     const result = await runAnalyze([logfile, '--json', '--coordinator', url, '--token', randomBytes(16).toString('hex')], NO_ENV_TOKEN);
 
-    expect([result.code, result.stdout]).toStrictEqual([1, '']);
+    expect([result.code, result.stdout]).toStrictEqual([3, '']);
     expect(result.stderr).toBe(`analyze: the coordinator at ${url} refused the token: pass its cluster token with --token, --token-file or LOGANALYZER_TOKEN\n`);
     expect(result.elapsedMs).toBeLessThan(10_000);
   });
@@ -100,7 +100,7 @@ describe('a coordinator that wants a token', () => {
 
     const result = await runAnalyze([logfile, '--coordinator', url, '--token-file', missing], NO_ENV_TOKEN);
 
-    expect([result.code, result.stdout]).toStrictEqual([1, '']);
+    expect([result.code, result.stdout]).toStrictEqual([2, '']);
     expect(result.stderr).toBe(`analyze: cannot read --token-file ${missing}: ENOENT\n`);
   });
 });
@@ -128,7 +128,7 @@ describe('a coordinator on https with a self-signed certificate', () => {
   it('without --ca, fails with one line naming the certificate problem and --ca', async () => {
     const result = await runAnalyze([logfile, '--coordinator', url, '--token', TOKEN], NO_ENV_TOKEN);
 
-    expect([result.code, result.stdout]).toStrictEqual([1, '']);
-    expect(result.stderr).toBe(`analyze: cannot reach the coordinator at ${url} to submit the job: self-signed certificate (pass the certificate to trust with --ca)\n`);
+    expect([result.code, result.stdout]).toStrictEqual([3, '']);
+    expect(result.stderr).toBe(`analyze: cannot reach the coordinator at ${url}: self-signed certificate (pass the certificate to trust with --ca)\n`);
   });
 });

@@ -3,7 +3,7 @@
 import { createServer as createHttpServer, Server } from 'node:http';
 import { AddressInfo, createServer } from 'node:net';
 import { createCoordinatorClient } from '@loganalyzer/contract';
-import { JobRequestError, runJob, UnauthorizedError, waitForJob } from '../src/run-job';
+import { CoordinatorUnreachableError, runJob, UnauthorizedError, waitForJob } from '../src/run-job';
 
 function closedPort(): Promise<number> {
   return new Promise((resolve) => {
@@ -28,13 +28,52 @@ async function refusingCoordinator(): Promise<{ url: string; requests: string[];
   return { url, requests, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
+/** A coordinator that refuses every job with 403, keeping the bodies it was sent. */
+async function bodyKeepingCoordinator(): Promise<{ url: string; bodies: unknown[]; close(): Promise<void> }> {
+  const bodies: unknown[] = [];
+  const server: Server = createHttpServer((req, res) => {
+    let body = '';
+    req.on('data', (d) => (body += d));
+    req.on('end', () => {
+      bodies.push(JSON.parse(body));
+      res.writeHead(403, { 'content-type': 'application/json' });
+      res.end(JSON.stringify({ error: 'input_forbidden', message: 'not here' }));
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return { url, bodies, close: () => new Promise((resolve) => server.close(() => resolve())) };
+}
+
+it('sends since_ms and until_ms only when they are given', async () => {
+  const coordinator = await bodyKeepingCoordinator();
+  try {
+    const client = createCoordinatorClient(coordinator.url);
+    const refused = `the coordinator at ${coordinator.url} refused the job: not here`;
+
+    await expect(runJob(client, ['/a.log'], { coordinatorUrl: coordinator.url })).rejects.toThrow(refused);
+    await expect(runJob(client, ['/a.log'], { coordinatorUrl: coordinator.url, sinceMs: 1_706_090_400_000 })).rejects.toThrow(refused);
+    await expect(runJob(client, ['/a.log'], { coordinatorUrl: coordinator.url, untilMs: 0 })).rejects.toThrow(refused);
+    await expect(runJob(client, ['/a.log'], { coordinatorUrl: coordinator.url, sinceMs: 1, untilMs: 2 })).rejects.toThrow(refused);
+
+    expect(coordinator.bodies).toStrictEqual([
+      { inputs: ['/a.log'] },
+      { inputs: ['/a.log'], since_ms: 1_706_090_400_000 },
+      { inputs: ['/a.log'], until_ms: 0 },
+      { inputs: ['/a.log'], since_ms: 1, until_ms: 2 },
+    ]);
+  } finally {
+    await coordinator.close();
+  }
+});
+
 it('names the coordinator and the job when the coordinator stays unreachable', async () => {
   const url = `http://127.0.0.1:${await closedPort()}`;
   const client = createCoordinatorClient(url, { timeoutMs: 500 });
 
   const following = waitForJob(client, 'job-42', { unreachableForMs: 600, pollIntervalMs: 50, coordinatorUrl: url });
 
-  await expect(following).rejects.toThrow(JobRequestError);
+  await expect(following).rejects.toThrow(CoordinatorUnreachableError);
   await expect(following).rejects.toThrow(new RegExp(`^lost the coordinator at ${url.replace(/[.]/g, '\\.')} while following job job-42: .*ECONNREFUSED`));
 });
 
