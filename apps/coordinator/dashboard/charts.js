@@ -35,7 +35,7 @@ export function timelineChart(timeline) {
     const slice = timeline.slice(i, i + minutesPerBar);
     bars.push({ minute: slice[0].minute, requests: slice.reduce((s, m) => s + m.requests, 0), errors: slice.reduce((s, m) => s + m.errors, 0) });
   }
-  const width = 600, height = 180, left = 44, bottom = 20, top = 8;
+  const width = 600, height = 200, left = 52, bottom = 22, top = 10;
   const plotW = width - left - 4, plotH = height - top - bottom;
   const max = Math.max(1, ...bars.map((b) => b.requests));
   const step = plotW / bars.length;
@@ -43,7 +43,7 @@ export function timelineChart(timeline) {
   const totalErrors = bars.reduce((s, b) => s + b.errors, 0);
   const svg = svgRoot(width, height, { 'data-bars': bars.length, 'data-total-requests': totalRequests, 'data-total-errors': totalErrors });
   svg.append(el('line', { class: 'axis', x1: left, y1: top + plotH, x2: width - 4, y2: top + plotH }));
-  svg.append(el('text', { x: left - 4, y: top + 8, 'text-anchor': 'end' }, formatInt(max)));
+  svg.append(el('text', { x: left - 4, y: top + 10, 'text-anchor': 'end' }, formatInt(max)));
   svg.append(el('text', { x: left - 4, y: top + plotH, 'text-anchor': 'end' }, '0'));
   bars.forEach((b, i) => {
     const x = left + i * step;
@@ -76,16 +76,16 @@ export function statusChart(statusClasses) {
 }
 
 function horizontalBars(rows, barClass, format) {
-  const width = 600, rowH = 22, left = 56, right = 90;
+  const width = 600, rowH = 26, left = 56, right = 110;
   const height = rows.length * rowH + 4;
   const max = Math.max(...rows.map(([, v]) => v), 1e-9);
   const svg = svgRoot(width, height, { 'data-rows': rows.length });
   rows.forEach(([label, value], i) => {
     const y = 2 + i * rowH;
     const w = Math.max(1, (value / max) * (width - left - right));
-    svg.append(el('text', { x: left - 6, y: y + 14, 'text-anchor': 'end' }, label));
+    svg.append(el('text', { x: left - 6, y: y + 17, 'text-anchor': 'end' }, label));
     svg.append(el('rect', { class: barClass, x: left, y: y + 2, width: w, height: rowH - 6, 'data-label': label, 'data-value': value, 'data-class': label }));
-    svg.append(el('text', { x: left + w + 6, y: y + 14 }, format(value)));
+    svg.append(el('text', { x: left + w + 6, y: y + 17 }, format(value)));
   });
   return svg;
 }

@@ -140,6 +140,8 @@ function onMessage(type, data) {
     case 'job_failed':
     case 'job_resumed':
       void refreshJobs();
+      // The workers' held chunks change with it.
+      void refreshWorkers();
       return;
     case 'worker_joined':
     case 'worker_lost':
