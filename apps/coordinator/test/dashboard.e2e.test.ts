@@ -150,6 +150,35 @@ describeWithChromium(suiteName, () => {
     expect(errors.filter((e) => !e.includes('401'))).toStrictEqual([]);
     await page.close();
   });
+
+  it('reads server-sent events however the bytes are split, with LF, CRLF or CR line ends, skipping comments', async () => {
+    const { page } = await openPage('/');
+    // As page code (a string: TypeScript would turn the dynamic import into a require).
+    const results = (await page.evaluate(`(async () => {
+      const { EventParser } = await import('/dashboard/event-reader.js');
+      const text = ': keep-alive\\r\\n\\r\\nevent: progress\\r\\ndata: {"a":1}\\r\\n\\r\\nevent: x\\rdata: one\\rdata: two\\r\\rdata: {"plain":true}\\n\\n';
+      const outcomes = [];
+      const run = (pieces) => {
+        const seen = [];
+        const parser = new EventParser((m) => seen.push(m));
+        for (const piece of pieces) parser.push(piece);
+        outcomes.push(JSON.stringify(seen));
+      };
+      // Every way of cutting the text in two, and one character at a time.
+      for (let cut = 0; cut <= text.length; cut++) run([text.slice(0, cut), text.slice(cut)]);
+      run([...text]);
+      return [...new Set(outcomes)];
+    })()`)) as string[];
+
+    expect(results.map((r) => JSON.parse(r))).toStrictEqual([
+      [
+        { type: 'progress', data: '{"a":1}' },
+        { type: 'x', data: 'one\ntwo' },
+        { type: 'message', data: '{"plain":true}' },
+      ],
+    ]);
+    await page.close();
+  });
 });
 
 async function until(condition: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
