@@ -5,6 +5,14 @@ const TOKEN_KEY = 'loganalyzer.token';
 /** Thrown for a 401: the page asks for the token again. */
 export class Unauthorized extends Error {}
 
+/** Any other refusal, with its status (a 404 for a job deleted meanwhile). */
+export class HttpError extends Error {
+  constructor(message, status) {
+    super(message);
+    this.status = status;
+  }
+}
+
 /** Moves a `#token=…` fragment into sessionStorage and out of the address bar (and the history). */
 export function takeTokenFromFragment() {
   const params = new URLSearchParams(location.hash.slice(1));
@@ -34,7 +42,7 @@ export async function getJson(path, signal) {
   if (response.status === 401) throw new Unauthorized('the coordinator refused the token');
   if (!response.ok) {
     const body = await response.json().catch(() => ({}));
-    throw new Error(`${path}: ${response.status} ${body.message ?? ''}`.trim());
+    throw new HttpError(`${path}: ${response.status} ${body.message ?? ''}`.trim(), response.status);
   }
   return response.json();
 }

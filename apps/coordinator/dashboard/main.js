@@ -1,12 +1,14 @@
 // The dashboard: loads workers and jobs, follows GET /events, and refetches what an event says has
 // changed (the selected job at most twice a second, however fast its chunks commit).
-import { forgetToken, getJson, openEventStream, setToken, takeTokenFromFragment, Unauthorized } from './api.js';
+import { forgetToken, getJson, HttpError, openEventStream, setToken, takeTokenFromFragment, Unauthorized } from './api.js';
 import { readEvents } from './event-reader.js';
 import { appendLog, renderJob, renderJobs, renderWorkers, setConnection } from './views.js';
 
 const JOBS_SHOWN = 50;
 const WORKER_POLL_MS = 2000;
 const JOB_REFRESH_MS = 500;
+/** GET /jobs every this many worker polls (10 s), besides on every job event. */
+const JOBS_POLL_TICKS = 5;
 
 const state = {
   /** job_id → summary (GET /jobs) with progress (from progress messages or GET /jobs/:id). */
@@ -67,6 +69,7 @@ async function refreshJobs() {
       const newest = [...state.jobs.values()].sort((a, b) => b.created_at.localeCompare(a.created_at));
       state.selected = (newest.find((j) => j.status === 'running' || j.status === 'queued') ?? newest[0])?.job_id ?? null;
     }
+    if (state.selected === null) document.getElementById('job-detail').hidden = true;
     drawJobs();
     refreshSelected();
   } catch (err) {
@@ -86,10 +89,11 @@ function refreshSelected() {
     return;
   }
   const wait = Math.max(0, lastJobFetchAt + JOB_REFRESH_MS - Date.now());
+  let jobId = null;
   jobFetch = new Promise((resolve) => setTimeout(resolve, wait))
     .then(async () => {
       lastJobFetchAt = Date.now();
-      const jobId = state.selected;
+      jobId = state.selected;
       if (jobId === null) return;
       const job = await getJson(`/jobs/${encodeURIComponent(jobId)}`);
       const entry = state.jobs.get(jobId);
@@ -97,7 +101,20 @@ function refreshSelected() {
       if (state.selected === jobId) renderJob(job);
       drawJobs();
     })
-    .catch(failed)
+    .catch((err) => {
+      // Deleted meanwhile (no event says so): forget it and show what is there now.
+      if (err instanceof HttpError && err.status === 404) {
+        state.jobs.delete(jobId);
+        if (state.selected === jobId) {
+          state.selected = null;
+          state.pinned = false;
+          document.getElementById('job-detail').hidden = true;
+        }
+        void refreshJobs();
+        return;
+      }
+      failed(err);
+    })
     .finally(() => {
       jobFetch = null;
       if (jobFetchAgain) {
@@ -177,9 +194,12 @@ function start() {
   document.getElementById('token-form').hidden = true;
   document.getElementById('dashboard').hidden = false;
   setConnection('connecting', 'connecting…');
-  // Heartbeat figures (memory, CPU, throughput) change without an event.
+  // Heartbeat figures (memory, CPU, throughput) change without an event, and so does a deleted job.
+  let ticks = 0;
   workerPoll ??= setInterval(() => {
-    if (!document.getElementById('dashboard').hidden) void refreshWorkers();
+    if (document.getElementById('dashboard').hidden) return;
+    void refreshWorkers();
+    if (++ticks % JOBS_POLL_TICKS === 0) void refreshJobs();
   }, WORKER_POLL_MS);
   void follow();
 }

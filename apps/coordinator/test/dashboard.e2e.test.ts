@@ -151,6 +151,30 @@ describeWithChromium(suiteName, () => {
     await page.close();
   });
 
+  it('drops a deleted job from the list and selects the next one', async () => {
+    const small = join(dir, 'small.log');
+    writeLogFile(small, generateAccessLog(2_000, { seed: 3 }));
+    const { page, errors } = await openPage(`/#token=${TOKEN}`);
+    const created = await client.createJob({ body: { filepath: small } });
+    if (created.status !== 201) throw new Error(`job not created: ${JSON.stringify(created.body)}`);
+    const jobId = created.body.job_id;
+    await page.waitForFunction((id) => document.querySelector('[data-testid="job-id"]')?.textContent === id && document.querySelector('[data-testid="job-status"]')?.textContent === 'completed', jobId);
+    const listed = await page.locator('#jobs li[data-job]').count();
+
+    expect((await client.deleteJob({ params: { job_id: jobId } })).status).toBe(200);
+    // No event says a job was deleted: a 404 for the job, or the page's periodic GET /jobs (every 10 s), tells it.
+    await page.waitForFunction(
+      (id) => !document.querySelector(`#jobs li[data-job="${id}"]`) && (document.querySelector<HTMLElement>('#job-detail')!.hidden || document.querySelector('[data-testid="job-id"]')?.textContent !== id),
+      jobId,
+      { timeout: 30_000 },
+    );
+
+    expect(await page.locator('#jobs li[data-job]').count()).toBe(listed - 1);
+    // A refresh of the selected job already on its way gets a 404 (the browser logs it): that is how the page may learn it first.
+    expect(errors.filter((e) => !e.includes('status of 404'))).toStrictEqual([]);
+    await page.close();
+  });
+
   it('reads server-sent events however the bytes are split, with LF, CRLF or CR line ends, skipping comments', async () => {
     const { page } = await openPage('/');
     // As page code (a string: TypeScript would turn the dynamic import into a require).
