@@ -89,6 +89,8 @@ describeWithChromium(suiteName, () => {
       { polling: 20 },
     );
     const during = await page.locator('[data-testid="job-percent"]').textContent();
+    // The counts drawn with it are the live merge of the chunks committed so far.
+    const requestsDuring = await number(page, 'requests');
     await page.screenshot({ path: join(ARTIFACTS, 'dashboard-during-job.png'), fullPage: true });
 
     await page.waitForFunction(
@@ -104,6 +106,7 @@ describeWithChromium(suiteName, () => {
     const m = result.metrics;
 
     expect(during).toMatch(/^([1-9]|[1-9][0-9])%$/);
+    expect(requestsDuring > 0 && requestsDuring < LINES).toBe(true);
     expect([await number(page, 'requests'), await number(page, 'errors'), await number(page, 'lines')]).toStrictEqual([m.request_count, m.error_count, m.lines]);
     expect(m.request_count).toBe(LINES);
     expect(await text(page, 'input-percent-0')).toBe('100%');
