@@ -1,11 +1,13 @@
 // The coordinator's HTTP surface: the contract's routes mapped onto a Coordinator, behind the cluster
 // token, with a body limit per route. Never listens.
 import type { IncomingMessage } from 'node:http';
-import { coordinatorContract, Input } from '@loganalyzer/contract';
+import { coordinatorContract, EVENT_STREAM_CONTENT_TYPE, Input } from '@loganalyzer/contract';
 import { AppError, DataRoots, errorHandler, jsonBodies, notFoundHandler, requireBearerToken, respondWithValidationError } from '@loganalyzer/server-kit';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
 import express, { Express } from 'express';
 import type { Coordinator } from './coordinator';
+import { EventStreamHub } from './dashboard/event-stream-hub';
+import { dashboardAssets } from './dashboard/static-assets';
 import { WorkerHostPolicy } from './worker-hosts';
 
 const s = initServer();
@@ -33,6 +35,8 @@ export interface CoordinatorAppOptions {
   dataRoots?: DataRoots;
   /** Which worker hosts registrations may name; default: only the address each registration came from. */
   workerHosts?: Pick<WorkerHostPolicy, 'check'>;
+  /** Serves GET /events; main.ts passes its own to close it on shutdown. Default: one for this app. */
+  eventStream?: EventStreamHub;
 }
 
 /** The request's bytes as received: a committed report is stored as it came, not serialized again. */
@@ -41,6 +45,7 @@ const rawBodies = new WeakMap<IncomingMessage, Buffer>();
 export function createApp(coordinator: Coordinator, options: CoordinatorAppOptions = {}): Express {
   const dataRoots = options.dataRoots ?? DataRoots.unrestricted();
   const workerHosts = options.workerHosts ?? new WorkerHostPolicy();
+  const eventStream = options.eventStream ?? new EventStreamHub(coordinator);
   const router = s.router(coordinatorContract, {
     livez: async () => ({ status: 200, body: { status: 'ok' as const } }),
     register: async ({ body, req }) => {
@@ -55,13 +60,23 @@ export function createApp(coordinator: Coordinator, options: CoordinatorAppOptio
       return { status: 200, body: { worker_id: body.worker_id, released: left.released } };
     },
     heartbeat: async ({ body }) => {
-      const renewed = coordinator.heartbeat(body.worker_id, body.leases ?? []);
+      const { worker_id, leases, ...load } = body;
+      const renewed = coordinator.heartbeat(worker_id, leases ?? [], load);
       if (!renewed) throw new AppError('worker_not_registered', `worker ${body.worker_id} is not registered; register again`);
       return { status: 200, body: { ok: true, heartbeat_interval_ms: coordinator.heartbeatIntervalMs, drop: renewed.drop } };
     },
     reportMetrics: async ({ body, req }) => ({ status: 200, body: coordinator.reportMetrics(body, rawBodies.get(req)) }),
     reportChunkFailure: async ({ body }) => ({ status: 200, body: coordinator.reportChunkFailure(body) }),
     getMetrics: async () => ({ status: 200, body: coordinator.totalMetrics() }),
+    events: async ({ res }) => {
+      const stream = eventStream.open(res);
+      res.setHeader('Cache-Control', 'no-store');
+      // nginx and the like buffer responses by default, which would hold the stream back.
+      res.setHeader('X-Accel-Buffering', 'no');
+      res.setHeader('Content-Type', EVENT_STREAM_CONTENT_TYPE);
+      // ts-rest's Express adapter pipes a Stream body; the contract types what arrives: text.
+      return { status: 200, body: stream as unknown as string };
+    },
     listWorkers: async () => ({ status: 200, body: { workers: coordinator.listWorkers() } }),
     createJob: async ({ body }) => {
       // Each input is confined (symlinks followed) before the job exists; the job reads the real path.
@@ -83,6 +98,8 @@ export function createApp(coordinator: Coordinator, options: CoordinatorAppOptio
 
   const app = express();
   app.disable('x-powered-by');
+  // The page and its scripts hold no data: the one public part besides /livez (README, Security model).
+  app.use(dashboardAssets());
   // Authentication before parsing: a request without the token costs no body read.
   app.use(requireBearerToken(options.token));
   app.use((req, _res, next) => {

@@ -3,11 +3,11 @@
 // transition goes through the lease table; merging through JobResults; the outside world (workers,
 // files, the state store) through injected collaborators, so this file knows nothing of HTTP.
 import { randomUUID } from 'node:crypto';
-import type { ChunkTask, CreateJobBody, Input, Job, JobSummary, MetricsReport, WorkerInfo } from '@loganalyzer/contract';
+import type { ChunkTask, CreateJobBody, Input, Job, JobProgressUpdate, JobSummary, MetricsReport, WorkerInfo, WorkerLoad } from '@loganalyzer/contract';
 import { AnalyzerError, checkPartial, MetricsMerger, selectParser, toReport } from '@loganalyzer/core';
 import { AppError } from '@loganalyzer/server-kit';
 import { CoordinatorEvent, EventBus } from './events';
-import { jobBody, jobSummary } from './job-dto';
+import { jobBody, jobProgressUpdate, jobSummary } from './job-dto';
 import { chooseChunkSize, chunkBatches } from './job-planner';
 import { JobResults } from './job-results';
 import type { JobState } from './job-state';
@@ -225,8 +225,8 @@ export class Coordinator {
     return this.workers.deregister(workerId);
   }
 
-  heartbeat(workerId: string, leaseTokens: readonly string[] = []): { drop: string[] } | null {
-    return this.workers.heartbeat(workerId, leaseTokens);
+  heartbeat(workerId: string, leaseTokens: readonly string[] = [], load: WorkerLoad = {}): { drop: string[] } | null {
+    return this.workers.heartbeat(workerId, leaseTokens, load);
   }
 
   listWorkers(): WorkerInfo[] {
@@ -335,6 +335,12 @@ export class Coordinator {
   getJob(jobId: string): Job {
     const job = this.leases.requireJob(jobId);
     return jobBody(job, this.results.report(jobId));
+  }
+
+  /** A job's counters without its metrics (no report is built): for progress messages; null once deleted. */
+  jobProgress(jobId: string): JobProgressUpdate | null {
+    const job = this.leases.job(jobId);
+    return job ? jobProgressUpdate(job) : null;
   }
 
   listJobs(): JobSummary[] {

@@ -1,5 +1,5 @@
 // The coordinator's records as the contract shows them.
-import { describeInput, type Job, type JobSummary, type MetricsReport, type WorkerInfo } from '@loganalyzer/contract';
+import { describeInput, type Job, type JobProgressUpdate, type JobSummary, type MetricsReport, type WorkerInfo } from '@loganalyzer/contract';
 import type { JobState } from './job-state';
 import type { WorkerEntry } from './worker-registry';
 
@@ -19,6 +19,17 @@ export function jobSummary(job: JobState): JobSummary {
     status: r.status,
     created_at: iso(r.created_at) as string,
     finished_at: iso(r.finished_at),
+  };
+}
+
+export function jobProgressUpdate(job: JobState): JobProgressUpdate {
+  return {
+    job_id: job.record.job_id,
+    status: job.record.status,
+    chunks_total: job.chunks.length,
+    chunks_done: job.chunksDone,
+    bytes_total: job.bytesTotal,
+    bytes_done: job.bytesDone,
   };
 }
 
@@ -63,5 +74,7 @@ export function workerInfo(w: WorkerEntry, chunksInFlight: number): WorkerInfo {
     concurrency: w.concurrency,
     chunks_in_flight: chunksInFlight,
     chunks_done: w.chunks_done,
+    ...w.load,
+    ...(w.bytes_per_second !== undefined ? { bytes_per_second: w.bytes_per_second } : {}),
   };
 }

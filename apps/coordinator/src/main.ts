@@ -17,6 +17,8 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { createApp } from './app';
 import { Coordinator } from './coordinator';
+import { dashboardLine } from './dashboard/dashboard-line';
+import { EventStreamHub } from './dashboard/event-stream-hub';
 import { describeEvent } from './events';
 import { MemoryStore } from './state/memory-store';
 import { SqliteStore } from './state/sqlite-store';
@@ -95,14 +97,18 @@ async function main(): Promise<void> {
     });
   }
   coordinator.start();
-  const app = createApp(coordinator, { token: security.token, dataRoots, workerHosts });
+  const eventStream = new EventStreamHub(coordinator);
+  const app = createApp(coordinator, { token: security.token, dataRoots, workerHosts, eventStream });
   const running = await listen(app, { port: argv.port, host, tls: security.tls });
   // The embedded cluster and tests read this line to learn the port.
   console.log(`coordinator listening on ${running.boundUrl}`);
   console.log(`coordinator: ${describeExposure(running.boundHost, security.token)}${dataRoots.restricted ? `; inputs confined to ${dataRoots.roots.join(', ')}` : ''}`);
+  console.log(dashboardLine(running.url, security.token !== undefined));
   const shutdown = async (): Promise<void> => {
     // Dispatch stops and the state is checkpointed before the port closes: a worker's last reports
-    // either commit or find no server, never a half-closed store.
+    // either commit or find no server, never a half-closed store. Open dashboards are ended first:
+    // their streams would otherwise hold the port open.
+    eventStream.close();
     await coordinator.close();
     await running.close();
   };

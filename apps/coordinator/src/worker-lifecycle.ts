@@ -1,6 +1,6 @@
 // Workers joining, heartbeating, going silent and leaving: each step updates the registry and, where a
 // worker's chunks are concerned, goes through the lease table (the one owner of who holds what).
-import type { WorkerInfo } from '@loganalyzer/contract';
+import type { WorkerInfo, WorkerLoad } from '@loganalyzer/contract';
 import { AppError } from '@loganalyzer/server-kit';
 import type { EventBus } from './events';
 import { workerInfo } from './job-dto';
@@ -60,11 +60,12 @@ export class WorkerLifecycle {
   }
 
   /** Renews the leases the worker lists; returns the listed tokens to drop, or null for an unknown worker. */
-  heartbeat(workerId: string, leaseTokens: readonly string[]): { drop: string[] } | null {
+  heartbeat(workerId: string, leaseTokens: readonly string[], load: WorkerLoad = {}): { drop: string[] } | null {
     const worker = this.o.registry.get(workerId);
     if (!worker) return null;
     const now = this.o.now();
     worker.last_heartbeat = now;
+    noteLoad(worker, load, now);
     if (worker.status === 'inactive') {
       this.o.registry.setStatus(worker, 'active');
       this.o.events.emit({ type: 'worker_joined', worker_id: workerId, url: worker.url, concurrency: worker.concurrency, rejoined: true });
@@ -94,4 +95,17 @@ export class WorkerLifecycle {
     this.o.events.emit({ type: 'worker_lost', worker_id: worker.worker_id, reason: why });
     if (this.o.leases.expireWorker(worker.worker_id, `worker ${worker.worker_id} lost: ${why}`, this.o.now()) > 0) this.o.wakeDispatch();
   }
+}
+
+/** Keeps what a heartbeat said about the worker's process, and its throughput since the one before. */
+function noteLoad(worker: WorkerEntry, load: WorkerLoad, now: number): void {
+  const before = worker.load.bytes_processed;
+  const after = load.bytes_processed;
+  if (after === undefined) delete worker.bytes_per_second;
+  // A smaller count is a restarted process (same id): no rate from two different processes.
+  else if (before !== undefined && worker.load_at !== undefined && now > worker.load_at && after >= before) {
+    worker.bytes_per_second = Math.round(((after - before) * 1000) / (now - worker.load_at));
+  }
+  worker.load = { ...load };
+  worker.load_at = after !== undefined ? now : undefined;
 }

@@ -1,5 +1,6 @@
 // The workers the coordinator knows: where they listen and whether they are alive. What each holds is
 // not kept here: it is the worker's live leases in the lease table.
+import type { WorkerLoad } from '@loganalyzer/contract';
 
 export type WorkerStatus = 'active' | 'inactive';
 
@@ -17,6 +18,12 @@ export interface WorkerEntry {
   suspended_until: number;
   /** It said it is shutting down (503): it keeps its leases and gets no new chunks. */
   draining: boolean;
+  /** What its last heartbeat said about its process (memory, CPU, bytes finished), for GET /workers. */
+  load: WorkerLoad;
+  /** Bytes per second between the last two heartbeats that reported bytes_processed. */
+  bytes_per_second?: number;
+  /** When bytes_processed was last reported, for the rate. */
+  load_at?: number;
 }
 
 export class WorkerRegistry {
@@ -37,14 +44,14 @@ export class WorkerRegistry {
   }
 
   /** Adds a worker, or replaces the entry of one with the same id; returns the replaced entry. */
-  upsert(entry: Omit<WorkerEntry, 'chunks_done' | 'status' | 'consecutive_losses' | 'suspended_until' | 'draining'>): { entry: WorkerEntry; previous?: WorkerEntry } {
+  upsert(entry: Omit<WorkerEntry, 'chunks_done' | 'status' | 'consecutive_losses' | 'suspended_until' | 'draining' | 'load'>): { entry: WorkerEntry; previous?: WorkerEntry } {
     const previous = this.workers.get(entry.worker_id);
     if (previous) {
       this.activeWorkers.delete(previous);
       this.inactiveWorkers.delete(previous);
     }
     if (!this.firstRegistered.has(entry.worker_id)) this.firstRegistered.set(entry.worker_id, this.registrations++);
-    const fresh: WorkerEntry = { ...entry, status: 'active', chunks_done: previous?.chunks_done ?? 0, consecutive_losses: 0, suspended_until: 0, draining: false };
+    const fresh: WorkerEntry = { ...entry, status: 'active', chunks_done: previous?.chunks_done ?? 0, consecutive_losses: 0, suspended_until: 0, draining: false, load: {} };
     this.workers.set(entry.worker_id, fresh);
     this.activeWorkers.add(fresh);
     return { entry: fresh, previous };

@@ -30,6 +30,7 @@ export class ChunkWorker {
   private accepting = true;
   private readonly settled = new Set<Promise<void>>();
   private readonly log: (message: string) => void;
+  private bytesDone = 0;
 
   constructor(private readonly options: ChunkWorkerOptions) {
     this.workerId = options.workerId;
@@ -43,6 +44,11 @@ export class ChunkWorker {
 
   get isAccepting(): boolean {
     return this.accepting;
+  }
+
+  /** Bytes of the chunks whose results were reported (heartbeats carry it, the dashboard shows throughput). */
+  bytesProcessed(): number {
+    return this.bytesDone;
   }
 
   /** The lease tokens of the tasks held (running, or whose report is not yet through). */
@@ -86,6 +92,7 @@ export class ChunkWorker {
     if (abort.signal.aborted) return;
     try {
       await this.options.reporter.reportMetrics(task, metrics, abort.signal);
+      this.bytesDone += task.size;
     } catch (err) {
       if (err instanceof LeaseLostError || abort.signal.aborted) {
         this.log(`result of chunk ${task.chunk_id} of job ${task.job_id} dropped: ${(err as Error).message}`);

@@ -3,6 +3,7 @@
 // deregistration when it leaves.
 import { embedJson, type ChunkTask, type CoordinatorClient } from '@loganalyzer/contract';
 import type { PartialMetrics } from '@loganalyzer/core';
+import { ProcessLoad, ProcessLoadSampler } from './process-load';
 import { LeaseLostError, PermanentError, ResultTooLargeError, withRetry } from './retry';
 
 export interface ChunkReporter {
@@ -14,6 +15,8 @@ export interface ChunkReporter {
 export interface LeaseHolder {
   heldLeases(): string[];
   drop(tokens: readonly string[]): void;
+  /** Bytes of the chunks finished so far, reported with each heartbeat. */
+  bytesProcessed?(): number;
 }
 
 export interface CoordinatorLinkOptions {
@@ -31,6 +34,8 @@ export interface CoordinatorLinkOptions {
   /** Backoff of registration and report retries; default 100 ms doubling up to 5 s. */
   retry?: { initialDelayMs?: number; maxDelayMs?: number };
   log?: (message: string) => void;
+  /** The process's memory and CPU for each heartbeat; default: this process (ProcessLoadSampler). */
+  sampleLoad?: () => Partial<ProcessLoad>;
 }
 
 const noLeases: LeaseHolder = { heldLeases: () => [], drop: () => {} };
@@ -46,9 +51,15 @@ export class CoordinatorLink implements ChunkReporter {
   private coordinatorReachable = true;
   private readonly log: (message: string) => void;
   private holder: LeaseHolder = noLeases;
+  private readonly sampleLoad: () => Partial<ProcessLoad>;
 
   constructor(private readonly options: CoordinatorLinkOptions) {
     this.log = options.log ?? (() => {});
+    if (options.sampleLoad) this.sampleLoad = options.sampleLoad;
+    else {
+      const sampler = new ProcessLoadSampler();
+      this.sampleLoad = () => sampler.sample();
+    }
   }
 
   /** The worker whose leases the heartbeats list (set once the worker exists). */
@@ -100,7 +111,9 @@ export class CoordinatorLink implements ChunkReporter {
 
   private async beat(): Promise<void> {
     try {
-      const r = await this.options.client.heartbeat({ body: { worker_id: this.options.workerId, leases: this.holder.heldLeases() } });
+      const bytes = this.holder.bytesProcessed?.();
+      const body = { worker_id: this.options.workerId, leases: this.holder.heldLeases(), ...this.sampleLoad(), ...(bytes !== undefined ? { bytes_processed: bytes } : {}) };
+      const r = await this.options.client.heartbeat({ body });
       if (!this.coordinatorReachable) this.log('coordinator reachable again');
       this.coordinatorReachable = true;
       // Once stopped (leaving), a 404 is the coordinator having let us go, not a reason to come back.

@@ -28,6 +28,8 @@ function linkTo(port: number, options: Partial<CoordinatorLinkOptions> = {}) {
     concurrency: 2,
     retry: { initialDelayMs: 5, maxDelayMs: 20 },
     log: (message) => logged.push(message),
+    // The process's own memory and CPU vary; the tests of heartbeats that carry them give their own.
+    sampleLoad: () => ({}),
     ...options,
   });
   links.push(link);
@@ -53,6 +55,21 @@ it('registers its id, port and concurrency, then heartbeats at the interval the 
     { worker_id: 'w-1', leases: [] },
   ]);
   expect(logged).toStrictEqual(['registered as w-1 (registered); heartbeat every 20 ms']);
+});
+
+it('sends the process load and the bytes its worker has finished with each heartbeat', async () => {
+  const coordinator = fakeCoordinator();
+  let beats = 0;
+  const { link } = linkTo(await coordinator.start(), { sampleLoad: () => ({ rss_bytes: 50_000_000 + beats, cpu_percent: 12.5 }) });
+  link.holdLeasesOf({ heldLeases: () => [], drop: () => {}, bytesProcessed: () => 1024 * ++beats });
+
+  await link.start(8123);
+  await until(() => coordinator.heartbeats.length >= 2, 'two heartbeats arrived');
+
+  expect(coordinator.heartbeats.slice(0, 2)).toStrictEqual([
+    { worker_id: 'w-1', leases: [], rss_bytes: 50_000_001, cpu_percent: 12.5, bytes_processed: 1024 },
+    { worker_id: 'w-1', leases: [], rss_bytes: 50_000_002, cpu_percent: 12.5, bytes_processed: 2048 },
+  ]);
 });
 
 it('registers with the advertised host when one is given', async () => {

@@ -122,6 +122,7 @@ export class FakeCoordinator {
       },
       getMetrics: async () => ({ status: 200, body: toReport(emptyMetrics()) }),
       listWorkers: async () => ({ status: 200, body: { workers: [] } }),
+      events: async () => ({ status: 503, body: { error: 'too_many_streams', message: 'the fake coordinator serves no event stream' } }),
       createJob: async () => ({ status: 201, body: { job_id: 'job-1' } }),
       listJobs: async () => ({ status: 200, body: { jobs: [] } }),
       getJob: async ({ params }) => ({ status: 404, body: { error: 'job_not_found', message: `no job ${params.job_id}` } }),

@@ -34,6 +34,7 @@ async function setup(options: { finishAtOnce?: boolean } = {}) {
     concurrency: 2,
     retry: { initialDelayMs: 5, maxDelayMs: 20 },
     log,
+    sampleLoad: () => ({}),
   });
   links.push(link);
   const signals = new Map<string, AbortSignal>();
@@ -64,14 +65,14 @@ const key = (overrides: Partial<ChunkTask> = {}) => {
   return { worker_id: 'w-1', job_id: t.job_id, chunk_id: t.chunk_id, attempt: t.attempt, lease_token: t.lease_token };
 };
 
-it('lists the lease tokens of the chunks in progress in its heartbeats, and lets a lease go once its result is in', async () => {
+it('lists the lease tokens of the chunks in progress in its heartbeats, and lets a lease go (its bytes counted as processed) once its result is in', async () => {
   const { coordinator, link, worker, finish } = await setup();
   worker.accept(task({ chunk_id: 1, lease_token: leaseToken(1) }));
   worker.accept(task({ chunk_id: 2, lease_token: leaseToken(2) }));
 
   await link.start(8123);
   await until(() => coordinator.heartbeats.length >= 1, 'a heartbeat arrived');
-  expect(coordinator.heartbeats[0]).toStrictEqual({ worker_id: 'w-1', leases: [leaseToken(1), leaseToken(2)] });
+  expect(coordinator.heartbeats[0]).toStrictEqual({ worker_id: 'w-1', leases: [leaseToken(1), leaseToken(2)], bytes_processed: 0 });
 
   finish(leaseToken(1));
   await until(() => worker.heldLeases().length === 1, 'the first result was delivered');
@@ -79,7 +80,7 @@ it('lists the lease tokens of the chunks in progress in its heartbeats, and lets
   // The one on the wire may have left before the result was in; the one after it cannot have.
   await until(() => coordinator.heartbeats.length >= seen + 2, 'two more heartbeats arrived');
 
-  expect(coordinator.heartbeats[seen + 1]).toStrictEqual({ worker_id: 'w-1', leases: [leaseToken(2)] });
+  expect(coordinator.heartbeats[seen + 1]).toStrictEqual({ worker_id: 'w-1', leases: [leaseToken(2)], bytes_processed: 1024 });
   expect(coordinator.reports.map((r) => r.lease_token)).toStrictEqual([leaseToken(1)]);
 });
 
@@ -175,7 +176,8 @@ it('stops retrying a result once a heartbeat drops its lease, and reports no fai
 
   expect(coordinator.metricsRequests).toHaveLength(sent);
   expect(coordinator.failureRequests).toStrictEqual([]);
-  expect(coordinator.heartbeats.at(-1)).toStrictEqual({ worker_id: 'w-1', leases: [] });
+  // A dropped chunk's bytes were not processed as far as anyone is concerned.
+  expect(coordinator.heartbeats.at(-1)).toStrictEqual({ worker_id: 'w-1', leases: [], bytes_processed: 0 });
 });
 
 it('runs and reports a task sent twice with the same lease token once', async () => {

@@ -5,7 +5,8 @@ import { ErrorSchema, UnauthorizedSchema, ValidationErrorSchema } from './errors
 import { LivenessSchema } from './liveness';
 import { CreateJobBodySchema, JobSchema, JobSummarySchema } from './jobs';
 import { MetricsReportSchema, PartialMetricsSchema } from './metrics';
-import { LeaseTokenSchema, MAX_LEASES_PER_HEARTBEAT, WorkerIdSchema, WorkerInfoSchema } from './workers';
+import { EVENT_STREAM_CONTENT_TYPE } from './event-stream';
+import { LeaseTokenSchema, MAX_LEASES_PER_HEARTBEAT, WorkerIdSchema, WorkerInfoSchema, WorkerLoadSchema } from './workers';
 
 const c = initContract();
 
@@ -67,7 +68,7 @@ export const coordinatorContract = c.router(
       body: z.object({
         worker_id: WorkerIdSchema,
         leases: z.array(LeaseTokenSchema).max(MAX_LEASES_PER_HEARTBEAT).optional().describe('tokens of the chunk attempts the worker holds'),
-      }).strict(),
+      }).merge(WorkerLoadSchema).strict(),
       responses: {
         200: z.object({
           ok: z.literal(true),
@@ -112,6 +113,15 @@ export const coordinatorContract = c.router(
       path: '/metrics',
       summary: 'Metrics aggregated over every chunk committed so far, across all jobs; malformed-line samples stay with their own job (GET /jobs/:job_id)',
       responses: { 200: MetricsReportSchema },
+    },
+    events: {
+      method: 'GET',
+      path: '/events',
+      summary: 'Server-sent events for the dashboard: job and worker events as they happen, job progress a few times a second, a comment line to keep proxies open',
+      responses: {
+        200: c.otherResponse({ contentType: EVENT_STREAM_CONTENT_TYPE, body: z.string().describe('text/event-stream: "event: <type>" and "data: <one JSON line>" per message') }),
+        503: ErrorSchema.describe('too_many_streams: the coordinator serves this many event streams already; shutting_down'),
+      },
     },
     listWorkers: {
       method: 'GET',

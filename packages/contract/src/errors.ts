@@ -21,6 +21,7 @@ export const ERROR_STATUS = {
   body_too_large: 413,
   invalid_partial: 422,
   shutting_down: 503,
+  too_many_streams: 503,
   internal_error: 500,
 } as const;
 

@@ -4,6 +4,7 @@ export * from './inputs';
 export * from './metrics';
 export * from './workers';
 export * from './jobs';
+export * from './event-stream';
 export * from './coordinator-contract';
 export * from './worker-contract';
 export * from './openapi';

@@ -37,6 +37,7 @@ it('lists every coordinator route, with each of its methods, in its OpenAPI docu
   expect(methods).toStrictEqual({
     '/chunk_failures': ['post'],
     '/deregister': ['post'],
+    '/events': ['get'],
     '/health': ['post'],
     '/jobs': ['get', 'post'],
     '/jobs/{job_id}': ['delete', 'get'],
