@@ -177,6 +177,8 @@ export function appendLog(text) {
   const li = document.createElement('li');
   li.textContent = `${new Date().toLocaleTimeString()} ${text}`;
   const log = $('log');
+  // The panel stays hidden until there is something to warn about.
+  $('warnings').hidden = false;
   log.prepend(li);
   while (log.children.length > MAX_LOG_LINES) log.lastElementChild.remove();
 }
