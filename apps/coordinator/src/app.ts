@@ -1,11 +1,25 @@
 // The coordinator's HTTP surface: the contract's routes mapped onto a Coordinator, behind the cluster
 // token, with a body limit per route. Never listens.
 import type { IncomingMessage } from 'node:http';
-import { coordinatorContract, Input } from '@loganalyzer/contract';
-import { AppError, DataRoots, errorHandler, jsonBodies, notFoundHandler, requireBearerToken, respondWithValidationError } from '@loganalyzer/server-kit';
+import { coordinatorContract, coordinatorOpenApi, Input } from '@loganalyzer/contract';
+import {
+  AppError,
+  createLogger,
+  DataRoots,
+  errorHandler,
+  jsonBodies,
+  Logger,
+  notFoundHandler,
+  requestLatency,
+  requireBearerToken,
+  respondWithValidationError,
+  telemetryHandlers,
+} from '@loganalyzer/server-kit';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
 import express, { Express } from 'express';
+import type { Registry } from 'prom-client';
 import type { Coordinator } from './coordinator';
+import { coordinatorMetrics } from './telemetry/coordinator-metrics';
 import { WorkerHostPolicy } from './worker-hosts';
 
 const s = initServer();
@@ -33,6 +47,10 @@ export interface CoordinatorAppOptions {
   dataRoots?: DataRoots;
   /** Which worker hosts registrations may name; default: only the address each registration came from. */
   workerHosts?: Pick<WorkerHostPolicy, 'check'>;
+  /** What GET /metrics/prometheus serves; default: coordinatorMetrics(coordinator), counting from now. */
+  metrics?: Registry;
+  /** Where unexpected errors are logged; default: JSON lines on stderr. */
+  logger?: Logger;
 }
 
 /** The request's bytes as received: a committed report is stored as it came, not serialized again. */
@@ -41,8 +59,11 @@ const rawBodies = new WeakMap<IncomingMessage, Buffer>();
 export function createApp(coordinator: Coordinator, options: CoordinatorAppOptions = {}): Express {
   const dataRoots = options.dataRoots ?? DataRoots.unrestricted();
   const workerHosts = options.workerHosts ?? new WorkerHostPolicy();
+  const metrics = options.metrics ?? coordinatorMetrics(coordinator);
+  const logger = options.logger ?? createLogger({ name: 'coordinator' });
   const router = s.router(coordinatorContract, {
     livez: async () => ({ status: 200, body: { status: 'ok' as const } }),
+    ...telemetryHandlers(metrics, coordinatorOpenApi),
     register: async ({ body, req }) => {
       const host = await workerHosts.check(body.host, req.socket.remoteAddress ?? '');
       const url = `${body.tls ? 'https' : 'http'}://${bracketIPv6(host)}:${body.port}`;
@@ -83,6 +104,7 @@ export function createApp(coordinator: Coordinator, options: CoordinatorAppOptio
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLatency(metrics));
   // Authentication before parsing: a request without the token costs no body read.
   app.use(requireBearerToken(options.token));
   app.use((req, _res, next) => {
@@ -99,6 +121,6 @@ export function createApp(coordinator: Coordinator, options: CoordinatorAppOptio
   );
   createExpressEndpoints(coordinatorContract, router, app, { requestValidationErrorHandler: respondWithValidationError });
   app.use(notFoundHandler());
-  app.use(errorHandler());
+  app.use(errorHandler((err) => logger.error({ err }, 'unexpected error')));
   return app;
 }

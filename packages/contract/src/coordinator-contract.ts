@@ -3,6 +3,7 @@ import { initContract } from '@ts-rest/core';
 import { z } from 'zod';
 import { ErrorSchema, UnauthorizedSchema, ValidationErrorSchema } from './errors';
 import { LivenessSchema } from './liveness';
+import { telemetryRoutes } from './telemetry-routes';
 import { CreateJobBodySchema, JobSchema, JobSummarySchema } from './jobs';
 import { MetricsReportSchema, PartialMetricsSchema } from './metrics';
 import { LeaseTokenSchema, MAX_LEASES_PER_HEARTBEAT, WorkerIdSchema, WorkerInfoSchema } from './workers';
@@ -27,6 +28,7 @@ export const coordinatorContract = c.router(
       summary: 'Liveness: answers without the cluster token, and says nothing else',
       responses: { 200: LivenessSchema },
     },
+    ...telemetryRoutes,
     register: {
       method: 'POST',
       path: '/register',

@@ -6,6 +6,7 @@ export * from './workers';
 export * from './jobs';
 export * from './coordinator-contract';
 export * from './worker-contract';
+export * from './telemetry-routes';
 export * from './openapi';
 export * from './clients';
 export { embedJson } from './json-bytes';
