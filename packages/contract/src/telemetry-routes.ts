@@ -6,7 +6,8 @@ import { z } from 'zod';
 const c = initContract();
 
 /** The Prometheus text exposition format, as prom-client's registries write it. */
-export const PROMETHEUS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
+// In the order Express writes it back (it puts the charset first).
+export const PROMETHEUS_CONTENT_TYPE = 'text/plain; charset=utf-8; version=0.0.4';
 
 /** Only the fields every OpenAPI 3 document has; the rest passes through as generated. */
 export const OpenApiDocumentSchema = z

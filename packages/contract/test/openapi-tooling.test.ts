@@ -50,7 +50,7 @@ it('passes the OpenAPI 3.0 validator with the telemetry routes in it', async () 
 
   for (const doc of [coordinator, worker]) {
     expect(Object.keys(doc.paths ?? {})).toEqual(expect.arrayContaining(['/openapi.json', '/metrics/prometheus']));
-    expect(Object.keys((doc.paths?.['/metrics/prometheus']?.get?.responses?.['200'] as { content: object }).content)).toStrictEqual(['text/plain; version=0.0.4; charset=utf-8']);
+    expect(Object.keys((doc.paths?.['/metrics/prometheus']?.get?.responses?.['200'] as { content: object }).content)).toStrictEqual(['text/plain; charset=utf-8; version=0.0.4']);
   }
 });
 
@@ -68,7 +68,7 @@ export const created: Json<Coordinator['/jobs'], 'post', 201> = { job_id: 'job-1
 export const body: Coordinator['/jobs']['post']['requestBody'] = { content: { 'application/json': { inputs: ['/var/log/app.log'] } } };
 export const refused: Json<Coordinator['/metrics'], 'post', 409>['error'] = 'lease_not_live';
 export const health: Json<Worker['/health'], 'get', 200> = { status: 'ok', worker_id: 'w1', chunks_in_flight: 0, concurrency: 4 };
-export const exposition: Coordinator['/metrics/prometheus']['get']['responses'][200]['content']['text/plain; version=0.0.4; charset=utf-8'] = '# HELP';
+export const exposition: Coordinator['/metrics/prometheus']['get']['responses'][200]['content']['text/plain; charset=utf-8; version=0.0.4'] = '# HELP';
 export const openapi: Json<Worker['/openapi.json'], 'get', 200>['openapi'] = '3.0.2';
 `;
   const files = { 'coordinator.ts': generate(coordinatorOpenApi()), 'worker.ts': generate(workerOpenApi()), 'usage.ts': usage };

@@ -1,7 +1,7 @@
 // The apps' structured log (pino): JSON lines on stderr, or pino-pretty's lines when stderr is a
 // terminal. Every field and message goes through log-safety first. Written synchronously: these are
 // events, not a firehose, and a line written just before process.exit must not be lost.
-import pino, { DestinationStream, Logger } from 'pino';
+import pino, { Logger } from 'pino';
 import pretty from 'pino-pretty';
 import { safeLogFields, safeLogText } from './log-safety';
 
@@ -20,24 +20,32 @@ export interface LoggerOptions {
   level?: LogLevel;
   /** auto: pretty when stderr is a terminal, else JSON. */
   format?: LogFormat;
-  /** Where lines go instead of stderr (tests). */
-  destination?: DestinationStream;
+  /** Where lines go instead of stderr (tests); pretty lines are then never coloured. */
+  destination?: NodeJS.WritableStream;
 }
 
 export function createLogger(options: LoggerOptions): Logger {
   const format = options.format ?? 'auto';
   const prettyLines = format === 'pretty' || (format === 'auto' && process.stderr.isTTY === true);
-  const destination =
-    options.destination ??
-    (prettyLines
-      ? pretty({ destination: 2, sync: true, colorize: process.stderr.isTTY === true, singleLine: true, ignore: 'pid,hostname', translateTime: 'SYS:HH:MM:ss.l' })
-      : pino.destination({ fd: 2, sync: true }));
+  const destination = prettyLines
+    ? pretty({
+        destination: options.destination ?? 2,
+        sync: true,
+        colorize: options.destination === undefined && process.stderr.isTTY === true,
+        singleLine: true,
+        ignore: 'pid,hostname',
+        translateTime: 'SYS:HH:MM:ss.l',
+      })
+    : (options.destination ?? pino.destination({ fd: 2, sync: true }));
   return pino(
     {
       name: options.name,
       level: options.level ?? 'info',
       base: { pid: process.pid },
       timestamp: pino.stdTimeFunctions.isoTime,
+      // log-safety has already turned an Error into {type, message, stack}; pino's own serializer would
+      // see a plain object and call it "Object".
+      serializers: { err: (err: unknown) => err },
       // Level names, not numbers, in JSON: what a reader greps for. pino-pretty wants the numbers.
       formatters: prettyLines ? {} : { level: (label) => ({ level: label }) },
       hooks: {
