@@ -110,7 +110,7 @@ async function main(): Promise<void> {
     await coordinator.close();
     await running.close();
   };
-  onShutdownSignal(shutdown);
+  onShutdownSignal(shutdown, logger);
   if (argv['exit-with-pid'] !== undefined) exitWhenProcessDies(argv['exit-with-pid'], () => void shutdown().finally(() => process.exit(0)));
 }
 

@@ -104,7 +104,7 @@ function eventLog(level: LogLevel) {
   const stream = new PassThrough();
   let text = '';
   stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-  logEvents(events, createLogger({ name: 'coordinator', level, format: 'json', destination: stream }));
+  logEvents(events, createLogger({ name: 'coordinator', level, style: 'json', destination: stream }));
   const lines = () => text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as Record<string, unknown>);
   return { events, lines };
 }

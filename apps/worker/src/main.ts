@@ -109,7 +109,7 @@ async function main(): Promise<void> {
       await running.close();
       await pool.close();
     })());
-  onShutdownSignal(shutdown);
+  onShutdownSignal(shutdown, logger);
   if (argv['exit-with-pid'] !== undefined) exitWhenProcessDies(argv['exit-with-pid'], () => void shutdown().finally(() => process.exit(0)));
   try {
     // Register the port actually bound (it differs from --port when that was 0).

@@ -1,13 +1,13 @@
 // The structured log both apps write: JSON lines with level names and the caller's fields, every
 // string escaped and bounded, and the level chosen by --log-level or --quiet.
 import { PassThrough } from 'node:stream';
-import { createLogger, LogFormat, LogLevel, logSettingsFrom, MAX_LOGGED_STRING } from '../src';
+import { createLogger, LogStyle, LogLevel, logSettingsFrom, MAX_LOGGED_STRING } from '../src';
 
-function capture(level: LogLevel = 'info', format: LogFormat = 'json') {
+function capture(level: LogLevel = 'info', style: LogStyle = 'json') {
   const stream = new PassThrough();
   let text = '';
   stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
-  const logger = createLogger({ name: 'coordinator', level, format, destination: stream });
+  const logger = createLogger({ name: 'coordinator', level, style, destination: stream });
   return { logger, lines: () => text.split('\n').filter((line) => line !== '') };
 }
 
@@ -71,7 +71,7 @@ it('logs an error as its type, message and stack, escaped', () => {
 });
 
 it('takes the level from --log-level, else errors only for --quiet, else info', () => {
-  expect(logSettingsFrom({})).toStrictEqual({ level: 'info', format: 'auto' });
-  expect(logSettingsFrom({ quiet: true })).toStrictEqual({ level: 'error', format: 'auto' });
-  expect(logSettingsFrom({ quiet: true, 'log-level': 'debug', 'log-format': 'json' })).toStrictEqual({ level: 'debug', format: 'json' });
+  expect(logSettingsFrom({})).toStrictEqual({ level: 'info', style: 'auto' });
+  expect(logSettingsFrom({ quiet: true })).toStrictEqual({ level: 'error', style: 'auto' });
+  expect(logSettingsFrom({ quiet: true, 'log-level': 'debug', 'log-style': 'json' })).toStrictEqual({ level: 'debug', style: 'json' });
 });

@@ -7,8 +7,8 @@ import { safeLogFields, safeLogText } from './log-safety';
 
 export const LOG_LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
-export const LOG_FORMATS = ['auto', 'json', 'pretty'] as const;
-export type LogFormat = (typeof LOG_FORMATS)[number];
+export const LOG_STYLES = ['auto', 'json', 'pretty'] as const;
+export type LogStyle = (typeof LOG_STYLES)[number];
 export type { Logger };
 
 /** What `--quiet` means: errors only (the event log's warnings and notices are gone). */
@@ -19,14 +19,14 @@ export interface LoggerOptions {
   name: string;
   level?: LogLevel;
   /** auto: pretty when stderr is a terminal, else JSON. */
-  format?: LogFormat;
+  style?: LogStyle;
   /** Where lines go instead of stderr (tests); pretty lines are then never coloured. */
   destination?: NodeJS.WritableStream;
 }
 
 export function createLogger(options: LoggerOptions): Logger {
-  const format = options.format ?? 'auto';
-  const prettyLines = format === 'pretty' || (format === 'auto' && process.stderr.isTTY === true);
+  const style = options.style ?? 'auto';
+  const prettyLines = style === 'pretty' || (style === 'auto' && process.stderr.isTTY === true);
   const destination = prettyLines
     ? pretty({
         destination: options.destination ?? 2,
