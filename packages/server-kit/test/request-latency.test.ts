@@ -54,3 +54,16 @@ it('keeps the counts of two apps in one process apart', async () => {
   expect(await counts(first.registry)).toStrictEqual({ 'GET /jobs/:job_id 200': 1 });
   expect(await counts(second.registry)).toStrictEqual({});
 });
+
+it('lets two apps share one registry, counting into the same histogram', async () => {
+  const registry = createMetricsRegistry({ defaultMetrics: false });
+  const apps = [express(), express()];
+  for (const served of apps) {
+    served.use(requestLatency(registry));
+    served.get('/workers', (_req, res) => void res.json({}));
+  }
+
+  for (const served of apps) await request(served).get('/workers');
+
+  expect(await counts(registry)).toStrictEqual({ 'GET /workers 200': 2 });
+});

@@ -19,14 +19,20 @@ export function createMetricsRegistry(options: { defaultMetrics?: boolean } = {}
  * Times every request into `loganalyzer_http_request_duration_seconds{method, route, status}`. The
  * route is the pattern Express matched (`/jobs/:job_id`), never the raw URL. Mount it first.
  */
+const LATENCY = 'loganalyzer_http_request_duration_seconds';
+type LatencyHistogram = Histogram<'method' | 'route' | 'status'>;
+
 export function requestLatency(registry: Registry): RequestHandler {
-  const histogram = new Histogram({
-    name: 'loganalyzer_http_request_duration_seconds',
-    help: 'Time from a request arriving to its response being written, by route pattern',
-    labelNames: ['method', 'route', 'status'] as const,
-    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
-    registers: [registry],
-  });
+  // A second app on the same registry shares the histogram (prom-client refuses a name registered twice).
+  const histogram =
+    (registry.getSingleMetric(LATENCY) as LatencyHistogram | undefined) ??
+    new Histogram({
+      name: LATENCY,
+      help: 'Time from a request arriving to its response being written, by route pattern',
+      labelNames: ['method', 'route', 'status'] as const,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+      registers: [registry],
+    });
   return (req, res, next) => {
     const stop = histogram.startTimer();
     res.once('finish', () => {
