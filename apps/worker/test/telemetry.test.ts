@@ -1,13 +1,18 @@
-// The worker's Prometheus metrics: each chunk its processor runs is counted by outcome, with its bytes
-// and lines; chunks in flight and thread utilisation are read at each scrape.
+// The worker's telemetry. Prometheus metrics: each chunk its processor runs is counted by outcome, with
+// its bytes and lines; chunks in flight and thread utilisation are read at each scrape. Logs: JSON lines
+// with the fields of the chunk they are about.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { PassThrough } from 'node:stream';
 import { createChunkPool, statInput } from '@loganalyzer/core';
 import { writeApplogFile } from '@loganalyzer/core/testing';
+import { createLogger } from '@loganalyzer/server-kit';
 import type { Registry } from 'prom-client';
+import { ChunkWorker } from '../src/chunk-worker';
+import { pinoWorkerLog } from '../src/telemetry/worker-log';
 import { linesOfPartial, WorkerMetrics } from '../src/telemetry/worker-metrics';
-import { sampleMetrics, task } from './helpers';
+import { fakeReporter, sampleMetrics, task } from './helpers';
 
 async function samples(registry: Registry): Promise<Record<string, number>> {
   const families = await registry.getMetricsAsJSON();
@@ -79,4 +84,24 @@ it('reads chunks in flight and thread utilisation when scraped', async () => {
   expect([first.loganalyzer_worker_chunks_in_flight, second.loganalyzer_worker_chunks_in_flight]).toStrictEqual([3, 1]);
   expect(second.loganalyzer_worker_thread_utilization).toBe(0.25);
   expect(Object.keys(await samples(new WorkerMetrics({ chunksInFlight: () => 0 }).registry))).not.toContain('loganalyzer_worker_thread_utilization');
+});
+
+it('logs what happens to a chunk with the fields that name it, a failure as a warning, through pino as JSON', async () => {
+  const stream = new PassThrough();
+  let text = '';
+  stream.on('data', (chunk: Buffer) => (text += chunk.toString('utf8')));
+  const logger = createLogger({ name: 'worker', style: 'json', destination: stream }).child({ worker_id: 'w-1' });
+  const { reporter, reported } = fakeReporter();
+  const worker = new ChunkWorker({ workerId: 'w-1', concurrency: 1, process: () => Promise.reject(new Error('input_changed: \u001b[2J')), reporter, log: pinoWorkerLog(logger) });
+
+  worker.accept(task());
+  await reported(1);
+
+  expect(text.split('\n').filter((line) => line !== '').map((line) => JSON.parse(line))).toStrictEqual([
+    {
+      level: 'warn', time: expect.any(String), pid: process.pid, name: 'worker', worker_id: 'w-1',
+      job_id: 'job-1', chunk_id: 3, attempt: 2,
+      msg: 'chunk 3 of job job-1 failed: input_changed: \\x1b[2J',
+    },
+  ]);
 });
