@@ -59,7 +59,8 @@ export class LocalCluster {
     const args = ['--port', String(port), '--host', '127.0.0.1', '--exit-with-pid', String(process.pid), '--state', options.state ?? ':memory:'];
     if (options.heartbeatIntervalMs !== undefined) args.push('--heartbeat-interval', String(options.heartbeatIntervalMs));
     if (options.workerTimeoutMs !== undefined) args.push('--worker-timeout', String(options.workerTimeoutMs));
-    if (!options.verbose) args.push('--quiet');
+    // Shown on a terminal (--verbose), the children's logs are pino-pretty's lines, not JSON.
+    args.push(...(options.verbose ? ['--log-style', 'pretty'] : ['--quiet']));
     return [...args, ...(options.coordinatorArgs ?? [])];
   }
 
@@ -86,7 +87,7 @@ export class LocalCluster {
   async startWorkerVia(id: string, coordinatorUrl: string): Promise<LocalWorker> {
     const args = ['--id', id, '--port', '0', '--host', '127.0.0.1', '--coordinator', coordinatorUrl, '--advertise-host', '127.0.0.1', '--exit-with-pid', String(process.pid)];
     if (this.options.concurrency !== undefined) args.push('--concurrency', String(this.options.concurrency));
-    if (!this.options.verbose) args.push('--quiet');
+    args.push(...(this.options.verbose ? ['--log-style', 'pretty'] : ['--quiet']));
     // stop() waits 5 s before SIGKILL: a worker stopped mid-job hands its chunks back well before that.
     if (!(this.options.workerArgs ?? []).includes('--shutdown-grace')) args.push('--shutdown-grace', '3000');
     args.push(...(this.options.workerArgs ?? []));

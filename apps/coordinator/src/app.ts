@@ -1,13 +1,27 @@
 // The coordinator's HTTP surface: the contract's routes mapped onto a Coordinator, behind the cluster
 // token, with a body limit per route. Never listens.
 import type { IncomingMessage } from 'node:http';
-import { coordinatorContract, EVENT_STREAM_CONTENT_TYPE, Input } from '@loganalyzer/contract';
-import { AppError, DataRoots, errorHandler, jsonBodies, notFoundHandler, requireBearerToken, respondWithValidationError } from '@loganalyzer/server-kit';
+import { coordinatorContract, coordinatorOpenApi, EVENT_STREAM_CONTENT_TYPE, Input } from '@loganalyzer/contract';
+import {
+  AppError,
+  createLogger,
+  DataRoots,
+  errorHandler,
+  jsonBodies,
+  Logger,
+  notFoundHandler,
+  requestLatency,
+  requireBearerToken,
+  respondWithValidationError,
+  telemetryHandlers,
+} from '@loganalyzer/server-kit';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
 import express, { Express } from 'express';
+import type { Registry } from 'prom-client';
 import type { Coordinator } from './coordinator';
 import { EventStreamHub } from './dashboard/event-stream-hub';
 import { dashboardAssets } from './dashboard/static-assets';
+import { coordinatorMetrics } from './telemetry/coordinator-metrics';
 import { WorkerHostPolicy } from './worker-hosts';
 
 const s = initServer();
@@ -37,6 +51,10 @@ export interface CoordinatorAppOptions {
   workerHosts?: Pick<WorkerHostPolicy, 'check'>;
   /** Serves GET /events; main.ts passes its own to close it on shutdown. Default: one for this app. */
   eventStream?: EventStreamHub;
+  /** What GET /metrics/prometheus serves; default: coordinatorMetrics(coordinator), counting from now. */
+  metrics?: Registry;
+  /** Where unexpected errors are logged; default: JSON lines on stderr. */
+  logger?: Logger;
 }
 
 /** The request's bytes as received: a committed report is stored as it came, not serialized again. */
@@ -46,8 +64,11 @@ export function createApp(coordinator: Coordinator, options: CoordinatorAppOptio
   const dataRoots = options.dataRoots ?? DataRoots.unrestricted();
   const workerHosts = options.workerHosts ?? new WorkerHostPolicy();
   const eventStream = options.eventStream ?? new EventStreamHub(coordinator);
+  const metrics = options.metrics ?? coordinatorMetrics(coordinator);
+  const logger = options.logger ?? createLogger({ name: 'coordinator' });
   const router = s.router(coordinatorContract, {
     livez: async () => ({ status: 200, body: { status: 'ok' as const } }),
+    ...telemetryHandlers(metrics, coordinatorOpenApi),
     register: async ({ body, req }) => {
       const host = await workerHosts.check(body.host, req.socket.remoteAddress ?? '');
       const url = `${body.tls ? 'https' : 'http'}://${bracketIPv6(host)}:${body.port}`;
@@ -98,6 +119,7 @@ export function createApp(coordinator: Coordinator, options: CoordinatorAppOptio
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLatency(metrics));
   // The page and its scripts hold no data: the one public part besides /livez (README, Security model).
   app.use(dashboardAssets());
   // Authentication before parsing: a request without the token costs no body read.
@@ -116,6 +138,6 @@ export function createApp(coordinator: Coordinator, options: CoordinatorAppOptio
   );
   createExpressEndpoints(coordinatorContract, router, app, { requestValidationErrorHandler: respondWithValidationError });
   app.use(notFoundHandler());
-  app.use(errorHandler());
+  app.use(errorHandler((err) => logger.error({ err }, 'unexpected error')));
   return app;
 }

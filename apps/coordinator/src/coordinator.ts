@@ -393,7 +393,7 @@ export class Coordinator {
     }
     // Loaded before the commit: a merge first built after it would read this partial from the store and then add it again.
     this.results.restore(job.id);
-    const last = this.leases.commit(job, chunk, lease, checked.partial.bytes, reportBody ?? JSON.stringify(report), now);
+    const last = this.leases.commit(job, chunk, lease, { bytes: checked.partial.bytes, lines: checked.partial.lines }, reportBody ?? JSON.stringify(report), now);
     this.results.add(job.id, checked);
     const worker = this.registry.get(report.worker_id);
     if (worker) worker.chunks_done++;

@@ -1,5 +1,6 @@
 // The coordinator's typed event stream: every state change worth telling anyone about. The event log
-// on stderr subscribes to it; metrics and dashboards can subscribe the same way.
+// (telemetry/event-log.ts) and the Prometheus counters (telemetry/coordinator-metrics.ts) subscribe to
+// it; dashboards can subscribe the same way.
 
 export type CoordinatorEvent =
   | { type: 'job_planned'; job_id: string; inputs: number; chunks: number; bytes: number; chunk_size: number; raised_from?: number }
@@ -7,7 +8,7 @@ export type CoordinatorEvent =
   | { type: 'job_failed'; job_id: string; error: string }
   | { type: 'job_resumed'; job_id: string; chunks_done: number; chunks_total: number }
   | { type: 'chunk_dispatched'; job_id: string; chunk_id: number; attempt: number; worker_id: string; backup: boolean }
-  | { type: 'chunk_committed'; job_id: string; chunk_id: number; attempt: number; worker_id: string; duration_ms: number }
+  | { type: 'chunk_committed'; job_id: string; chunk_id: number; attempt: number; worker_id: string; duration_ms: number; bytes: number; lines: number }
   | { type: 'chunk_expired'; job_id: string; chunk_id: number; attempt: number; worker_id: string; reason: string }
   | { type: 'chunk_failed'; job_id: string; chunk_id: number; attempt: number; worker_id: string; error: string }
   | { type: 'chunk_released'; job_id: string; chunk_id: number; attempt: number; worker_id: string }
@@ -23,6 +24,8 @@ export type EventListener = (event: CoordinatorEvent) => void;
 
 export class EventBus {
   private readonly listeners = new Set<EventListener>();
+  /** Where a listener's exception goes; the event log (telemetry/event-log.ts) points it at the logger. */
+  onListenerError: (err: unknown) => void = (err) => process.stderr.write(`coordinator event listener failed: ${String(err)}\n`);
 
   /** Subscribes; returns the unsubscribe function. */
   on(listener: EventListener): () => void {
@@ -36,7 +39,7 @@ export class EventBus {
       try {
         listener(event);
       } catch (err) {
-        console.error('coordinator event listener failed:', err);
+        this.onListenerError(err);
       }
     }
   }

@@ -10,3 +10,5 @@ export { parseAllowList, WorkerHostPolicy } from './worker-hosts';
 export { MemoryStore } from './state/memory-store';
 export { SqliteStore } from './state/sqlite-store';
 export type { StateStore } from './state/state-store';
+export { coordinatorMetrics } from './telemetry/coordinator-metrics';
+export { logEvents } from './telemetry/event-log';

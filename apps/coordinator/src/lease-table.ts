@@ -262,17 +262,18 @@ export class LeaseTable {
   /**
    * Commits a checked partial: one store transaction marks the chunk committed, stores the report and
    * ends every lease of the chunk (a backup's too). Returns true when it was the job's last chunk.
+   * `owned` is what the partial counted: the bytes of the lines the chunk owns, and those lines.
    */
-  commit(job: JobState, chunk: ChunkRecord, lease: LeaseRecord, ownedBytes: number, reportBody: string | Uint8Array, now: number): boolean {
+  commit(job: JobState, chunk: ChunkRecord, lease: LeaseRecord, owned: { bytes: number; lines: number }, reportBody: string | Uint8Array, now: number): boolean {
     const leases = job.liveLeases(chunk.chunk_id);
     chunk.state = 'committed';
     chunk.committed_token = lease.token;
-    chunk.owned_bytes = ownedBytes;
+    chunk.owned_bytes = owned.bytes;
     this.store.commit(chunk, job.record, leases.map((l) => l.token), reportBody);
     for (const l of leases) this.untrack(job, l);
     job.countCommitted(chunk);
     job.noteCommitDuration(now - lease.granted_at);
-    this.events.emit({ type: 'chunk_committed', job_id: job.id, chunk_id: chunk.chunk_id, attempt: lease.attempt, worker_id: lease.worker_id, duration_ms: now - lease.granted_at });
+    this.events.emit({ type: 'chunk_committed', job_id: job.id, chunk_id: chunk.chunk_id, attempt: lease.attempt, worker_id: lease.worker_id, duration_ms: now - lease.granted_at, bytes: owned.bytes, lines: owned.lines });
     return job.chunksDone === job.chunks.length;
   }
 

@@ -5,10 +5,14 @@ import { resolve } from 'node:path';
 import {
   chooseListenHost,
   CLIENT_FLAGS,
+  createLogger,
   DataRoots,
   describeExposure,
+  escapeControl,
   exitWhenProcessDies,
   listen,
+  LOG_FLAGS,
+  logSettingsFrom,
   onShutdownSignal,
   securityFrom,
   SERVER_FLAGS,
@@ -19,9 +23,10 @@ import { createApp } from './app';
 import { Coordinator } from './coordinator';
 import { dashboardLine } from './dashboard/dashboard-line';
 import { EventStreamHub } from './dashboard/event-stream-hub';
-import { describeEvent } from './events';
 import { MemoryStore } from './state/memory-store';
 import { SqliteStore } from './state/sqlite-store';
+import { coordinatorMetrics } from './telemetry/coordinator-metrics';
+import { logEvents } from './telemetry/event-log';
 import { httpWorkerCalls } from './worker-calls';
 import { parseAllowList, WorkerHostPolicy } from './worker-hosts';
 
@@ -49,7 +54,7 @@ async function main(): Promise<void> {
     .option('checkpoint-interval', { type: 'number', default: 30_000, describe: "a running job's merged metrics are checkpointed after 64 commits or this many ms; a finished job's once the coordinator is idle" })
     .option('straggler-min', { type: 'number', default: 10_000, describe: 'ms a chunk must run (and 4x the median) before it gets a backup attempt' })
     .option('retain', { type: 'number', default: 1000, describe: 'finished jobs kept; older ones are deleted with their partials' })
-    .option('quiet', { type: 'boolean', default: false, describe: 'no event log on stderr' })
+    .options(LOG_FLAGS)
     .option('exit-with-pid', { type: 'number', describe: 'shut down when the process with this pid is gone (for embedded clusters)' })
     .check((a) => {
       if (!Number.isInteger(a.port) || a.port < 0 || a.port > 65535) throw new Error(`--port must be 0..65535, got ${a.port}`);
@@ -90,20 +95,19 @@ async function main(): Promise<void> {
     stragglerMinMs: argv['straggler-min'],
     retainFinishedJobs: argv.retain,
   });
-  if (!argv.quiet) {
-    coordinator.events.on((event) => {
-      const line = describeEvent(event);
-      if (line) console.error(`[coordinator] ${line.level === 'warn' ? 'warning: ' : ''}${line.text}`);
-    });
-  }
+  const logger = createLogger({ name: 'coordinator', ...logSettingsFrom(argv) });
+  logEvents(coordinator.events, logger);
+  // Before start(): resuming jobs emits events the counters must see.
+  const metrics = coordinatorMetrics(coordinator);
   coordinator.start();
   const eventStream = new EventStreamHub(coordinator);
-  const app = createApp(coordinator, { token: security.token, dataRoots, workerHosts, eventStream });
+  const app = createApp(coordinator, { token: security.token, dataRoots, workerHosts, metrics, logger, eventStream });
   const running = await listen(app, { port: argv.port, host, tls: security.tls });
-  // The embedded cluster and tests read this line to learn the port.
-  console.log(`coordinator listening on ${running.boundUrl}`);
-  console.log(`coordinator: ${describeExposure(running.boundHost, security.token)}${dataRoots.restricted ? `; inputs confined to ${dataRoots.roots.join(', ')}` : ''}`);
-  console.log(dashboardLine(running.url, security.token !== undefined));
+  // The embedded cluster and tests read these lines on stdout to learn the port; they are not log lines.
+  process.stdout.write(`coordinator listening on ${running.boundUrl}\n`);
+  process.stdout.write(`coordinator: ${describeExposure(running.boundHost, security.token)}${dataRoots.restricted ? `; inputs confined to ${dataRoots.roots.join(', ')}` : ''}\n`);
+  process.stdout.write(`${dashboardLine(running.url, security.token !== undefined)}\n`);
+  logger.info({ url: running.boundUrl, state: argv.state }, 'listening');
   const shutdown = async (): Promise<void> => {
     // Dispatch stops and the state is checkpointed before the port closes: a worker's last reports
     // either commit or find no server, never a half-closed store. Open dashboards are ended first:
@@ -112,7 +116,7 @@ async function main(): Promise<void> {
     await coordinator.close();
     await running.close();
   };
-  onShutdownSignal(shutdown);
+  onShutdownSignal(shutdown, logger);
   if (argv['exit-with-pid'] !== undefined) exitWhenProcessDies(argv['exit-with-pid'], () => void shutdown().finally(() => process.exit(0)));
 }
 
@@ -125,7 +129,8 @@ function openStore(path: string): SqliteStore {
   }
 }
 
+// A failure to start is the command's error message, plain text like yargs's own, not a log line.
 main().catch((err) => {
-  console.error(`coordinator: ${err instanceof Error ? err.message : String(err)}`);
+  process.stderr.write(`coordinator: ${escapeControl(err instanceof Error ? err.message : String(err))}\n`);
   process.exit(1);
 });

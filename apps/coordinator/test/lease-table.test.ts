@@ -135,7 +135,7 @@ it('commits a chunk in one store write that ends its backup lease too, then answ
 
   const live = leases.liveLease(reportOf(backup));
   expect(live).toStrictEqual({ job, chunk: job.chunks[0], lease: backup });
-  expect(leases.commit(job, job.chunks[0], backup, 90, '{"metrics":{}}', T0 + 150)).toBe(false);
+  expect(leases.commit(job, job.chunks[0], backup, { bytes: 90, lines: 9 }, '{"metrics":{}}', T0 + 150)).toBe(false);
 
   expect(store.load().leases).toStrictEqual([]);
   expect(store.load().chunks[0]).toStrictEqual({ ...chunk('job-1', 0, 0, 100), state: 'committed', attempts: 2, committed_token: backup.token, owned_bytes: 90 });
@@ -150,7 +150,7 @@ it('commits a chunk in one store write that ends its backup lease too, then answ
 
 it('answers true from the commit of the last chunk', () => {
   const { leases, job } = table();
-  const commits = job.chunks.map((c) => leases.commit(job, c, leases.claim(job, c, 'w1', T0), c.size, '{}', T0 + 1));
+  const commits = job.chunks.map((c) => leases.commit(job, c, leases.claim(job, c, 'w1', T0), { bytes: c.size, lines: 1 }, '{}', T0 + 1));
 
   expect(commits).toStrictEqual([false, false, true]);
 });
@@ -206,7 +206,7 @@ it('expires every lease of a worker at once and answers how many', () => {
 it('restores leases from the store with a fresh expiry and acknowledged, and their chunks as leased', () => {
   const { leases, job, store } = table();
   const lease = leases.claim(job, job.chunks[1], 'w1', T0);
-  leases.commit(job, job.chunks[0], leases.claim(job, job.chunks[0], 'w1', T0), 100, '{}', T0 + 1);
+  leases.commit(job, job.chunks[0], leases.claim(job, job.chunks[0], 'w1', T0), { bytes: 100, lines: 1 }, '{}', T0 + 1);
 
   const restored = new LeaseTable(store, new EventBus(), OPTIONS);
   expect(restored.load(T0 + 60_000)).toStrictEqual([]);

@@ -1,10 +1,24 @@
 // The worker's HTTP surface, behind the cluster token: accept chunks (202 at once) of files inside its
 // data roots, and answer liveness and health checks. Never listens.
-import { ChunkTask, workerContract } from '@loganalyzer/contract';
-import { AppError, DataRoots, errorHandler, jsonBodies, notFoundHandler, requireBearerToken, respondWithValidationError } from '@loganalyzer/server-kit';
+import { ChunkTask, workerContract, workerOpenApi } from '@loganalyzer/contract';
+import {
+  AppError,
+  createLogger,
+  DataRoots,
+  errorHandler,
+  jsonBodies,
+  Logger,
+  notFoundHandler,
+  requestLatency,
+  requireBearerToken,
+  respondWithValidationError,
+  telemetryHandlers,
+} from '@loganalyzer/server-kit';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
 import express, { Express } from 'express';
+import type { Registry } from 'prom-client';
 import type { ChunkWorker } from './chunk-worker';
+import { WorkerMetrics } from './telemetry/worker-metrics';
 
 const s = initServer();
 
@@ -23,12 +37,19 @@ export interface WorkerAppOptions {
   token?: string;
   /** Where the files named in tasks may be; default unrestricted. */
   dataRoots?: DataRoots;
+  /** What GET /metrics/prometheus serves; default: a WorkerMetrics registry of this worker's chunks in flight. */
+  metrics?: Registry;
+  /** Where unexpected errors are logged; default: JSON lines on stderr. */
+  logger?: Logger;
 }
 
 export function createApp(worker: ChunkWorker, options: WorkerAppOptions = {}): Express {
   const dataRoots = options.dataRoots ?? DataRoots.unrestricted();
+  const metrics = options.metrics ?? new WorkerMetrics({ chunksInFlight: () => worker.chunksInFlight }).registry;
+  const logger = options.logger ?? createLogger({ name: 'worker' });
   const router = s.router(workerContract, {
     livez: async () => ({ status: 200, body: { status: 'ok' as const } }),
+    ...telemetryHandlers(metrics, workerOpenApi),
     processChunk: async ({ body }) => {
       const confined = await confineTask(body, dataRoots);
       // Checked after the await: a shutdown that began meanwhile has stopped waiting for new chunks.
@@ -44,12 +65,13 @@ export function createApp(worker: ChunkWorker, options: WorkerAppOptions = {}): 
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestLatency(metrics));
   // Authentication before parsing: a request without the token costs no body read.
   app.use(requireBearerToken(options.token));
   app.use(jsonBodies(BODY_LIMITS));
   createExpressEndpoints(workerContract, router, app, { requestValidationErrorHandler: respondWithValidationError });
   app.use(notFoundHandler());
-  app.use(errorHandler());
+  app.use(errorHandler((err) => logger.error({ err }, 'unexpected error')));
   return app;
 }
 

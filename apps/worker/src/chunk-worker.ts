@@ -5,6 +5,7 @@ import type { ChunkTask } from '@loganalyzer/contract';
 import type { PartialMetrics } from '@loganalyzer/core';
 import type { ChunkReporter } from './coordinator-link';
 import { LeaseLostError, ResultTooLargeError } from './retry';
+import { chunkFields, silentLog, WorkerLog } from './telemetry/worker-log';
 
 /** A chunk's partial metrics: as objects, or already as UTF-8 JSON in blocks (a pool thread's runAsJson). */
 export type ChunkResult = PartialMetrics | Uint8Array[];
@@ -15,7 +16,7 @@ export interface ChunkWorkerOptions {
   concurrency: number;
   process: ChunkProcessor;
   reporter: ChunkReporter;
-  log?: (message: string) => void;
+  log?: WorkerLog;
 }
 
 interface RunningTask {
@@ -29,13 +30,13 @@ export class ChunkWorker {
   private readonly running = new Map<string, RunningTask>();
   private accepting = true;
   private readonly settled = new Set<Promise<void>>();
-  private readonly log: (message: string) => void;
+  private readonly log: WorkerLog;
   private bytesDone = 0;
 
   constructor(private readonly options: ChunkWorkerOptions) {
     this.workerId = options.workerId;
     this.concurrency = options.concurrency;
-    this.log = options.log ?? (() => {});
+    this.log = options.log ?? silentLog;
   }
 
   get chunksInFlight(): number {
@@ -73,7 +74,7 @@ export class ChunkWorker {
     for (const token of tokens) {
       const entry = this.running.get(token);
       if (!entry || entry.abort.signal.aborted) continue;
-      this.log(`dropping chunk ${entry.task.chunk_id} of job ${entry.task.job_id} (attempt ${entry.task.attempt}): its lease is no longer live`);
+      this.log(`dropping chunk ${entry.task.chunk_id} of job ${entry.task.job_id} (attempt ${entry.task.attempt}): its lease is no longer live`, chunkFields(entry.task));
       entry.abort.abort(new Error('the lease is no longer live'));
     }
   }
@@ -85,7 +86,7 @@ export class ChunkWorker {
     } catch (err) {
       if (abort.signal.aborted) return;
       const message = err instanceof Error ? err.message : String(err);
-      this.log(`chunk ${task.chunk_id} of job ${task.job_id} failed: ${message}`);
+      this.log(`chunk ${task.chunk_id} of job ${task.job_id} failed: ${message}`, chunkFields(task), 'warn');
       await this.report(() => this.options.reporter.reportFailure(task, message, abort.signal), task);
       return;
     }
@@ -95,10 +96,10 @@ export class ChunkWorker {
       this.bytesDone += task.size;
     } catch (err) {
       if (err instanceof LeaseLostError || abort.signal.aborted) {
-        this.log(`result of chunk ${task.chunk_id} of job ${task.job_id} dropped: ${(err as Error).message}`);
+        this.log(`result of chunk ${task.chunk_id} of job ${task.job_id} dropped: ${(err as Error).message}`, chunkFields(task));
         return;
       }
-      this.log(`could not report chunk ${task.chunk_id}: ${(err as Error).message}`);
+      this.log(`could not report chunk ${task.chunk_id}: ${(err as Error).message}`, chunkFields(task), 'warn');
       // Refused for its size (or its shape), the result will never be accepted: say so, so the job does not wait on it.
       await this.report(() => this.options.reporter.reportFailure(task, (err as Error).message, abort.signal), task);
     }
@@ -108,7 +109,7 @@ export class ChunkWorker {
     try {
       await send();
     } catch (err) {
-      if (!(err instanceof LeaseLostError)) this.log(`could not report the failure of chunk ${task.chunk_id}: ${(err as Error).message}`);
+      if (!(err instanceof LeaseLostError)) this.log(`could not report the failure of chunk ${task.chunk_id}: ${(err as Error).message}`, chunkFields(task), 'warn');
     }
   }
 
@@ -120,7 +121,7 @@ export class ChunkWorker {
     this.accepting = false;
     for (const { task, abort } of this.running.values()) {
       if (abort.signal.aborted) continue;
-      this.log(`handing back chunk ${task.chunk_id} of job ${task.job_id} (attempt ${task.attempt}): the worker is shutting down`);
+      this.log(`handing back chunk ${task.chunk_id} of job ${task.job_id} (attempt ${task.attempt}): the worker is shutting down`, chunkFields(task));
       abort.abort(new Error('the worker is shutting down'));
     }
     return this.heldLeases();

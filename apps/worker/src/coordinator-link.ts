@@ -4,6 +4,7 @@
 import { embedJson, type ChunkTask, type CoordinatorClient } from '@loganalyzer/contract';
 import type { PartialMetrics } from '@loganalyzer/core';
 import { ProcessLoad, ProcessLoadSampler } from './process-load';
+import { chunkFields, silentLog, WorkerLog } from './telemetry/worker-log';
 import { LeaseLostError, PermanentError, ResultTooLargeError, withRetry } from './retry';
 
 export interface ChunkReporter {
@@ -33,7 +34,7 @@ export interface CoordinatorLinkOptions {
   deregisterRetryMs?: number;
   /** Backoff of registration and report retries; default 100 ms doubling up to 5 s. */
   retry?: { initialDelayMs?: number; maxDelayMs?: number };
-  log?: (message: string) => void;
+  log?: WorkerLog;
   /** The process's memory and CPU for each heartbeat; default: this process (ProcessLoadSampler). */
   sampleLoad?: () => Partial<ProcessLoad>;
 }
@@ -49,12 +50,12 @@ export class CoordinatorLink implements ChunkReporter {
   private registered = false;
   private port = 0;
   private coordinatorReachable = true;
-  private readonly log: (message: string) => void;
+  private readonly log: WorkerLog;
   private holder: LeaseHolder = noLeases;
   private readonly sampleLoad: () => Partial<ProcessLoad>;
 
   constructor(private readonly options: CoordinatorLinkOptions) {
-    this.log = options.log ?? (() => {});
+    this.log = options.log ?? silentLog;
     if (options.sampleLoad) this.sampleLoad = options.sampleLoad;
     else {
       const sampler = new ProcessLoadSampler();
@@ -92,11 +93,11 @@ export class CoordinatorLink implements ChunkReporter {
         // worker elsewhere has (409): asking again cannot change the answer.
         throw new PermanentError(`registration refused: ${r.body.message}`);
       },
-      { ...this.options.retry, cancelled: () => this.stopped, onRetry: (err, attempt) => attempt === 1 && this.log(`coordinator not reachable yet (${describe(err)}); retrying`) },
+      { ...this.options.retry, cancelled: () => this.stopped, onRetry: (err, attempt) => attempt === 1 && this.log(`coordinator not reachable yet (${describe(err)}); retrying`, {}, 'warn') },
     );
     this.heartbeatIntervalMs = response.body.heartbeat_interval_ms;
     this.registered = true;
-    this.log(`registered as ${workerId} (${response.body.status}); heartbeat every ${this.heartbeatIntervalMs} ms`);
+    this.log(`registered as ${workerId} (${response.body.status}); heartbeat every ${this.heartbeatIntervalMs} ms`, { heartbeat_interval_ms: this.heartbeatIntervalMs });
   }
 
   private scheduleHeartbeat(): void {
@@ -118,14 +119,14 @@ export class CoordinatorLink implements ChunkReporter {
       this.coordinatorReachable = true;
       // Once stopped (leaving), a 404 is the coordinator having let us go, not a reason to come back.
       if (r.status === 404 && !this.stopped) {
-        this.log('coordinator does not know this worker; registering again');
+        this.log('coordinator does not know this worker; registering again', {}, 'warn');
         await this.register();
       } else if (r.status === 200) {
         this.heartbeatIntervalMs = r.body.heartbeat_interval_ms;
         if (r.body.drop.length > 0) this.holder.drop(r.body.drop);
       }
     } catch (err) {
-      if (this.coordinatorReachable) this.log(`heartbeat failed: ${describe(err)}`);
+      if (this.coordinatorReachable) this.log(`heartbeat failed: ${describe(err)}`, {}, 'warn');
       this.coordinatorReachable = false;
     }
   }
@@ -153,7 +154,7 @@ export class CoordinatorLink implements ChunkReporter {
       {
         ...this.options.retry,
         giveUpAfterMs: this.options.deregisterRetryMs ?? 2000,
-        onRetry: (err, attempt) => attempt === 1 && this.log(`deregistration failed (${describe(err)}); retrying`),
+        onRetry: (err, attempt) => attempt === 1 && this.log(`deregistration failed (${describe(err)}); retrying`, {}, 'warn'),
       },
     );
   }
@@ -185,7 +186,7 @@ export class CoordinatorLink implements ChunkReporter {
         giveUpAfterMs: this.options.reportRetryMs ?? 10 * 60_000,
         // A dropped lease stops its retries: the coordinator will refuse the report anyway.
         cancelled: () => signal?.aborted === true,
-        onRetry: (err, attempt) => attempt === 1 && this.log(`report of chunk ${task.chunk_id} failed (${describe(err)}); retrying`),
+        onRetry: (err, attempt) => attempt === 1 && this.log(`report of chunk ${task.chunk_id} failed (${describe(err)}); retrying`, chunkFields(task), 'warn'),
       },
     );
   }

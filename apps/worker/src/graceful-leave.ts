@@ -4,13 +4,14 @@
 // without counting a failed attempt.
 import type { ChunkWorker } from './chunk-worker';
 import type { CoordinatorLink } from './coordinator-link';
+import { silentLog, WorkerLog } from './telemetry/worker-log';
 
 export interface LeaveOptions {
   worker: ChunkWorker;
   link: CoordinatorLink;
   /** How long running chunks get to finish and be reported. */
   graceMs: number;
-  log?: (message: string) => void;
+  log?: WorkerLog;
 }
 
 export interface LeaveOutcome {
@@ -20,17 +21,17 @@ export interface LeaveOutcome {
   released: number | null;
 }
 
-export async function leaveGracefully({ worker, link, graceMs, log = () => {} }: LeaveOptions): Promise<LeaveOutcome> {
+export async function leaveGracefully({ worker, link, graceMs, log = silentLog }: LeaveOptions): Promise<LeaveOutcome> {
   // The link goes on heartbeating meanwhile: a lease left to expire would count as a failed attempt.
   await worker.drain(graceMs);
   const handedBack = worker.handBack();
-  if (handedBack.length > 0) log(`${handedBack.length} chunk(s) still running after the ${graceMs} ms grace period: handing them back`);
+  if (handedBack.length > 0) log(`${handedBack.length} chunk(s) still running after the ${graceMs} ms grace period: handing them back`, { chunks: handedBack.length, grace_ms: graceMs }, 'warn');
   try {
     const released = await link.leave();
-    log(`deregistered; the coordinator released ${released} lease(s)`);
+    log(`deregistered; the coordinator released ${released} lease(s)`, { released });
     return { handedBack, released };
   } catch (err) {
-    log(`could not deregister (${(err as Error).message}); the coordinator will expire this worker's leases instead`);
+    log(`could not deregister (${(err as Error).message}); the coordinator will expire this worker's leases instead`, {}, 'warn');
     return { handedBack, released: null };
   }
 }

@@ -8,3 +8,7 @@ export type { ChunkReporter, CoordinatorLinkOptions } from './coordinator-link';
 export { leaveGracefully } from './graceful-leave';
 export type { LeaveOptions, LeaveOutcome } from './graceful-leave';
 export { withRetry, PermanentError } from './retry';
+export { pinoWorkerLog } from './telemetry/worker-log';
+export type { WorkerLog, WorkerLogFields, WorkerLogLevel } from './telemetry/worker-log';
+export { WorkerMetrics } from './telemetry/worker-metrics';
+export type { WorkerMetricSources } from './telemetry/worker-metrics';

@@ -6,10 +6,14 @@ import { createChunkPool, defaultConcurrency } from '@loganalyzer/core';
 import {
   chooseListenHost,
   CLIENT_FLAGS,
+  createLogger,
   DataRoots,
   describeExposure,
+  escapeControl,
   exitWhenProcessDies,
   listen,
+  LOG_FLAGS,
+  logSettingsFrom,
   onShutdownSignal,
   securityFrom,
   SERVER_FLAGS,
@@ -21,6 +25,8 @@ import { ChunkWorker } from './chunk-worker';
 import { CoordinatorLink } from './coordinator-link';
 import { leaveGracefully } from './graceful-leave';
 import { RetryCancelledError } from './retry';
+import { pinoWorkerLog } from './telemetry/worker-log';
+import { WorkerMetrics } from './telemetry/worker-metrics';
 
 async function main(): Promise<void> {
   const argv = await yargs(hideBin(process.argv))
@@ -34,7 +40,7 @@ async function main(): Promise<void> {
     .option('advertise-host', { type: 'string', describe: 'host the coordinator should call (default: the address it sees)' })
     .option('coordinator', { type: 'string', default: 'http://localhost:8000', describe: 'coordinator base URL' })
     .option('concurrency', { type: 'number', default: defaultConcurrency(), describe: 'chunks processed at once, each in its own thread' })
-    .option('quiet', { type: 'boolean', default: false, describe: 'no event log on stderr' })
+    .options(LOG_FLAGS)
     .option('shutdown-grace', { type: 'number', default: 10_000, describe: 'ms that running chunks get to finish on SIGTERM/SIGINT before they are handed back' })
     .option('exit-with-pid', { type: 'number', describe: 'shut down when the process with this pid is gone (for embedded clusters)' })
     .check((a) => {
@@ -55,8 +61,11 @@ async function main(): Promise<void> {
   const cwd = process.env.INIT_CWD ?? process.cwd();
   const dataRoots = security.dataRoots.length > 0 ? await DataRoots.of(security.dataRoots, cwd) : DataRoots.unrestricted();
 
-  const log = argv.quiet ? () => {} : (m: string) => console.error(`[worker ${argv.id}] ${m}`);
+  const logger = createLogger({ name: 'worker', ...logSettingsFrom(argv) }).child({ worker_id: argv.id });
+  const log = pinoWorkerLog(logger);
   const pool = createChunkPool({ concurrency: argv.concurrency });
+  // Read at each scrape, by then `worker` exists.
+  const metrics = new WorkerMetrics({ chunksInFlight: (): number => worker.chunksInFlight, threadUtilization: () => pool.utilization });
   const client = createCoordinatorClient(argv.coordinator, { token: security.token, ca: security.ca });
   const link = new CoordinatorLink({
     client,
@@ -66,12 +75,12 @@ async function main(): Promise<void> {
     tls: security.tls !== undefined,
     log,
   });
-  const worker = new ChunkWorker({
+  const worker: ChunkWorker = new ChunkWorker({
     workerId: argv.id,
     concurrency: argv.concurrency,
     // As JSON bytes: the worker only forwards a partial, so its objects never need to exist here. The
     // input's path is the real path the app confined it to.
-    process: (task, signal) =>
+    process: metrics.counting((task, signal) =>
       pool.runAsJson(
         {
           filepath: task.input.path,
@@ -81,14 +90,16 @@ async function main(): Promise<void> {
         },
         { signal },
       ),
+    ),
     reporter: link,
     log,
   });
   link.holdLeasesOf(worker);
-  const running = await listen(createApp(worker, { token: security.token, dataRoots }), { port: argv.port, host, tls: security.tls });
-  // The embedded cluster and tests read this line to learn the port.
-  console.log(`worker ${argv.id} listening on ${running.boundUrl}`);
-  console.log(`worker ${argv.id}: ${describeExposure(running.boundHost, security.token)}${dataRoots.restricted ? `; inputs confined to ${dataRoots.roots.join(', ')}` : ''}`);
+  const running = await listen(createApp(worker, { token: security.token, dataRoots, metrics: metrics.registry, logger }), { port: argv.port, host, tls: security.tls });
+  // The embedded cluster and tests read these lines on stdout to learn the port; they are not log lines.
+  process.stdout.write(`worker ${argv.id} listening on ${running.boundUrl}\n`);
+  process.stdout.write(`worker ${argv.id}: ${describeExposure(running.boundHost, security.token)}${dataRoots.restricted ? `; inputs confined to ${dataRoots.roots.join(', ')}` : ''}\n`);
+  logger.info({ url: running.boundUrl, concurrency: argv.concurrency }, 'listening');
 
   let stopping: Promise<void> | null = null;
   const shutdown = (): Promise<void> =>
@@ -98,7 +109,7 @@ async function main(): Promise<void> {
       await running.close();
       await pool.close();
     })());
-  onShutdownSignal(shutdown);
+  onShutdownSignal(shutdown, logger);
   if (argv['exit-with-pid'] !== undefined) exitWhenProcessDies(argv['exit-with-pid'], () => void shutdown().finally(() => process.exit(0)));
   try {
     // Register the port actually bound (it differs from --port when that was 0).
@@ -109,7 +120,8 @@ async function main(): Promise<void> {
   }
 }
 
+// A failure to start is the command's error message, plain text like yargs's own, not a log line.
 main().catch((err) => {
-  console.error(`worker: ${err instanceof Error ? err.message : String(err)}`);
+  process.stderr.write(`worker: ${escapeControl(err instanceof Error ? err.message : String(err))}\n`);
   process.exit(1);
 });

@@ -14,6 +14,8 @@ type Route = (typeof workerContract)[RouteName];
 /** A request each route accepts, with the status it then answers; typed over the contract, so a new route must be added. */
 const validRequests: Record<RouteName, { body?: object; status: number }> = {
   livez: { status: 200 },
+  getOpenApi: { status: 200 },
+  getPrometheusMetrics: { status: 200 },
   processChunk: { body: task(), status: 202 },
   health: { status: 200 },
 };
@@ -44,7 +46,7 @@ function send(app: ReturnType<typeof setup>['app'], name: RouteName, authorizati
 }
 
 it('guards every route of the worker contract but GET /livez', () => {
-  expect(guardedRoutes.map(([name]) => name)).toStrictEqual(['processChunk', 'health']);
+  expect(guardedRoutes.map(([name]) => name)).toStrictEqual(['getOpenApi', 'getPrometheusMetrics', 'processChunk', 'health']);
 });
 
 describe.each(guardedRoutes)('%s', (name, route) => {

@@ -1,9 +1,9 @@
 // A stand-in coordinator for the link tests: the real contract served by @ts-rest/express on a real
 // port, recording what workers say and answering as each test arranges.
 import { createServer } from 'node:net';
-import { coordinatorContract, type ErrorBody, type ValidationErrorBody } from '@loganalyzer/contract';
+import { coordinatorContract, coordinatorOpenApi, type ErrorBody, type ValidationErrorBody } from '@loganalyzer/contract';
 import { emptyMetrics, toReport } from '@loganalyzer/core';
-import { errorHandler, listen, requireBearerToken, respondWithValidationError, RunningServer, type TlsFiles } from '@loganalyzer/server-kit';
+import { createMetricsRegistry, errorHandler, listen, requireBearerToken, respondWithValidationError, RunningServer, telemetryHandlers, type TlsFiles } from '@loganalyzer/server-kit';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
 import express from 'express';
 import type { z } from 'zod';
@@ -84,6 +84,7 @@ export class FakeCoordinator {
     const s = initServer();
     const router = s.router(coordinatorContract, {
       livez: async () => ({ status: 200, body: { status: 'ok' as const } }),
+      ...telemetryHandlers(createMetricsRegistry({ defaultMetrics: false }), coordinatorOpenApi),
       deregister: async ({ body }) => {
         if (!this.knownWorkers.has(body.worker_id)) {
           return { status: 404, body: { error: 'worker_not_registered', message: `worker ${body.worker_id} is not registered` } };

@@ -120,7 +120,7 @@ describe('with the cluster token from LOGANALYZER_TOKEN and a data root', () => 
       statuses[name] = [await call({}), await call({ authorization: `Bearer ${TOKEN}-wrong` })];
     }
 
-    expect(statuses).toStrictEqual({ livez: [200, 200], processChunk: [401, 401], health: [401, 401] });
+    expect(statuses).toStrictEqual({ livez: [200, 200], getOpenApi: [401, 401], getPrometheusMetrics: [401, 401], processChunk: [401, 401], health: [401, 401] });
   });
 
   it('runs a chunk of a file in its data root and reports exactly its single pass', async () => {
@@ -184,7 +184,19 @@ describe('SIGTERM with a chunk in flight', () => {
     expect(coordinator.reports).toStrictEqual([]);
     expect(coordinator.failureRequests).toStrictEqual([]);
     expect(coordinator.deregistrations).toStrictEqual([{ worker_id: 'w-sig', released: 1 }]);
-    expect(worker.stderr).toContain(`[worker w-sig] handing back chunk ${chunk.chunk_id} of job ${chunk.job_id} (attempt ${chunk.attempt}): the worker is shutting down`);
+    // Every stderr line is a JSON log line (stderr is a pipe here); the hand-back names the chunk in fields.
+    const lines = worker.stderr.map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.find((line) => String(line.msg).startsWith('handing back'))).toStrictEqual({
+      level: 'info',
+      time: expect.any(String),
+      pid: worker.child.pid,
+      name: 'worker',
+      worker_id: 'w-sig',
+      job_id: chunk.job_id,
+      chunk_id: chunk.chunk_id,
+      attempt: chunk.attempt,
+      msg: `handing back chunk ${chunk.chunk_id} of job ${chunk.job_id} (attempt ${chunk.attempt}): the worker is shutting down`,
+    });
   });
 });
 

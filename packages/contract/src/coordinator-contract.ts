@@ -3,6 +3,7 @@ import { initContract } from '@ts-rest/core';
 import { z } from 'zod';
 import { ErrorSchema, UnauthorizedSchema, ValidationErrorSchema } from './errors';
 import { LivenessSchema } from './liveness';
+import { telemetryRoutes } from './telemetry-routes';
 import { CreateJobBodySchema, JobSchema, JobSummarySchema } from './jobs';
 import { MetricsReportSchema, PartialMetricsSchema } from './metrics';
 import { EVENT_STREAM_CONTENT_TYPE } from './event-stream';
@@ -28,6 +29,7 @@ export const coordinatorContract = c.router(
       summary: 'Liveness: answers without the cluster token, and says nothing else',
       responses: { 200: LivenessSchema },
     },
+    ...telemetryRoutes,
     register: {
       method: 'POST',
       path: '/register',

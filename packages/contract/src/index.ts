@@ -7,6 +7,7 @@ export * from './jobs';
 export * from './event-stream';
 export * from './coordinator-contract';
 export * from './worker-contract';
+export * from './telemetry-routes';
 export * from './openapi';
 export * from './clients';
 export { embedJson } from './json-bytes';

@@ -1,4 +1,5 @@
 // OpenAPI documents for dashboards that generate their own clients.
+import { AppRoute, isAppRouteOtherResponse } from '@ts-rest/core';
 import { generateOpenApi } from '@ts-rest/open-api';
 import { coordinatorContract } from './coordinator-contract';
 import { UNAUTHENTICATED_PATHS } from './liveness';
@@ -40,8 +41,26 @@ function withBearerSecurity(title: string) {
   };
 }
 
-const operationMapper = <T extends object>(operation: T, route: { path: string }): T =>
-  (UNAUTHENTICATED_PATHS as readonly string[]).includes(route.path) ? { ...operation, security: [] } : operation;
+type Operation = { responses?: Record<string, { description: string; content?: unknown }> };
+
+/**
+ * @ts-rest/open-api writes every response as application/json and drops the schema of a non-JSON one
+ * (`c.otherResponse`); this writes those under their own content type. Our only such responses are text.
+ */
+function withOtherResponses<T extends Operation>(operation: T, route: AppRoute): T {
+  const responses = { ...operation.responses };
+  for (const [status, response] of Object.entries(route.responses)) {
+    if (!isAppRouteOtherResponse(response)) continue;
+    if (!response.contentType.startsWith('text/')) throw new Error(`openapi: no schema for a ${response.contentType} response`);
+    responses[status] = { description: responses[status]?.description ?? status, content: { [response.contentType]: { schema: { type: 'string' } } } };
+  }
+  return { ...operation, responses };
+}
+
+const operationMapper = <T extends object>(operation: T, route: AppRoute): T => {
+  const mapped = withOtherResponses(operation as Operation, route) as T;
+  return (UNAUTHENTICATED_PATHS as readonly string[]).includes(route.path) ? { ...mapped, security: [] } : mapped;
+};
 
 export function coordinatorOpenApi() {
   return toOpenApi30Bounds(generateOpenApi(coordinatorContract, withBearerSecurity('loganalyzer coordinator'), { operationMapper }));

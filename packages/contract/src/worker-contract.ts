@@ -3,6 +3,7 @@ import { initContract } from '@ts-rest/core';
 import { z } from 'zod';
 import { ErrorSchema, UnauthorizedSchema, ValidationErrorSchema } from './errors';
 import { LivenessSchema } from './liveness';
+import { telemetryRoutes } from './telemetry-routes';
 import { InputSchema, InputSnapshotSchema } from './inputs';
 import { FormatFieldsSchema } from './metrics';
 import { LeaseTokenSchema, WorkerIdSchema } from './workers';
@@ -30,6 +31,7 @@ export const workerContract = c.router(
       summary: 'Liveness: answers without the cluster token, and says nothing else',
       responses: { 200: LivenessSchema },
     },
+    ...telemetryRoutes,
     processChunk: {
       method: 'POST',
       path: '/process_chunk',

@@ -43,13 +43,15 @@ it('lists every coordinator route, with each of its methods, in its OpenAPI docu
     '/jobs/{job_id}': ['delete', 'get'],
     '/livez': ['get'],
     '/metrics': ['get', 'post'],
+    '/metrics/prometheus': ['get'],
+    '/openapi.json': ['get'],
     '/register': ['post'],
     '/workers': ['get'],
   });
 });
 
 it('lists every worker route in its OpenAPI document', () => {
-  expect(Object.keys(workerOpenApi().paths).sort()).toStrictEqual(['/health', '/livez', '/process_chunk']);
+  expect(Object.keys(workerOpenApi().paths).sort()).toStrictEqual(['/health', '/livez', '/metrics/prometheus', '/openapi.json', '/process_chunk']);
 });
 
 // @ts-rest/open-api writes z.number().positive() as {exclusiveMinimum: 0}, a 3.1 form, in a

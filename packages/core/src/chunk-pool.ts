@@ -36,6 +36,8 @@ export interface ChunkPool {
   readonly concurrency: number;
   /** Chunks queued or running. */
   readonly pending: number;
+  /** How busy the threads have been since the pool started, 0–1 (piscina's utilization). */
+  readonly utilization: number;
   run(job: ChunkJob, options?: ChunkRunOptions): Promise<PartialMetrics>;
   /**
    * The same, answered with the partial's UTF-8 JSON in blocks (concatenated, they are
@@ -97,6 +99,9 @@ export function createChunkPool(options: { concurrency?: number } = {}): ChunkPo
     concurrency,
     get pending() {
       return pending;
+    },
+    get utilization() {
+      return piscina.utilization;
     },
     async run(job, options) {
       const outcome = await runInThread({ ...job, asJson: false }, options);

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { createServer as createHttpServer, Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Logger } from './telemetry/logger';
 
 export interface TlsFiles {
   /** PEM certificate chain (--tls-cert). */
@@ -80,19 +81,22 @@ export async function listen(app: Express, options: ListenOptions): Promise<Runn
  * Runs cleanup once on SIGINT/SIGTERM, then exits 0 (1 when cleanup failed). A second signal while
  * cleaning up exits at once with 1: a person pressing Ctrl-C twice does not want to wait out a grace period.
  */
-export function onShutdownSignal(cleanup: (signal: NodeJS.Signals) => Promise<void>): void {
+export function onShutdownSignal(cleanup: (signal: NodeJS.Signals) => Promise<void>, logger?: Pick<Logger, 'info' | 'error'>): void {
   let stopping = false;
   const stop = (signal: NodeJS.Signals): void => {
     if (stopping) {
-      console.error(`${signal} again: exiting without finishing the shutdown`);
+      if (logger) logger.error({ signal }, `${signal} again: exiting without finishing the shutdown`);
+      else console.error(`${signal} again: exiting without finishing the shutdown`);
       process.exit(1);
     }
     stopping = true;
+    logger?.info({ signal }, `${signal}: shutting down`);
     let code = 0;
     cleanup(signal)
       .catch((err) => {
         code = 1;
-        console.error(`error during ${signal} shutdown:`, err);
+        if (logger) logger.error({ signal, err }, `error during ${signal} shutdown`);
+        else console.error(`error during ${signal} shutdown:`, err);
       })
       .finally(() => process.exit(code));
   };

@@ -4,9 +4,9 @@ import { mkdtempSync } from 'node:fs';
 import { createServer, Server, Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ChunkTask, createCoordinatorClient, Job, workerContract } from '@loganalyzer/contract';
+import { ChunkTask, createCoordinatorClient, Job, workerContract, workerOpenApi } from '@loganalyzer/contract';
 import { mulberry32 } from '@loganalyzer/core/testing';
-import { listen, RunningServer } from '@loganalyzer/server-kit';
+import { createMetricsRegistry, listen, RunningServer, telemetryHandlers } from '@loganalyzer/server-kit';
 import { createExpressEndpoints, initServer } from '@ts-rest/express';
 import express from 'express';
 import type { LocalCluster } from '../../src/local-cluster';
@@ -142,6 +142,7 @@ export class SilentWorker {
     app.use(express.json());
     const router = s.router(workerContract, {
       livez: async () => ({ status: 200, body: { status: 'ok' as const } }),
+      ...telemetryHandlers(createMetricsRegistry({ defaultMetrics: false }), workerOpenApi),
       processChunk: async ({ body }) => {
         received.push(body);
         return { status: 202, body: { accepted: true as const } };
