@@ -57,13 +57,13 @@ it('keeps a client that reads, however many messages pass through it', async () 
 
 it('listens to the coordinator only while a client is connected', async () => {
   const { hub, events, asked } = hubWith({ progressIntervalMs: 10 });
-  events.emit({ type: 'chunk_committed', job_id: 'before', chunk_id: 0, attempt: 1, worker_id: 'w', duration_ms: 1 });
+  events.emit({ type: 'chunk_committed', job_id: 'before', chunk_id: 0, attempt: 1, worker_id: 'w', duration_ms: 1, bytes: 0, lines: 0 });
   const connection = new FakeConnection();
   hub.open(connection);
-  events.emit({ type: 'chunk_committed', job_id: 'during', chunk_id: 0, attempt: 1, worker_id: 'w', duration_ms: 1 });
+  events.emit({ type: 'chunk_committed', job_id: 'during', chunk_id: 0, attempt: 1, worker_id: 'w', duration_ms: 1, bytes: 0, lines: 0 });
   await wait(40);
   connection.emit('close');
-  events.emit({ type: 'chunk_committed', job_id: 'after', chunk_id: 0, attempt: 1, worker_id: 'w', duration_ms: 1 });
+  events.emit({ type: 'chunk_committed', job_id: 'after', chunk_id: 0, attempt: 1, worker_id: 'w', duration_ms: 1, bytes: 0, lines: 0 });
   await wait(40);
 
   expect([asked, hub.clientCount]).toStrictEqual([['during'], 0]);
