@@ -3,7 +3,7 @@
 // transition goes through the lease table; merging through JobResults; the outside world (workers,
 // files, the state store) through injected collaborators, so this file knows nothing of HTTP.
 import { randomUUID } from 'node:crypto';
-import type { ChunkTask, CreateJobBody, Input, Job, JobSummary, MetricsReport, WorkerInfo } from '@loganalyzer/contract';
+import { ChunkTask, CreateJobBody, Input, isCompressed, Job, JobSummary, MetricsReport, WorkerInfo } from '@loganalyzer/contract';
 import { AnalyzerError, checkPartial, MetricsMerger, selectParser, toReport } from '@loganalyzer/core';
 import { AppError } from '@loganalyzer/server-kit';
 import { CoordinatorEvent, EventBus } from './events';
@@ -70,6 +70,9 @@ export interface ChunkReport {
 }
 
 
+/** How much longer the deadline of a compressed chunk is than a plain one's of as many bytes (logs compress 10–20×). */
+export const COMPRESSED_WORK_FACTOR = 20;
+
 function positive(name: string, value: number): number {
   if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a positive number, got ${value}`);
   return value;
@@ -129,7 +132,8 @@ export class Coordinator {
     });
     this.leases = new LeaseTable(this.store, this.events, {
       leaseMs,
-      deadlineMs: (bytes) => deadlineBaseMs + (bytes / bytesPerSecond) * 1000,
+      // A compressed chunk's bytes decompress to several times as many lines' worth of work.
+      deadlineMs: (bytes, compressed) => deadlineBaseMs + ((compressed ? bytes * COMPRESSED_WORK_FACTOR : bytes) / bytesPerSecond) * 1000,
       maxAttempts,
       // A heartbeat composed before the worker accepted a task does not list it yet.
       unlistedGraceMs: this.heartbeatIntervalMs + 500,
@@ -273,19 +277,24 @@ export class Coordinator {
 
   private async planJob(job: JobState): Promise<void> {
     const sizes: number[] = [];
+    const whole: boolean[] = [];
     for (const input of job.inputs) {
       try {
-        input.snapshot = await this.probe(input.input);
+        const probed = await this.probe(input.input);
+        // A bare path becomes the kind its first bytes say; the plan stores it with the snapshot.
+        input.input = probed.input;
+        input.snapshot = probed.snapshot;
       } catch (err) {
         const message = err instanceof AnalyzerError || err instanceof Error ? err.message : String(err);
         this.leases.finishJob(job, 'failed', this.now(), message);
         return;
       }
       sizes.push(input.snapshot.size);
+      whole.push(isCompressed(input.input));
     }
     if (isFinished(job.record.status) || this.closed) return; // deleted or closed while probing
-    const choice = chooseChunkSize(sizes, job.record.requested_chunk_size, this.registry.active().length, this.maxChunksPerJob);
-    for (const batch of chunkBatches(job.id, sizes, choice.chunkSize)) {
+    const choice = chooseChunkSize(sizes, job.record.requested_chunk_size, this.registry.active().length, this.maxChunksPerJob, whole);
+    for (const batch of chunkBatches(job.id, sizes, choice.chunkSize, whole)) {
       if (this.leases.job(job.id) !== job || this.closed) return;
       this.leases.addPlannedChunks(job, batch);
       // Yield between batches so heartbeats and other requests are served while a big job plans.
@@ -311,7 +320,7 @@ export class Coordinator {
    */
   private async completeJob(job: JobState): Promise<void> {
     const owned = job.inputs.map(() => 0);
-    for (const chunk of job.chunks) owned[chunk.input_id] += chunk.owned_bytes ?? 0;
+    for (const chunk of job.chunks) owned[chunk.input_id] += plannedBytesOwned(job, chunk);
     for (const input of job.inputs) {
       const planned = input.snapshot?.size ?? 0;
       if (owned[input.input_id] !== planned) {
@@ -319,7 +328,7 @@ export class Coordinator {
         return;
       }
       try {
-        const now = await this.probe(input.input);
+        const { snapshot: now } = await this.probe(input.input);
         const same = input.snapshot !== null && now.dev === input.snapshot.dev && now.ino === input.snapshot.ino;
         input.appended_bytes = same ? Math.max(0, now.size - planned) : 0;
       } catch {
@@ -457,8 +466,20 @@ export class Coordinator {
   }
 }
 
+/**
+ * The planned bytes a committed chunk covers: the bytes of the lines it owned, or, for a compressed
+ * input, read whole, its compressed size (its partial counts decompressed bytes, which no plan knows;
+ * the reader stops at the planned size, and the decompressor checks the stream's own length and CRC).
+ */
+function plannedBytesOwned(job: JobState, chunk: ChunkRecord): number {
+  if (isCompressed(job.inputs[chunk.input_id].input)) return chunk.owned_bytes === null ? 0 : chunk.size;
+  return chunk.owned_bytes ?? 0;
+}
+
 /** A chunk owns the lines that start in it, so it never owns more bytes than its input has from its start. */
 function checkOwnedBytes(job: JobState, chunk: ChunkRecord, bytes: number): void {
+  // A compressed input's chunk counts decompressed bytes, as many as the text has.
+  if (isCompressed(job.inputs[chunk.input_id].input)) return;
   const available = (job.inputs[chunk.input_id].snapshot?.size ?? 0) - chunk.start;
   if (bytes > available) throw new Error(`it owns ${bytes} bytes, but its input has only ${available} from the chunk's start`);
 }

@@ -2,7 +2,7 @@
 // expire) happens here, is written to the state store in one call, then applied in memory, so that
 // who holds what is recorded once: a worker's holdings are its live leases.
 import { randomBytes } from 'node:crypto';
-import { describeInput } from '@loganalyzer/contract';
+import { describeInput, isCompressed } from '@loganalyzer/contract';
 import { AppError } from '@loganalyzer/server-kit';
 import type { EventBus } from './events';
 import { JobState } from './job-state';
@@ -13,7 +13,8 @@ export interface LeaseTableOptions {
   /** How long a lease lives without a renewing heartbeat. */
   leaseMs: number;
   /** The deadline of an attempt at a chunk of this many bytes, in ms from its grant. */
-  deadlineMs: (bytes: number) => number;
+  /** An attempt's deadline for a chunk of this many bytes, of a compressed input or not. */
+  deadlineMs: (bytes: number, compressed: boolean) => number;
   /** Failed or expired attempts of one chunk before its job fails. */
   maxAttempts: number;
   /** A lease its worker's heartbeat does not list expires once it was accepted this long ago. */
@@ -171,7 +172,7 @@ export class LeaseTable {
       worker_id: workerId,
       granted_at: now,
       expires_at: now + this.options.leaseMs,
-      deadline_at: now + this.options.deadlineMs(chunk.size),
+      deadline_at: now + this.options.deadlineMs(chunk.size, isCompressed(job.inputs[chunk.input_id].input)),
       backup,
       acknowledged_at: null,
     };

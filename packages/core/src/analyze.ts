@@ -27,7 +27,7 @@ const SPACE = 0x20;
 const TAB = 0x09;
 const CR = 0x0d;
 
-function checkOptions(options: AnalyzeOptions): void {
+export function checkOptions(options: AnalyzeOptions): void {
   for (const name of ['bufferSize', 'maxLineBytes', 'topCapacity'] as const) {
     const value = options[name];
     if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) {
@@ -121,13 +121,19 @@ class ApplogRangeAnalyzer implements LineSink {
 /** Which line sink analyzes a range: a format's fast path, or the general one. */
 export type PathChoice = 'fast' | 'general';
 
+/**
+ * The line sink that analyzes a file's lines into acc. Year-less timestamps (syslog, logcat) are read
+ * as of referenceTimeMs, the file's mtime: the planned one when the job has a snapshot, so every chunk
+ * of the file, wherever it runs, infers the same year.
+ */
+export function lineSinkFor(acc: MetricsAccumulator, options: AnalyzeOptions, referenceTimeMs: number, path: PathChoice): LineSink {
+  const format = options.format ?? 'auto';
+  return path === 'fast' && format === 'applog' ? new ApplogRangeAnalyzer(acc) : new RangeAnalyzer(selectParser(format), acc, referenceTimeMs);
+}
+
 function analyzeFd(fd: number, filepath: string, start: number, size: number, options: AnalyzeOptions, path: PathChoice): PartialMetrics {
   const acc = new MetricsAccumulator({ filepath, topCapacity: options.topCapacity });
-  const format = options.format ?? 'auto';
-  // Year-less timestamps (syslog, logcat) are read as of the file's mtime: the planned one when the job
-  // has a snapshot, so every chunk of the file, wherever it runs, infers the same year.
-  const referenceTimeMs = options.snapshot?.mtime_ms ?? fstatSync(fd).mtimeMs;
-  const analyzer = path === 'fast' && format === 'applog' ? new ApplogRangeAnalyzer(acc) : new RangeAnalyzer(selectParser(format), acc, referenceTimeMs);
+  const analyzer = lineSinkFor(acc, options, options.snapshot?.mtime_ms ?? fstatSync(fd).mtimeMs, path);
   const read = readLinesInRange(fd, start, size, analyzer, {
     bufferSize: options.bufferSize,
     maxLineBytes: options.maxLineBytes,
