@@ -405,10 +405,11 @@ export class Coordinator {
     return { accepted: true, reason: 'committed' };
   }
 
-  reportChunkFailure(report: ChunkReport & { error: string }): { accepted: true; reason: 'recorded' } {
+  /** A failed attempt; a permanent one (the input cannot be analyzed) fails its job at once. */
+  reportChunkFailure(report: ChunkReport & { error: string; permanent?: boolean }): { accepted: true; reason: 'recorded' } {
     const live = this.leases.liveLease(report);
     if (live === 'duplicate') throw new AppError('lease_not_live', `chunk ${report.chunk_id} of job ${report.job_id} was committed by this attempt`);
-    this.leases.endAttempt(live.lease, 'failed', report.error, this.now());
+    this.leases.endAttempt(live.lease, 'failed', report.error, this.now(), report.permanent === true);
     this.scheduleDispatch();
     return { accepted: true, reason: 'recorded' };
   }

@@ -280,9 +280,10 @@ export class LeaseTable {
   /**
    * Ends an attempt without a commit. The chunk goes back to the queue unless another attempt still
    * runs; failures and expiries count toward the chunk's limit, at which its job fails; a release
-   * does not (the worker gave it back before it could fail).
+   * does not (the worker gave it back before it could fail). A permanent failure (the input cannot be
+   * analyzed) fails the job at once.
    */
-  endAttempt(lease: LeaseRecord, how: AttemptEnd, reason: string, now: number): void {
+  endAttempt(lease: LeaseRecord, how: AttemptEnd, reason: string, now: number, permanent = false): void {
     const job = this.jobs.get(lease.job_id);
     if (!job || this.byToken.get(lease.token) !== lease) return;
     const chunk = job.chunks[lease.chunk_id];
@@ -300,7 +301,9 @@ export class LeaseTable {
     this.store.endLease(lease.token, chunk, job.record);
     const event = { job_id: job.id, chunk_id: chunk.chunk_id, attempt: lease.attempt, worker_id: lease.worker_id };
     this.events.emit(how === 'failed' ? { type: 'chunk_failed', ...event, error: reason } : how === 'expired' ? { type: 'chunk_expired', ...event, reason } : { type: 'chunk_released', ...event });
-    if (chunk.failures >= this.options.maxAttempts) {
+    if (how === 'failed' && permanent) {
+      this.finishJob(job, 'failed', now, `${describeChunk(job, chunk)} cannot be analyzed: ${reason}`);
+    } else if (chunk.failures >= this.options.maxAttempts) {
       this.finishJob(job, 'failed', now, `${describeChunk(job, chunk)} failed ${chunk.failures} time(s); last error: ${reason}`);
     } else if (!othersRunning) {
       job.requeueFirst(chunk);

@@ -122,3 +122,30 @@ it('still refuses a plain chunk that owns more bytes than its input has from its
   const metrics = { ...partialOf(sent[0].task), bytes: plain.size + 1 };
   expect(() => reportDone(coordinator, sent[0], metrics)).toThrow(`it owns ${plain.size + 1} bytes, but its input has only ${plain.size} from the chunk's start`);
 });
+
+it('fails the job at once on a permanent chunk failure (an input that cannot be analyzed), without retrying it', async () => {
+  const { coordinator, sent } = setup({ maxAttempts: 4 });
+  await registerWorker(coordinator, 'a', 1);
+  await registerWorker(coordinator, 'b', 1);
+  const { gz } = gzipOf('permanent', 100, 8);
+  const jobId = await startJob(coordinator, { filepath: gz });
+  sent[0].accept();
+  const error = `${gz} is not valid gzip: unexpected end of file`;
+  expect(coordinator.reportChunkFailure({ ...reportKey(sent[0]), error, permanent: true })).toStrictEqual({ accepted: true, reason: 'recorded' });
+  await settle();
+
+  const job = coordinator.getJob(jobId);
+  expect([job.status, job.error]).toStrictEqual(['failed', `chunk 0 (${gz}, bytes 0–${statSync(gz).size}) cannot be analyzed: ${error}`]);
+  expect(sent).toHaveLength(1);
+});
+
+it('retries a chunk failure that is not permanent', async () => {
+  const { coordinator, sent } = setup({ maxAttempts: 4 });
+  await registerWorker(coordinator, 'a', 1);
+  const { gz } = gzipOf('transient', 100, 9);
+  const jobId = await startJob(coordinator, { filepath: gz });
+  sent[0].accept();
+  coordinator.reportChunkFailure({ ...reportKey(sent[0]), error: 'EIO: i/o error, read' });
+  await settle();
+  expect([coordinator.getJob(jobId).status, sent.length]).toStrictEqual(['running', 2]);
+});
