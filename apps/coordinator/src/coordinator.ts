@@ -4,7 +4,7 @@
 // files, the state store) through injected collaborators, so this file knows nothing of HTTP.
 import { randomUUID } from 'node:crypto';
 import { ChunkTask, CreateJobBody, Input, isCompressed, Job, JobSummary, MetricsReport, WorkerInfo } from '@loganalyzer/contract';
-import { AnalyzerError, checkPartial, MetricsMerger, selectParser, toReport } from '@loganalyzer/core';
+import { AnalyzerError, checkPartial, MetricsMerger, selectParser, TimeWindow, toReport } from '@loganalyzer/core';
 import { AppError } from '@loganalyzer/server-kit';
 import { CoordinatorEvent, EventBus } from './events';
 import { jobBody, jobSummary } from './job-dto';
@@ -69,6 +69,12 @@ export interface ChunkReport {
   lease_token: string;
 }
 
+
+/** The job's time window in core's terms; undefined without one. */
+function windowOf(parsing: JobParsing): TimeWindow | undefined {
+  if (parsing.since_ms === undefined && parsing.until_ms === undefined) return undefined;
+  return { ...(parsing.since_ms !== undefined ? { sinceMs: parsing.since_ms } : {}), ...(parsing.until_ms !== undefined ? { untilMs: parsing.until_ms } : {}) };
+}
 
 /** How much longer the deadline of a compressed chunk is than a plain one's of as many bytes (logs compress 10–20×). */
 export const COMPRESSED_WORK_FACTOR = 20;
@@ -266,7 +272,12 @@ export class Coordinator {
     if (inputs.length > this.maxChunksPerJob) {
       throw new AppError('too_many_chunks', `${inputs.length} inputs need at least as many chunks; this coordinator allows ${this.maxChunksPerJob} per job`);
     }
-    const parsing: JobParsing = { ...(body.format ? { format: body.format } : {}), ...(body.log_format ? { log_format: body.log_format } : {}) };
+    const parsing: JobParsing = {
+      ...(body.format ? { format: body.format } : {}),
+      ...(body.log_format ? { log_format: body.log_format } : {}),
+      ...(body.since_ms !== undefined ? { since_ms: body.since_ms } : {}),
+      ...(body.until_ms !== undefined ? { until_ms: body.until_ms } : {}),
+    };
     const jobId = randomUUID();
     const records: InputRecord[] = inputs.map((input, i) => ({ job_id: jobId, input_id: i, input, snapshot: null, appended_bytes: null }));
     const job = this.leases.createJob({ job_id: jobId, created_at: this.now(), parsing, requested_chunk_size: body.chunk_size ?? null }, records);
@@ -343,7 +354,7 @@ export class Coordinator {
 
   getJob(jobId: string): Job {
     const job = this.leases.requireJob(jobId);
-    return jobBody(job, this.results.report(jobId));
+    return jobBody(job, this.results.report(jobId, windowOf(job.record.parsing)));
   }
 
   listJobs(): JobSummary[] {

@@ -17,3 +17,10 @@ it('asks for a gzip input to be decompressed, and an nginx log_format to be comp
     options: { format: { nginx: '$remote_addr $status' }, snapshot: t.snapshot },
   });
 });
+
+it('passes the job\'s time window, either end open', () => {
+  expect(chunkJobFor(task({ since_ms: 1000, until_ms: 2000 })).options?.window).toStrictEqual({ sinceMs: 1000, untilMs: 2000 });
+  expect(chunkJobFor(task({ until_ms: 2000 })).options?.window).toStrictEqual({ untilMs: 2000 });
+  expect(chunkJobFor(task({ since_ms: -5 })).options?.window).toStrictEqual({ sinceMs: -5 });
+  expect(chunkJobFor(task()).options).not.toHaveProperty('window');
+});
