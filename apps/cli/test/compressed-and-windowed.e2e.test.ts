@@ -1,6 +1,7 @@
-// Compressed inputs end to end, with a real coordinator and real workers on loopback: bare paths
-// classified by their first bytes, gzip files streamed whole in the workers' threads and merged
-// exactly, compressions that cannot be read and corrupt gzip failing the job naming the file.
+// Compressed inputs and time windows end to end, with a real coordinator and real workers on
+// loopback: bare paths classified by their first bytes, gzip files streamed whole in the workers'
+// threads and merged exactly, a window applied in every chunk, compressions that cannot be read and
+// corrupt gzip failing the job naming the file.
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -53,6 +54,30 @@ it('merges a job of [plain, .gz, multi-member .gz] exactly as the single passes 
     [{ kind: 'gzip', path: multi }, 1, true],
   ]);
   expect(done.metrics.bytes).toBe(readFileSync(plain).length * 2 + readFileSync(mixed).length * 2);
+});
+
+it('analyzes a time window over [plain, .gz] exactly as the single passes in that window, merged', async () => {
+  const plain = join(dir, 'window.log');
+  writeApplogFile(plain, 60_000, { seed: 4 });
+  const mixed = join(dir, 'window-mixed.log');
+  writeLogFile(mixed, generateMixedLog(20_000, { seed: 5 }));
+  const gz = writeGzip('window-mixed.log.gz', readFileSync(mixed), 50_000);
+  const window = { sinceMs: Date.UTC(2024, 0, 24, 11, 0), untilMs: Date.UTC(2024, 0, 24, 13, 0) };
+  const expected = toReport(mergeAll([analyzeFilePartial(plain, { window }), await analyzeCompressedFile(gz, 'gzip', { window })]), window);
+  expect(expected.outside_window > 0 && expected.lines > 0).toBe(true);
+
+  const r = await cluster.client.createJob({ body: { inputs: [plain, gz], chunk_size: 32 * 1024, since_ms: window.sinceMs, until_ms: window.untilMs } });
+  if (r.status !== 201) throw new Error(`POST /jobs answered ${r.status}`);
+  const done = await finish(cluster, r.body.job_id);
+
+  expect([done.status, done.error]).toStrictEqual(['completed', undefined]);
+  expect(done.metrics).toStrictEqual(expected);
+  expect(done.metrics.window).toStrictEqual({ since: '2024-01-24T11:00:00.000Z', until: '2024-01-24T13:00:00.000Z' });
+});
+
+it('answers 400 to a window whose since_ms is not before its until_ms', async () => {
+  const r = await cluster.client.createJob({ body: { inputs: [join(dir, 'window.log')], since_ms: 10, until_ms: 10 } });
+  expect([r.status, (r.body as { issues?: unknown }).issues]).toStrictEqual([400, [{ location: 'body', path: ['until_ms'], code: 'custom', message: 'must be after since_ms (10), got 10' }]]);
 });
 
 it.each([
