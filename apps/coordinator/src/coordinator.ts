@@ -37,7 +37,7 @@ export interface CoordinatorOptions {
   workerTimeoutMs?: number;
   /** How long a lease lives without a renewing heartbeat; default the worker timeout. */
   leaseMs?: number;
-  /** An attempt's deadline: base ms plus the chunk's size at this many bytes per second (defaults 60 s, 1 MiB/s). */
+  /** An attempt's deadline: base ms plus the chunk's work (chunkWork) at this many bytes per second (defaults 60 s, 1 MiB/s). */
   deadlineBaseMs?: number;
   deadlineBytesPerSecond?: number;
   /** Failed or expired attempts of one chunk before its job fails; default 4. */
@@ -75,9 +75,6 @@ function windowOf(parsing: JobParsing): TimeWindow | undefined {
   if (parsing.since_ms === undefined && parsing.until_ms === undefined) return undefined;
   return { ...(parsing.since_ms !== undefined ? { sinceMs: parsing.since_ms } : {}), ...(parsing.until_ms !== undefined ? { untilMs: parsing.until_ms } : {}) };
 }
-
-/** How much longer the deadline of a compressed chunk is than a plain one's of as many bytes (logs compress 10–20×). */
-export const COMPRESSED_WORK_FACTOR = 20;
 
 function positive(name: string, value: number): number {
   if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a positive number, got ${value}`);
@@ -138,8 +135,7 @@ export class Coordinator {
     });
     this.leases = new LeaseTable(this.store, this.events, {
       leaseMs,
-      // A compressed chunk's bytes decompress to several times as many lines' worth of work.
-      deadlineMs: (bytes, compressed) => deadlineBaseMs + ((compressed ? bytes * COMPRESSED_WORK_FACTOR : bytes) / bytesPerSecond) * 1000,
+      deadlineMs: (work) => deadlineBaseMs + (work / bytesPerSecond) * 1000,
       maxAttempts,
       // A heartbeat composed before the worker accepted a task does not list it yet.
       unlistedGraceMs: this.heartbeatIntervalMs + 500,

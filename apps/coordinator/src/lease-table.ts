@@ -2,19 +2,20 @@
 // expire) happens here, is written to the state store in one call, then applied in memory, so that
 // who holds what is recorded once: a worker's holdings are its live leases.
 import { randomBytes } from 'node:crypto';
-import { describeInput, isCompressed } from '@loganalyzer/contract';
+import { describeInput } from '@loganalyzer/contract';
 import { AppError } from '@loganalyzer/server-kit';
 import type { EventBus } from './events';
 import { JobState } from './job-state';
 import { ChunkRecord, InputRecord, isFinished, JobRecord, LeaseRecord } from './state/records';
 import type { StateStore } from './state/state-store';
+import { chunkWork } from './work-estimate';
 
 export interface LeaseTableOptions {
   /** How long a lease lives without a renewing heartbeat. */
   leaseMs: number;
   /** The deadline of an attempt at a chunk of this many bytes, in ms from its grant. */
-  /** An attempt's deadline for a chunk of this many bytes, of a compressed input or not. */
-  deadlineMs: (bytes: number, compressed: boolean) => number;
+  /** An attempt's deadline for a chunk of this much work (chunkWork: plain-text bytes). */
+  deadlineMs: (work: number) => number;
   /** Failed or expired attempts of one chunk before its job fails. */
   maxAttempts: number;
   /** A lease its worker's heartbeat does not list expires once it was accepted this long ago. */
@@ -172,7 +173,7 @@ export class LeaseTable {
       worker_id: workerId,
       granted_at: now,
       expires_at: now + this.options.leaseMs,
-      deadline_at: now + this.options.deadlineMs(chunk.size, isCompressed(job.inputs[chunk.input_id].input)),
+      deadline_at: now + this.options.deadlineMs(chunkWork(job, chunk)),
       backup,
       acknowledged_at: null,
     };

@@ -5,8 +5,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { ChunkTask } from '@loganalyzer/contract';
 import { analyzeCompressedFile, analyzeFilePartial, mergeAll, PartialMetrics, toReport } from '@loganalyzer/core';
-import { COMPRESSED_WORK_FACTOR } from '../src/coordinator';
-import { partialOf, registerWorker, reportDone, reportKey, settle, setup, startJob, T0, useTempLogs } from './helpers';
+import { COMPRESSED_WORK_FACTOR } from '../src/work-estimate';
+import { partialOf, registerWorker, reportDone, reportKey, sends, settle, setup, startJob, T0, useTempLogs } from './helpers';
 
 const logs = useTempLogs();
 
@@ -148,4 +148,35 @@ it('retries a chunk failure that is not permanent', async () => {
   coordinator.reportChunkFailure({ ...reportKey(sent[0]), error: 'EIO: i/o error, read' });
   await settle();
   expect([coordinator.getJob(jobId).status, sent.length]).toStrictEqual(['running', 2]);
+});
+
+it('gives a gzip chunk time for its work before it counts as a straggler beside plain chunks', async () => {
+  const s = setup({ stragglerMinMs: 1000, stragglerFactor: 4, workerTimeoutMs: 60_000, leaseMs: 60_000 });
+  await registerWorker(s.coordinator, 'a', 4);
+  const { gz } = gzipOf('straggling', 400, 10);
+  const plain = logs.applog('beside.log', 400, 11);
+  const chunkSize = Math.ceil(plain.size / 3);
+  await startJob(s.coordinator, { inputs: [gz, plain.path], chunk_size: chunkSize });
+  await registerWorker(s.coordinator, 'b', 1);
+  expect(s.sent.map((c) => c.task.input.kind)).toStrictEqual(['gzip', 'file', 'file', 'file']);
+  s.sent.forEach((c) => c.accept());
+  const start = s.clock.now();
+  s.clock.advance(100);
+  for (const chunk of s.sent.slice(1)) reportDone(s.coordinator, chunk);
+  await settle();
+  // A plain chunk would get its backup after max(1000, 4 × 100 ms); the gzip one after as many times that as it has work.
+  const scale = (statSync(gz).size * COMPRESSED_WORK_FACTOR) / chunkSize;
+  expect(scale).toBeGreaterThan(2);
+  const at = async (ms: number) => {
+    s.clock.advance(start + ms - s.clock.now());
+    s.coordinator.heartbeat('a', [s.sent[0].task.lease_token]);
+    s.coordinator.heartbeat('b', []);
+    s.coordinator.sweep();
+    await settle();
+  };
+  await at(1000);
+  await at(Math.ceil(1000 * scale) - 1);
+  expect(s.sent).toHaveLength(4);
+  await at(Math.ceil(1000 * scale));
+  expect(sends(s.sent).slice(4)).toStrictEqual([['b', 0, 2]]);
 });
