@@ -70,6 +70,15 @@ it('counts decompressed bytes, and lines longer than the decompressor\'s output 
   expect(asIfFrom(file, metrics)).toStrictEqual(analyzeFilePartial(file));
 });
 
+it('counts a decompressed line past maxLineBytes (a gzip bomb of one line) as one oversized line, never holding it', async () => {
+  const bomb = Buffer.alloc(24 * 1024 * 1024, 0x61);
+  const gz = temp.write('bomb.gz', Buffer.concat([gzipSync('2024-01-24 12:00:00 INFO before\n'), gzipSync(bomb), gzipSync('\n2024-01-24 12:00:01 INFO after\n')]));
+  expect(statSync(gz).size).toBeLessThan(100_000);
+  const metrics = await analyzeCompressedFile(gz, 'gzip', { maxLineBytes: 1024 * 1024 });
+  expect([metrics.lines, metrics.malformed_by_family, metrics.levels, metrics.bytes]).toStrictEqual([3, { oversized: 1 }, { INFO: 2 }, bomb.length + 64]);
+  expect(metrics.malformed_samples.map((s) => [s.offset, s.family])).toStrictEqual([[32, 'oversized']]);
+});
+
 it('reads only the planned compressed bytes: a member appended after planning is not read', async () => {
   const access = temp.path('access.log');
   writeLogFile(access, generateAccessLog(500, { seed: 3 }));
