@@ -8,9 +8,9 @@ import { CONTINUATION, FormatOption, SelectedParser, selectParser } from './form
 import { LineRecord } from './formats/line-record';
 import { checkSnapshotOption, checkUnchanged, InputSnapshot } from './input-snapshot';
 import { LineReaderOptions, LineSink, readLinesInRange } from './line-reader';
-import { checkWindow, TimeWindow } from './time-window';
 import type { PartialMetrics } from './partial-metrics';
 import { MetricsReport, toReport } from './report';
+import { checkWindow, TimeWindow } from './time-window';
 
 export interface AnalyzeOptions extends Omit<LineReaderOptions, 'onOversizedLine' | 'fileEnd'> {
   /** `auto` (default) detects each line's format; or a named format; or `{ nginx: '<log_format>' }`. */
@@ -105,12 +105,11 @@ class RangeAnalyzer implements LineSink {
     const rec = this.rec;
     rec.reset(buf);
     const outcome = this.parse(buf, lineStart, lineEnd, rec);
-    // NaN (no timestamp) compares false: such a line is always in the window.
     if (outcome === null) {
+      // NaN (no timestamp) compares false: such a line is always in the window.
       if (rec.timeMs < this.sinceMs || rec.timeMs >= this.untilMs) acc.addOutsideWindow();
       else acc.addRecord(rec);
-    }
-    else if (outcome === CONTINUATION) acc.addContinuation();
+    } else if (outcome === CONTINUATION) acc.addContinuation();
     else acc.addMalformed(outcome, buf, lineStart, lineEnd, fileOffset);
   }
 }
