@@ -5,8 +5,10 @@ import { readFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { ChunkTask } from '@loganalyzer/contract';
 import { analyzeCompressedFile, analyzeFilePartial, mergeAll, PartialMetrics, toReport } from '@loganalyzer/core';
+import { Coordinator } from '../src/coordinator';
+import { SqliteStore } from '../src/state/sqlite-store';
 import { COMPRESSED_WORK_FACTOR } from '../src/work-estimate';
-import { partialOf, registerWorker, reportDone, reportKey, sends, settle, setup, startJob, T0, useTempLogs } from './helpers';
+import { fakeSender, partialOf, registerWorker, reportDone, reportKey, sends, settle, setup, startJob, T0, useTempLogs } from './helpers';
 
 const logs = useTempLogs();
 
@@ -179,4 +181,30 @@ it('gives a gzip chunk time for its work before it counts as a straggler beside 
   expect(s.sent).toHaveLength(4);
   await at(Math.ceil(1000 * scale));
   expect(sends(s.sent).slice(4)).toStrictEqual([['b', 0, 2]]);
+});
+
+it('keeps a bare path\'s detected kind across a restart on the state file, and completes the gzip chunk after it', async () => {
+  const path = logs.path('gzip-restart.db');
+  const { plain, gz } = gzipOf('restart', 800, 12);
+  // Planned with no worker to take the chunk, so it is pending at the restart.
+  const first = setup({ store: new SqliteStore(path) });
+  const jobId = await startJob(first.coordinator, { filepath: gz });
+  expect(first.coordinator.getJob(jobId).input_progress[0].input).toStrictEqual({ kind: 'gzip', path: gz });
+  await first.coordinator.close();
+
+  const { sendChunk, sent } = fakeSender();
+  const second = new Coordinator({ sendChunk, store: new SqliteStore(path) });
+  second.start();
+  try {
+    await registerWorker(second, 'b', 1);
+    await settle();
+    expect(sent.map((s) => [s.task.input, s.task.start, s.task.size])).toStrictEqual([[{ kind: 'gzip', path: gz }, 0, statSync(gz).size]]);
+    sent[0].accept();
+    second.reportMetrics({ ...reportKey(sent[0]), metrics: await compressedPartialOf(sent[0].task) });
+    await second.idle();
+    const job = second.getJob(jobId);
+    expect([job.status, job.metrics.lines, job.metrics.bytes]).toStrictEqual(['completed', 800, statSync(plain).size]);
+  } finally {
+    await second.close();
+  }
 });
