@@ -3,7 +3,7 @@
 // buffer, the decompressor's window and output, one carried line). A compressed stream cannot be
 // entered in the middle, so a job reads such a file as one chunk: all of it, up to the planned size.
 import { FileHandle, open } from 'node:fs/promises';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MetricsAccumulator } from './analytics/metrics-accumulator';
 import { AnalyzeOptions, checkOptions, lineSinkFor, PathChoice } from './analyze';
@@ -42,7 +42,13 @@ async function analyzeHandle(handle: FileHandle, filepath: string, compression: 
   });
   // Exactly the planned bytes: an append after planning is not part of the job.
   const source = size > 0 ? handle.createReadStream({ start: 0, end: size - 1, highWaterMark: READ_BYTES, autoClose: false }) : Readable.from([]);
-  const decompressor = createDecompressor(compression);
+  let decompressor: Transform;
+  try {
+    decompressor = createDecompressor(compression);
+  } catch (err) {
+    // This worker's Node cannot decompress it (zstd before Node 22.15); another worker's may.
+    throw new AnalyzerError('file_unreadable', `cannot read log file ${filepath}: ${(err as Error).message}`, { cause: err });
+  }
   let decompressError: unknown = null;
   decompressor.once('error', (err) => {
     decompressError = err;
