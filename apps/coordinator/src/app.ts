@@ -101,11 +101,12 @@ export function createApp(coordinator: Coordinator, options: CoordinatorAppOptio
     listWorkers: async () => ({ status: 200, body: { workers: coordinator.listWorkers() } }),
     createJob: async ({ body }) => {
       // Each input is confined (symlinks followed) before the job exists; the job reads the real path.
+      // A bare path is a file input, whose first bytes decide at planning how it is read (input-probe.ts).
       const given = body.inputs ?? [body.filepath as string];
       const inputs: Input[] = [];
       for (const input of given) {
-        const path = typeof input === 'string' ? input : input.path;
-        inputs.push({ kind: 'file', path: await dataRoots.confine(path) });
+        const { kind, path } = typeof input === 'string' ? { kind: 'file' as const, path: input } : input;
+        inputs.push({ kind, path: await dataRoots.confine(path) });
       }
       return { status: 201, body: { job_id: coordinator.createJob({ ...body, filepath: undefined, inputs }) } };
     },

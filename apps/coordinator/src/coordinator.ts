@@ -3,8 +3,10 @@
 // transition goes through the lease table; merging through JobResults; the outside world (workers,
 // files, the state store) through injected collaborators, so this file knows nothing of HTTP.
 import { randomUUID } from 'node:crypto';
+import { isCompressed } from '@loganalyzer/contract';
 import type { ChunkTask, CreateJobBody, Input, Job, JobProgressUpdate, JobSummary, MetricsReport, WorkerInfo, WorkerLoad } from '@loganalyzer/contract';
 import { AnalyzerError, checkPartial, MetricsMerger, selectParser, toReport } from '@loganalyzer/core';
+import type { TimeWindow } from '@loganalyzer/core';
 import { AppError } from '@loganalyzer/server-kit';
 import { CoordinatorEvent, EventBus } from './events';
 import { jobBody, jobProgressUpdate, jobSummary } from './job-dto';
@@ -37,7 +39,7 @@ export interface CoordinatorOptions {
   workerTimeoutMs?: number;
   /** How long a lease lives without a renewing heartbeat; default the worker timeout. */
   leaseMs?: number;
-  /** An attempt's deadline: base ms plus the chunk's size at this many bytes per second (defaults 60 s, 1 MiB/s). */
+  /** An attempt's deadline: base ms plus the chunk's work (chunkWork) at this many bytes per second (defaults 60 s, 1 MiB/s). */
   deadlineBaseMs?: number;
   deadlineBytesPerSecond?: number;
   /** Failed or expired attempts of one chunk before its job fails; default 4. */
@@ -69,6 +71,12 @@ export interface ChunkReport {
   lease_token: string;
 }
 
+
+/** The job's time window in core's terms; undefined without one. */
+function windowOf(parsing: JobParsing): TimeWindow | undefined {
+  if (parsing.since_ms === undefined && parsing.until_ms === undefined) return undefined;
+  return { ...(parsing.since_ms !== undefined ? { sinceMs: parsing.since_ms } : {}), ...(parsing.until_ms !== undefined ? { untilMs: parsing.until_ms } : {}) };
+}
 
 function positive(name: string, value: number): number {
   if (!(value > 0) || !Number.isFinite(value)) throw new RangeError(`${name} must be a positive number, got ${value}`);
@@ -129,7 +137,7 @@ export class Coordinator {
     });
     this.leases = new LeaseTable(this.store, this.events, {
       leaseMs,
-      deadlineMs: (bytes) => deadlineBaseMs + (bytes / bytesPerSecond) * 1000,
+      deadlineMs: (work) => deadlineBaseMs + (work / bytesPerSecond) * 1000,
       maxAttempts,
       // A heartbeat composed before the worker accepted a task does not list it yet.
       unlistedGraceMs: this.heartbeatIntervalMs + 500,
@@ -262,7 +270,12 @@ export class Coordinator {
     if (inputs.length > this.maxChunksPerJob) {
       throw new AppError('too_many_chunks', `${inputs.length} inputs need at least as many chunks; this coordinator allows ${this.maxChunksPerJob} per job`);
     }
-    const parsing: JobParsing = { ...(body.format ? { format: body.format } : {}), ...(body.log_format ? { log_format: body.log_format } : {}) };
+    const parsing: JobParsing = {
+      ...(body.format ? { format: body.format } : {}),
+      ...(body.log_format ? { log_format: body.log_format } : {}),
+      ...(body.since_ms !== undefined ? { since_ms: body.since_ms } : {}),
+      ...(body.until_ms !== undefined ? { until_ms: body.until_ms } : {}),
+    };
     const jobId = randomUUID();
     const records: InputRecord[] = inputs.map((input, i) => ({ job_id: jobId, input_id: i, input, snapshot: null, appended_bytes: null }));
     const job = this.leases.createJob({ job_id: jobId, created_at: this.now(), parsing, requested_chunk_size: body.chunk_size ?? null }, records);
@@ -273,19 +286,24 @@ export class Coordinator {
 
   private async planJob(job: JobState): Promise<void> {
     const sizes: number[] = [];
+    const whole: boolean[] = [];
     for (const input of job.inputs) {
       try {
-        input.snapshot = await this.probe(input.input);
+        const probed = await this.probe(input.input);
+        // A bare path becomes the kind its first bytes say; the plan stores it with the snapshot.
+        input.input = probed.input;
+        input.snapshot = probed.snapshot;
       } catch (err) {
         const message = err instanceof AnalyzerError || err instanceof Error ? err.message : String(err);
         this.leases.finishJob(job, 'failed', this.now(), message);
         return;
       }
       sizes.push(input.snapshot.size);
+      whole.push(isCompressed(input.input));
     }
     if (isFinished(job.record.status) || this.closed) return; // deleted or closed while probing
-    const choice = chooseChunkSize(sizes, job.record.requested_chunk_size, this.registry.active().length, this.maxChunksPerJob);
-    for (const batch of chunkBatches(job.id, sizes, choice.chunkSize)) {
+    const choice = chooseChunkSize(sizes, job.record.requested_chunk_size, this.registry.active().length, this.maxChunksPerJob, whole);
+    for (const batch of chunkBatches(job.id, sizes, choice.chunkSize, whole)) {
       if (this.leases.job(job.id) !== job || this.closed) return;
       this.leases.addPlannedChunks(job, batch);
       // Yield between batches so heartbeats and other requests are served while a big job plans.
@@ -311,7 +329,7 @@ export class Coordinator {
    */
   private async completeJob(job: JobState): Promise<void> {
     const owned = job.inputs.map(() => 0);
-    for (const chunk of job.chunks) owned[chunk.input_id] += chunk.owned_bytes ?? 0;
+    for (const chunk of job.chunks) owned[chunk.input_id] += plannedBytesOwned(job, chunk);
     for (const input of job.inputs) {
       const planned = input.snapshot?.size ?? 0;
       if (owned[input.input_id] !== planned) {
@@ -319,7 +337,7 @@ export class Coordinator {
         return;
       }
       try {
-        const now = await this.probe(input.input);
+        const { snapshot: now } = await this.probe(input.input);
         const same = input.snapshot !== null && now.dev === input.snapshot.dev && now.ino === input.snapshot.ino;
         input.appended_bytes = same ? Math.max(0, now.size - planned) : 0;
       } catch {
@@ -334,7 +352,7 @@ export class Coordinator {
 
   getJob(jobId: string): Job {
     const job = this.leases.requireJob(jobId);
-    return jobBody(job, this.results.report(jobId));
+    return jobBody(job, this.results.report(jobId, windowOf(job.record.parsing)));
   }
 
   /** A job's counters without its metrics (no report is built): for progress messages; null once deleted. */
@@ -402,10 +420,11 @@ export class Coordinator {
     return { accepted: true, reason: 'committed' };
   }
 
-  reportChunkFailure(report: ChunkReport & { error: string }): { accepted: true; reason: 'recorded' } {
+  /** A failed attempt; a permanent one (the input cannot be analyzed) fails its job at once. */
+  reportChunkFailure(report: ChunkReport & { error: string; permanent?: boolean }): { accepted: true; reason: 'recorded' } {
     const live = this.leases.liveLease(report);
     if (live === 'duplicate') throw new AppError('lease_not_live', `chunk ${report.chunk_id} of job ${report.job_id} was committed by this attempt`);
-    this.leases.endAttempt(live.lease, 'failed', report.error, this.now());
+    this.leases.endAttempt(live.lease, 'failed', report.error, this.now(), report.permanent === true);
     this.scheduleDispatch();
     return { accepted: true, reason: 'recorded' };
   }
@@ -463,8 +482,20 @@ export class Coordinator {
   }
 }
 
+/**
+ * The planned bytes a committed chunk covers: the bytes of the lines it owned, or, for a compressed
+ * input, read whole, its compressed size (its partial counts decompressed bytes, which no plan knows;
+ * the reader stops at the planned size, and the decompressor checks the stream's own length and CRC).
+ */
+function plannedBytesOwned(job: JobState, chunk: ChunkRecord): number {
+  if (isCompressed(job.inputs[chunk.input_id].input)) return chunk.owned_bytes === null ? 0 : chunk.size;
+  return chunk.owned_bytes ?? 0;
+}
+
 /** A chunk owns the lines that start in it, so it never owns more bytes than its input has from its start. */
 function checkOwnedBytes(job: JobState, chunk: ChunkRecord, bytes: number): void {
+  // A compressed input's chunk counts decompressed bytes, as many as the text has.
+  if (isCompressed(job.inputs[chunk.input_id].input)) return;
   const available = (job.inputs[chunk.input_id].snapshot?.size ?? 0) - chunk.start;
   if (bytes > available) throw new Error(`it owns ${bytes} bytes, but its input has only ${available} from the chunk's start`);
 }

@@ -1,11 +1,13 @@
 // Who gets which chunk: pending chunks, oldest job first, go to the active workers with the most free
 // slots; a chunk's retry goes to a worker that has not lost it while one exists; workers that keep
 // losing attempts rest; and when a job has nothing left to hand out, a straggler gets a backup.
+import { isCompressed } from '@loganalyzer/contract';
 import type { CoordinatorEvent } from './events';
 import type { JobState } from './job-state';
 import type { LeaseTable } from './lease-table';
 import type { ChunkRecord, LeaseRecord } from './state/records';
 import type { WorkerEntry, WorkerRegistry } from './worker-registry';
+import { chunkWork } from './work-estimate';
 
 /** Backup attempts at most this fraction of a job's chunks. */
 const MAX_BACKUP_FRACTION = 0.1;
@@ -93,15 +95,26 @@ export class Dispatcher {
       const median = job.medianCommitMs();
       if (median === null) continue;
       const threshold = Math.max(this.stragglers.stragglerMinMs, this.stragglers.stragglerFactor * median);
+      const plainChunkWork = plainChunkSize(job);
       for (const [chunkId, running] of [...job.leases]) {
         if (job.record.backup_attempts >= Math.ceil(MAX_BACKUP_FRACTION * job.chunks.length)) break;
-        if (running.length !== 1 || now - running[0].granted_at < threshold) continue;
+        if (running.length !== 1) continue;
+        const chunk = job.chunks[chunkId];
+        // Beside plain chunks of at most the chunk size, a bigger one (a compressed input, read whole) is
+        // given time in proportion to its work before it counts as a straggler.
+        const scale = plainChunkWork === null ? 1 : Math.max(1, chunkWork(job, chunk) / plainChunkWork);
+        if (now - running[0].granted_at < threshold * scale) continue;
         const holder = running[0].worker_id;
         const worker = this.registry.leastLoaded(this.held, (w) => w.worker_id === holder || w.draining || w.suspended_until > now);
         if (!worker) return;
-        const chunk = job.chunks[chunkId];
         this.send(job, chunk, this.leases.claim(job, chunk, worker.worker_id, now, true), worker);
       }
     }
   }
+}
+
+/** The job's chunk size when it has plain chunks (split by it); null when every input is read whole. */
+function plainChunkSize(job: JobState): number | null {
+  const split = job.inputs.some((i) => !isCompressed(i.input) && (i.snapshot?.size ?? 0) > 0);
+  return split && job.record.chunk_size !== null ? job.record.chunk_size : null;
 }

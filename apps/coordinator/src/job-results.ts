@@ -5,7 +5,7 @@
 // enough commits or time, a finished one once the coordinator is idle. Until then the stored partials
 // are the durable record, and a restart replays them.
 import type { MetricsReport } from '@loganalyzer/contract';
-import { CheckedPartial, checkPartial, MetricsMerger, PartialMetrics, toReport } from '@loganalyzer/core';
+import { CheckedPartial, checkPartial, MetricsMerger, PartialMetrics, TimeWindow, toReport } from '@loganalyzer/core';
 import type { StateStore } from './state/state-store';
 
 interface JobMerge {
@@ -81,10 +81,13 @@ export class JobResults {
     return this.mergeOf(jobId).merger.result();
   }
 
-  /** The report of what is merged so far; rebuilt only after a new merge, since polls are frequent. */
-  report(jobId: string): MetricsReport {
+  /**
+   * The report of what is merged so far, showing the job's time window if it has one; rebuilt only
+   * after a new merge, since polls are frequent.
+   */
+  report(jobId: string, window?: TimeWindow): MetricsReport {
     const merge = this.mergeOf(jobId);
-    if (merge.report?.merged !== merge.merger.size) merge.report = { merged: merge.merger.size, report: toReport(merge.merger.result()) };
+    if (merge.report?.merged !== merge.merger.size) merge.report = { merged: merge.merger.size, report: toReport(merge.merger.result(), window) };
     return merge.report.report;
   }
 

@@ -8,12 +8,14 @@ import type { EventBus } from './events';
 import { JobState } from './job-state';
 import { ChunkRecord, InputRecord, isFinished, JobRecord, LeaseRecord } from './state/records';
 import type { StateStore } from './state/state-store';
+import { chunkWork } from './work-estimate';
 
 export interface LeaseTableOptions {
   /** How long a lease lives without a renewing heartbeat. */
   leaseMs: number;
   /** The deadline of an attempt at a chunk of this many bytes, in ms from its grant. */
-  deadlineMs: (bytes: number) => number;
+  /** An attempt's deadline for a chunk of this much work (chunkWork: plain-text bytes). */
+  deadlineMs: (work: number) => number;
   /** Failed or expired attempts of one chunk before its job fails. */
   maxAttempts: number;
   /** A lease its worker's heartbeat does not list expires once it was accepted this long ago. */
@@ -171,7 +173,7 @@ export class LeaseTable {
       worker_id: workerId,
       granted_at: now,
       expires_at: now + this.options.leaseMs,
-      deadline_at: now + this.options.deadlineMs(chunk.size),
+      deadline_at: now + this.options.deadlineMs(chunkWork(job, chunk)),
       backup,
       acknowledged_at: null,
     };
@@ -280,9 +282,10 @@ export class LeaseTable {
   /**
    * Ends an attempt without a commit. The chunk goes back to the queue unless another attempt still
    * runs; failures and expiries count toward the chunk's limit, at which its job fails; a release
-   * does not (the worker gave it back before it could fail).
+   * does not (the worker gave it back before it could fail). A permanent failure (the input cannot be
+   * analyzed) fails the job at once.
    */
-  endAttempt(lease: LeaseRecord, how: AttemptEnd, reason: string, now: number): void {
+  endAttempt(lease: LeaseRecord, how: AttemptEnd, reason: string, now: number, permanent = false): void {
     const job = this.jobs.get(lease.job_id);
     if (!job || this.byToken.get(lease.token) !== lease) return;
     const chunk = job.chunks[lease.chunk_id];
@@ -300,7 +303,9 @@ export class LeaseTable {
     this.store.endLease(lease.token, chunk, job.record);
     const event = { job_id: job.id, chunk_id: chunk.chunk_id, attempt: lease.attempt, worker_id: lease.worker_id };
     this.events.emit(how === 'failed' ? { type: 'chunk_failed', ...event, error: reason } : how === 'expired' ? { type: 'chunk_expired', ...event, reason } : { type: 'chunk_released', ...event });
-    if (chunk.failures >= this.options.maxAttempts) {
+    if (how === 'failed' && permanent) {
+      this.finishJob(job, 'failed', now, `${describeChunk(job, chunk)} cannot be analyzed: ${reason}`);
+    } else if (chunk.failures >= this.options.maxAttempts) {
       this.finishJob(job, 'failed', now, `${describeChunk(job, chunk)} failed ${chunk.failures} time(s); last error: ${reason}`);
     } else if (!othersRunning) {
       job.requeueFirst(chunk);

@@ -227,6 +227,19 @@ describe('requests that do not match the contract', () => {
   });
 
   it.each([
+    ['since_ms equal to until_ms', 5, 5],
+    ['since_ms after until_ms', 6, 5],
+  ])('answers 400 naming until_ms to a time window with %s', async (_what, since, until) => {
+    const { app } = server();
+    const answer = await request(app).post('/jobs').send({ filepath: '/a', since_ms: since, until_ms: until });
+
+    const message = `must be after since_ms (${since}), got ${until}`;
+    expect([answer.status, answer.body]).toStrictEqual([400, { error: 'validation_failed', message: `body.until_ms: ${message}`, issues: [{ location: 'body', path: ['until_ms'], code: 'custom', message }] }]);
+  });
+
+  it.each([
+    ['a fractional since_ms', { filepath: '/a', since_ms: 1.5 }, ['since_ms'], 'invalid_type'],
+    ['an until_ms past any date', { filepath: '/a', until_ms: 9e15 }, ['until_ms'], 'too_big'],
     ['an empty input list', { inputs: [] }, ['inputs'], 'too_small'],
     ['an input of an unknown kind', { inputs: [{ kind: 's3', path: 'bucket/key' }] }, ['inputs', 0], 'invalid_union'],
     ['a fractional chunk size', { filepath: '/a', chunk_size: 1.5 }, ['chunk_size'], 'invalid_type'],

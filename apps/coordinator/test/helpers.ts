@@ -92,7 +92,13 @@ export async function startJob(coordinator: Coordinator, body: Parameters<Coordi
 /** What a real worker computes for a task: the task's bytes of its input, read against its snapshot. */
 export function partialOf(task: ChunkTask): PartialMetrics {
   const format = task.log_format !== undefined ? { nginx: task.log_format } : (task.format ?? 'auto');
-  return analyzeRange(task.input.path, task.start, task.size, { format, snapshot: task.snapshot });
+  return analyzeRange(task.input.path, task.start, task.size, { format, snapshot: task.snapshot, window: windowOf(task) });
+}
+
+/** The task's time window in core's terms, as a worker passes it. */
+export function windowOf(task: ChunkTask): { sinceMs?: number; untilMs?: number } | undefined {
+  if (task.since_ms === undefined && task.until_ms === undefined) return undefined;
+  return { ...(task.since_ms !== undefined ? { sinceMs: task.since_ms } : {}), ...(task.until_ms !== undefined ? { untilMs: task.until_ms } : {}) };
 }
 
 /** The key of a report for a sent task, from the worker it was sent to. */

@@ -47,6 +47,28 @@ describe('chooseChunkSize', () => {
   });
 });
 
+describe('inputs read whole (compressed)', () => {
+  it('gives each non-empty one a single chunk over all its bytes, whatever the chunk size', () => {
+    const batches = [...chunkBatches('job', [25, 1000, 0, 10], 10, [false, true, true, false])];
+    expect(batches.map((b) => b.map((c) => [c.chunk_id, c.input_id, c.start, c.size]))).toStrictEqual([
+      [
+        [0, 0, 0, 10],
+        [1, 0, 10, 10],
+        [2, 0, 20, 5],
+        [3, 1, 0, 1000],
+        [4, 3, 0, 10],
+      ],
+    ]);
+    expect(chunkCount([25, 1000, 0, 10], 10, [false, true, true, false])).toBe(5);
+  });
+
+  it('chooses the chunk size from the other inputs alone, and counts one chunk for each whole one', () => {
+    expect(chooseChunkSize([100, 1_000_000], 10, 1, 100, [false, true])).toStrictEqual({ chunkSize: 10, chunks: 11 });
+    expect(chooseChunkSize([100, 1_000_000], 1, 1, 21, [false, true])).toStrictEqual({ chunkSize: 5, raisedFrom: 1, chunks: 21 });
+    expect(chooseChunkSize([0, 1_000_000], null, 4, 100, [false, true])).toStrictEqual({ chunkSize: 1, chunks: 1 });
+  });
+});
+
 describe('chunkBatches', () => {
   it('covers every input exactly with consecutive ranges whose ids run on across inputs', () => {
     const batches = [...chunkBatches('job', [25, 0, 10], 10)];

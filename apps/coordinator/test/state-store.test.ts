@@ -203,7 +203,7 @@ describe('SqliteStore on a file', () => {
     db.pragma('user_version = 7');
     db.close();
 
-    expect(errorMessageOf(() => new SqliteStore(path))).toBe(`state file ${path} has schema version 7; this coordinator reads version 2`);
+    expect(errorMessageOf(() => new SqliteStore(path))).toBe(`state file ${path} has schema version 7; this coordinator reads version 3`);
   });
 
   it('closes idempotently', () => {

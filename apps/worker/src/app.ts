@@ -1,6 +1,6 @@
 // The worker's HTTP surface, behind the cluster token: accept chunks (202 at once) of files inside its
 // data roots, and answer liveness and health checks. Never listens.
-import { ChunkTask, workerContract, workerOpenApi } from '@loganalyzer/contract';
+import { ChunkTask, isCompressed, workerContract, workerOpenApi } from '@loganalyzer/contract';
 import {
   AppError,
   createLogger,
@@ -86,6 +86,12 @@ async function confineTask(task: ChunkTask, dataRoots: DataRoots): Promise<Chunk
     throw new AppError(
       'chunk_out_of_range',
       `chunk ${task.chunk_id} of job ${task.job_id}: bytes ${task.start}–${task.start + task.size} end past its input as planned (${task.snapshot.size} bytes)`,
+    );
+  }
+  if (isCompressed(task.input) && (task.start !== 0 || task.size !== task.snapshot.size)) {
+    throw new AppError(
+      'chunk_out_of_range',
+      `chunk ${task.chunk_id} of job ${task.job_id}: a ${task.input.kind} input is read whole (bytes 0–${task.snapshot.size}), not bytes ${task.start}–${task.start + task.size}`,
     );
   }
   // A file now shorter than planned is not refused here: its read fails with input_changed, naming both

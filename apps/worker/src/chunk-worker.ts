@@ -87,7 +87,9 @@ export class ChunkWorker {
       if (abort.signal.aborted) return;
       const message = err instanceof Error ? err.message : String(err);
       this.log(`chunk ${task.chunk_id} of job ${task.job_id} failed: ${message}`, chunkFields(task), 'warn');
-      await this.report(() => this.options.reporter.reportFailure(task, message, abort.signal), task);
+      // The same bytes fail the same way on every worker: the coordinator need not try again.
+      const permanent = (err as { code?: unknown }).code === 'invalid_input';
+      await this.report(() => this.options.reporter.reportFailure(task, message, abort.signal, permanent), task);
       return;
     }
     if (abort.signal.aborted) return;

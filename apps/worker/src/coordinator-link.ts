@@ -9,7 +9,8 @@ import { LeaseLostError, PermanentError, ResultTooLargeError, withRetry } from '
 
 export interface ChunkReporter {
   reportMetrics(task: ChunkTask, metrics: PartialMetrics | Uint8Array[], signal?: AbortSignal): Promise<void>;
-  reportFailure(task: ChunkTask, error: string, signal?: AbortSignal): Promise<void>;
+  /** permanent: the input cannot be analyzed, so no attempt can succeed (see the contract). */
+  reportFailure(task: ChunkTask, error: string, signal?: AbortSignal, permanent?: boolean): Promise<void>;
 }
 
 /** What the heartbeat needs from the worker: the leases it holds, and a way to drop the dead ones. */
@@ -165,8 +166,9 @@ export class CoordinatorLink implements ChunkReporter {
     return this.report(task, () => this.options.client.reportMetrics({ body: { ...key(task, this.options.workerId), metrics } }), signal);
   }
 
-  reportFailure(task: ChunkTask, error: string, signal?: AbortSignal): Promise<void> {
-    return this.report(task, () => this.options.client.reportChunkFailure({ body: { ...key(task, this.options.workerId), error: error.slice(0, 4096) } }), signal);
+  reportFailure(task: ChunkTask, error: string, signal?: AbortSignal, permanent = false): Promise<void> {
+    const body = { ...key(task, this.options.workerId), error: error.slice(0, 4096), ...(permanent ? { permanent } : {}) };
+    return this.report(task, () => this.options.client.reportChunkFailure({ body }), signal);
   }
 
   private async report(task: ChunkTask, send: () => Promise<{ status: number; body: unknown }>, signal?: AbortSignal): Promise<void> {

@@ -21,6 +21,7 @@ import {
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { createApp } from './app';
+import { chunkJobFor } from './chunk-job';
 import { ChunkWorker } from './chunk-worker';
 import { CoordinatorLink } from './coordinator-link';
 import { leaveGracefully } from './graceful-leave';
@@ -80,17 +81,7 @@ async function main(): Promise<void> {
     concurrency: argv.concurrency,
     // As JSON bytes: the worker only forwards a partial, so its objects never need to exist here. The
     // input's path is the real path the app confined it to.
-    process: metrics.counting((task, signal) =>
-      pool.runAsJson(
-        {
-          filepath: task.input.path,
-          start: task.start,
-          size: task.size,
-          options: { format: task.log_format !== undefined ? { nginx: task.log_format } : (task.format ?? 'auto'), snapshot: task.snapshot },
-        },
-        { signal },
-      ),
-    ),
+    process: metrics.counting((task, signal) => pool.runAsJson(chunkJobFor(task), { signal })),
     reporter: link,
     log,
   });

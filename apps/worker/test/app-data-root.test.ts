@@ -235,6 +235,21 @@ describe('the range of a chunk', () => {
     expect(processed).toHaveLength(1);
   });
 
+  it('answers 400 chunk_out_of_range to a gzip chunk that is not its whole input, and accepts the whole one', async () => {
+    const { app, processed } = await setup();
+    const size = statSync(appLog).size;
+    const gzipTask = (start: number, chunkSize: number) => taskOf(appLog, { input: { kind: 'gzip', path: appLog }, start, size: chunkSize });
+
+    const part = await request(app).post('/process_chunk').send(gzipTask(0, size - 1));
+    const tail = await request(app).post('/process_chunk').send(gzipTask(1, size - 1));
+    const whole = await request(app).post('/process_chunk').send(gzipTask(0, size));
+
+    expect([part.status, part.body]).toStrictEqual([400, { error: 'chunk_out_of_range', message: `chunk 3 of job job-1: a gzip input is read whole (bytes 0–${size}), not bytes 0–${size - 1}` }]);
+    expect([tail.status, tail.body.error]).toStrictEqual([400, 'chunk_out_of_range']);
+    expect(whole.status).toBe(202);
+    expect(processed.map((t) => [t.input.kind, t.start, t.size])).toStrictEqual([['gzip', 0, size]]);
+  });
+
   it('accepts a chunk of a file cut below its planned size, whose read then fails it naming both sizes', async () => {
     const { app, reported } = await setup(readChunk);
     const cut = join(root, 'cut.log');

@@ -197,8 +197,8 @@ it('answers 400 to a task whose input is of a kind the worker does not read', as
 
   expect(response.status).toBe(400);
   expect(response.body).toStrictEqual(
-    validationFailure("body.input.kind: Invalid discriminator value. Expected 'file'", [
-      { path: ['input', 'kind'], code: 'invalid_union_discriminator', message: "Invalid discriminator value. Expected 'file'" },
+    validationFailure("body.input.kind: Invalid discriminator value. Expected 'file' | 'gzip' | 'zstd'", [
+      { path: ['input', 'kind'], code: 'invalid_union_discriminator', message: "Invalid discriminator value. Expected 'file' | 'gzip' | 'zstd'" },
     ]),
   );
   expect(processed).toStrictEqual([]);

@@ -1,4 +1,4 @@
-import type { PartialMetrics } from '@loganalyzer/core';
+import { AnalyzerError, PartialMetrics } from '@loganalyzer/core';
 import { ChunkWorker, ChunkWorkerOptions } from '../src/chunk-worker';
 import { LeaseLostError, PermanentError, ResultTooLargeError, RetryCancelledError } from '../src/retry';
 import { deferred, fakeReporter, LEASE, leaseToken, sampleMetrics, settle, task } from './helpers';
@@ -61,6 +61,17 @@ it('reports a processor error as a failure carrying its message', async () => {
 
   expect(await reported(1)).toStrictEqual([{ kind: 'failure', task: task(), error: "EACCES: permission denied, open '/var/log/app.log'" }]);
   expect(logged).toStrictEqual([`chunk 3 of job job-1 failed: EACCES: permission denied, open '/var/log/app.log'`]);
+});
+
+it('reports an input that cannot be analyzed (invalid_input) as a permanent failure, and nothing else as one', async () => {
+  const { worker, result, reported } = setup();
+  worker.accept(task());
+  result.reject(new AnalyzerError('invalid_input', '/var/log/app.log.gz is not valid gzip: unexpected end of file'));
+  expect(await reported(1)).toStrictEqual([{ kind: 'failure', task: task(), error: '/var/log/app.log.gz is not valid gzip: unexpected end of file', permanent: true }]);
+  const other = setup();
+  other.worker.accept(task());
+  other.result.reject(new AnalyzerError('input_changed', '/var/log/app.log changed during the job: 10 → 5 bytes'));
+  expect(await other.reported(1)).toStrictEqual([{ kind: 'failure', task: task(), error: '/var/log/app.log changed during the job: 10 → 5 bytes' }]);
 });
 
 it('reports a thrown value that is not an Error as a failure carrying its text', async () => {

@@ -284,6 +284,15 @@ it('reports a chunk failure with its error text', async () => {
   expect(coordinator.failures).toStrictEqual([{ ...reportKey(), error: 'EIO: i/o error, read' }]);
 });
 
+it('marks a permanent chunk failure as permanent', async () => {
+  const coordinator = fakeCoordinator();
+  const { link } = linkTo(await coordinator.start());
+
+  await link.reportFailure(task(), '/a.gz is not valid gzip: unexpected end of file', undefined, true);
+
+  expect(coordinator.failures).toStrictEqual([{ ...reportKey(), error: '/a.gz is not valid gzip: unexpected end of file', permanent: true }]);
+});
+
 it('retries a report answered 503 until the coordinator accepts it', async () => {
   const coordinator = fakeCoordinator();
   const { link, hasLogged } = linkTo(await coordinator.start());

@@ -19,7 +19,7 @@ export function deferred<T>(): Deferred<T> {
   return { promise, resolve, reject };
 }
 
-export type Report = { kind: 'metrics'; task: ChunkTask; metrics: PartialMetrics | Uint8Array[] } | { kind: 'failure'; task: ChunkTask; error: string };
+export type Report = { kind: 'metrics'; task: ChunkTask; metrics: PartialMetrics | Uint8Array[] } | { kind: 'failure'; task: ChunkTask; error: string; permanent?: true };
 
 /**
  * A reporter that records each report and answers with `answer()` (resolved by default). The signal
@@ -37,7 +37,7 @@ export function fakeReporter(answer: () => Promise<void> = () => Promise.resolve
   };
   const reporter: ChunkReporter = {
     reportMetrics: (task, metrics, signal) => record({ kind: 'metrics', task, metrics }, signal),
-    reportFailure: (task, error, signal) => record({ kind: 'failure', task, error }, signal),
+    reportFailure: (task, error, signal, permanent) => record({ kind: 'failure', task, error, ...(permanent ? { permanent } : {}) }, signal),
   };
   /** Resolves once at least `count` reports have been made. */
   const reported = (count: number): Promise<Report[]> =>

@@ -4,4 +4,6 @@ import { join } from 'node:path';
 const repoRoot = join(__dirname, '..', '..', '..');
 
 export const APP_LOG = join(repoRoot, 'examples', 'app.log');
+/** The hour before app.log, rotated and gzip-compressed. */
+export const ROTATED_LOG = join(repoRoot, 'examples', 'app.log.1.gz');
 export const NGINX_LOG = join(repoRoot, 'fixtures', 'real', 'nginx-timed.log');

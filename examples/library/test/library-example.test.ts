@@ -6,24 +6,41 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { analyzeFile } from '@loganalyzer/core';
 import { runLibraryExample } from '../src/library-example';
-import { APP_LOG, NGINX_LOG } from '../src/samples';
+import { gunzipSync } from 'node:zlib';
+import { APP_LOG, NGINX_LOG, ROTATED_LOG } from '../src/samples';
 
 const run = promisify(execFile);
 const readme = readFileSync(join(__dirname, '..', '..', '..', 'README.md'), 'utf8');
 
 it('gives the single-pass report for the app log, and the same report from 4 KiB chunks', async () => {
-  const { app, chunked } = await runLibraryExample(APP_LOG, NGINX_LOG);
+  const { app, chunked } = await runLibraryExample(APP_LOG, NGINX_LOG, ROTATED_LOG);
   expect(app).toStrictEqual(await analyzeFile(APP_LOG));
   expect(chunked).toStrictEqual(app);
   expect(app.request_count).toBeGreaterThan(0);
 });
 
 it('reads the nginx sample with the custom log_format: every line a request, none malformed', async () => {
-  const { access } = await runLibraryExample(APP_LOG, NGINX_LOG);
+  const { access } = await runLibraryExample(APP_LOG, NGINX_LOG, ROTATED_LOG);
   const lines = readFileSync(NGINX_LOG, 'utf8').split('\n').filter((l) => l !== '').length;
   expect(access.request_count).toBe(lines);
   expect(access.malformed_lines).toBe(0);
   expect(access.timed_requests).toBe(lines);
+});
+
+it('reads the gzip log through the window: requests and errors as a count of its in-window lines says', async () => {
+  const { rotated } = await runLibraryExample(APP_LOG, NGINX_LOG, ROTATED_LOG);
+  const lines = gunzipSync(readFileSync(ROTATED_LOG)).toString('latin1').split('\n');
+  // Timestamped lines in [10:05, 10:10): the generator writes every timestamp as "2024-01-24 HH:MM:SS".
+  // Its lines with bytes that are not UTF-8 are malformed wherever their time is (a lowercase level is
+  // an event without a level, and has its time).
+  const malformed = (l: string): boolean => l.includes('\xff');
+  const stamped = lines.filter((l) => /^2024-01-24 \d\d:\d\d:\d\d/.test(l) && !malformed(l));
+  const inWindow = stamped.filter((l) => l.slice(11, 16) >= '10:05' && l.slice(11, 16) < '10:10');
+  const errors = inWindow.filter((l) => /^\S+ \S+ (ERROR|FATAL|CRITICAL) /.test(l)).length;
+  expect(rotated.outside_window).toBe(stamped.length - inWindow.length);
+  expect(rotated.outside_window).toBeGreaterThan(0);
+  expect(rotated.error_count).toBe(errors);
+  expect(rotated.window).toStrictEqual({ since: '2024-01-24T10:05:00.000Z', until: '2024-01-24T10:10:00.000Z' });
 });
 
 it('runs as `pnpm --filter @loganalyzer/example-library start` would, from another directory', async () => {

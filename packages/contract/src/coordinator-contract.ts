@@ -102,7 +102,13 @@ export const coordinatorContract = c.router(
       method: 'POST',
       path: '/chunk_failures',
       summary: 'A chunk attempt failed on the worker (for example the input could not be read)',
-      body: ChunkReportKeySchema.extend({ error: z.string().max(4096) }),
+      body: ChunkReportKeySchema.extend({
+        error: z.string().max(4096),
+        permanent: z
+          .boolean()
+          .optional()
+          .describe('the input itself cannot be analyzed (a gzip that does not decompress): every attempt would fail alike, so the job fails at once instead of after its attempts'),
+      }),
       responses: {
         200: z.object({ accepted: z.literal(true), reason: z.literal('recorded') }),
         400: ValidationErrorSchema,

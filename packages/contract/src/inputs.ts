@@ -5,12 +5,25 @@ import { z } from 'zod';
 export const MAX_PATH_LENGTH = 4096;
 export const MAX_INPUTS_PER_JOB = 10_000;
 
-export const FileInputSchema = z.object({
-  kind: z.literal('file'),
-  path: z.string().min(1).max(MAX_PATH_LENGTH),
-}).strict();
-export const InputSchema = z.discriminatedUnion('kind', [FileInputSchema]);
+const path = z.string().min(1).max(MAX_PATH_LENGTH);
+
+/**
+ * A file whose first bytes decide how it is read, as for a bare path: plain text, or gzip (then
+ * planned and reported as {kind: "gzip"}). Other compressions fail the job, naming the file.
+ */
+export const FileInputSchema = z.object({ kind: z.literal('file'), path }).strict();
+/** A gzip file (multi-member too): read whole as one chunk, since gzip cannot be entered in the middle. */
+export const GzipInputSchema = z.object({ kind: z.literal('gzip'), path }).strict();
+/** A zstd file: read like gzip where the worker's Node has a zstd decompressor (Node ≥ 22.15). */
+export const ZstdInputSchema = z.object({ kind: z.literal('zstd'), path }).strict();
+export const InputSchema = z.discriminatedUnion('kind', [FileInputSchema, GzipInputSchema, ZstdInputSchema]);
 export type Input = z.infer<typeof InputSchema>;
+export type InputKind = Input['kind'];
+
+/** Whether an input is read as a stream to decompress, whole, in one chunk. */
+export function isCompressed(input: Input): input is Input & { kind: 'gzip' | 'zstd' } {
+  return input.kind !== 'file';
+}
 
 /** What the coordinator recorded of an input when it planned the job; the job reads exactly these bytes. */
 export const InputSnapshotSchema = z.object({

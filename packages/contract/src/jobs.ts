@@ -7,6 +7,8 @@ export const JobStatusSchema = z.enum(['queued', 'running', 'completed', 'failed
 export type JobStatus = z.infer<typeof JobStatusSchema>;
 
 const count = z.number().int().nonnegative();
+/** Epoch milliseconds, as far as a Date can go either way. */
+export const epochMs = z.number().int().min(-8.64e15).max(8.64e15);
 
 export const CreateJobBodySchema = FormatFieldsSchema.extend({
   inputs: z
@@ -14,8 +16,10 @@ export const CreateJobBodySchema = FormatFieldsSchema.extend({
     .min(1)
     .max(MAX_INPUTS_PER_JOB)
     .optional()
-    .describe('what to analyze: file paths, or tagged inputs ({kind: "file", path}); the result is the exact merge over all of them'),
+    .describe('what to analyze: file paths, or tagged inputs ({kind: "file" | "gzip" | "zstd", path}); a path (or a "file") is read as its first bytes say: gzip (1f 8b) decompressed, other compressions (xz, bzip2, zstd without a decompressor, zip, 7z, lz4) fail the job naming the file, anything else as text. The result is the exact merge over all of them'),
   filepath: z.string().min(1).max(MAX_PATH_LENGTH).optional().describe('one file; the same as inputs: [filepath]'),
+  since_ms: epochMs.optional().describe('analyze only lines whose timestamp is at or after this (epoch ms); see outside_window in the report'),
+  until_ms: epochMs.optional().describe('analyze only lines whose timestamp is before this (epoch ms); after since_ms'),
   chunk_size: z
     .number()
     .int()
@@ -26,6 +30,9 @@ export const CreateJobBodySchema = FormatFieldsSchema.extend({
 }).superRefine((body, ctx) => {
   if ((body.inputs === undefined) === (body.filepath === undefined)) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['inputs'], message: 'give either inputs or filepath' });
+  }
+  if (body.since_ms !== undefined && body.until_ms !== undefined && body.since_ms >= body.until_ms) {
+    ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['until_ms'], message: `must be after since_ms (${body.since_ms}), got ${body.until_ms}` });
   }
 });
 export type CreateJobBody = z.infer<typeof CreateJobBodySchema>;

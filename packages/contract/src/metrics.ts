@@ -3,6 +3,10 @@
 import { z } from 'zod';
 
 const count = z.number().int().nonnegative();
+
+/** How a time window treats lines, said once for every schema that counts them. */
+export const OUTSIDE_WINDOW =
+  'lines whose own timestamp lies outside the job\'s time window [since_ms, until_ms): counted here and in no other field but bytes. A line without a timestamp of its own (blank, continuation, malformed, or a record without a time field) is never outside: whether it belongs to an event in the window would depend on lines another chunk may hold';
 const counts = z.record(z.string(), count);
 const epochMs = z.number().int();
 
@@ -55,11 +59,12 @@ const topTables = <T extends z.ZodTypeAny>(table: T) =>
  * The same type as @loganalyzer/core's PartialMetrics (a test holds them equal).
  */
 export const PartialMetricsSchema = z.object({
-  version: z.literal(2).describe('the shape of this object (2: continuation_lines, top tables with count ranges); a merge refuses any other'),
+  version: z.literal(3).describe('the shape of this object (3: outside_window; 2: continuation_lines, top tables with count ranges); a merge refuses any other'),
   lines: count.describe('every line, blank or not'),
   blank_lines: count,
   continuation_lines: count.describe('lines without a timestamp that continue the event above them (stack traces); not malformed'),
-  bytes: count.describe('bytes of the lines owned by the chunk, newlines included'),
+  outside_window: count.describe(OUTSIDE_WINDOW),
+  bytes: count.describe('bytes of the lines owned by the chunk, newlines included, in the time window or not'),
   malformed_lines: count,
   request_count: count,
   timed_requests: count,
@@ -120,6 +125,11 @@ export const MetricsReportSchema = z.object({
   lines: count,
   blank_lines: count,
   continuation_lines: count,
+  outside_window: count.describe(OUTSIDE_WINDOW),
+  window: z
+    .object({ since: z.string().nullable().describe('ISO 8601, included; null: open'), until: z.string().nullable().describe('ISO 8601, excluded; null: open') })
+    .nullable()
+    .describe('the time window the job analyzed (since_ms / until_ms of POST /jobs); null without one'),
   bytes: count,
   bytes_sent: count,
   malformed_lines: count,

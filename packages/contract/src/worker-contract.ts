@@ -5,6 +5,7 @@ import { ErrorSchema, UnauthorizedSchema, ValidationErrorSchema } from './errors
 import { LivenessSchema } from './liveness';
 import { telemetryRoutes } from './telemetry-routes';
 import { InputSchema, InputSnapshotSchema } from './inputs';
+import { epochMs } from './jobs';
 import { FormatFieldsSchema } from './metrics';
 import { LeaseTokenSchema, WorkerIdSchema } from './workers';
 
@@ -20,6 +21,8 @@ export const ChunkTaskSchema = FormatFieldsSchema.extend({
   snapshot: InputSnapshotSchema.describe('the input as planned: a different identity or a smaller size fails the attempt; bytes past size are not read'),
   start: z.number().int().nonnegative(),
   size: z.number().int().nonnegative(),
+  since_ms: epochMs.optional().describe("the job's time window: lines timestamped before it count only as outside_window"),
+  until_ms: epochMs.optional().describe('lines timestamped at or after it count only as outside_window'),
 }).strict();
 export type ChunkTask = z.infer<typeof ChunkTaskSchema>;
 

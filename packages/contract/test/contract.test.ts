@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import {
   coordinatorContract,
   coordinatorOpenApi,
+  CreateJobBodySchema,
   createCoordinatorClient,
   embedJson,
   ERROR_CODES,
@@ -342,5 +343,24 @@ describe('the trust boundary on the wire', () => {
   it('bounds the nginx log_format a job may carry', () => {
     expect(coordinatorContract.createJob.body.safeParse({ filepath: '/a', log_format: 'x'.repeat(4097) }).success).toBe(false);
     expect(coordinatorContract.createJob.body.safeParse({ filepath: '/a', log_format: 'x'.repeat(4096) }).success).toBe(true);
+  });
+});
+
+describe('the time window of a job', () => {
+  it('accepts either end alone, or both in order', () => {
+    for (const window of [{ since_ms: 0 }, { until_ms: -1 }, { since_ms: 1, until_ms: 2 }, {}]) {
+      expect(CreateJobBodySchema.safeParse({ inputs: ['/a'], ...window }).success).toBe(true);
+    }
+  });
+
+  it('refuses since_ms at or after until_ms, naming until_ms', () => {
+    for (const [since, until] of [[5, 5], [6, 5]]) {
+      const parsed = CreateJobBodySchema.safeParse({ inputs: ['/a'], since_ms: since, until_ms: until });
+      expect(parsed.success ? [] : parsed.error.issues.map((i) => [i.path, i.message])).toStrictEqual([[['until_ms'], `must be after since_ms (${since}), got ${until}`]]);
+    }
+  });
+
+  it('refuses ends that are not integer epoch milliseconds', () => {
+    for (const bad of [1.5, '10', 9e15, null]) expect(CreateJobBodySchema.safeParse({ inputs: ['/a'], since_ms: bad }).success).toBe(false);
   });
 });

@@ -47,7 +47,13 @@ it('parses the report of a real partial strictly, keeping every field as it was'
   expect(MetricsReportSchema.strict().parse(report)).toStrictEqual(report);
 });
 
+it('parses the report of a partial analyzed in a time window, with the window shown', () => {
+  const report = toReport({ ...partial, outside_window: 7 }, { sinceMs: Date.UTC(2024, 0, 24) });
+  expect([report.outside_window, report.window]).toStrictEqual([7, { since: '2024-01-24T00:00:00.000Z', until: null }]);
+  expect(MetricsReportSchema.strict().parse(report)).toStrictEqual(report);
+});
+
 it('refuses a partial of another version', () => {
-  expect(PartialMetricsSchema.safeParse({ ...partial, version: 1 }).success).toBe(false);
-  expect(PartialMetricsSchema.safeParse({ ...partial, version: 3 }).success).toBe(false);
+  expect(PartialMetricsSchema.safeParse({ ...partial, version: 2 }).success).toBe(false);
+  expect(PartialMetricsSchema.safeParse({ ...partial, version: 4 }).success).toBe(false);
 });

@@ -10,6 +10,7 @@ import { checkSnapshotOption, checkUnchanged, InputSnapshot } from './input-snap
 import { LineReaderOptions, LineSink, readLinesInRange } from './line-reader';
 import type { PartialMetrics } from './partial-metrics';
 import { MetricsReport, toReport } from './report';
+import { checkWindow, TimeWindow } from './time-window';
 
 export interface AnalyzeOptions extends Omit<LineReaderOptions, 'onOversizedLine' | 'fileEnd'> {
   /** `auto` (default) detects each line's format; or a named format; or `{ nginx: '<log_format>' }`. */
@@ -21,13 +22,20 @@ export interface AnalyzeOptions extends Omit<LineReaderOptions, 'onOversizedLine
    * and a file replaced or cut below that size, before or during the read, fails with input_changed.
    */
   snapshot?: InputSnapshot;
+  /**
+   * Only lines whose timestamp lies in [sinceMs, untilMs) are analyzed; the others are counted as
+   * outside_window and nothing else. A line without a timestamp of its own (blank, continuation,
+   * malformed, a record without a time field) is always analyzed: whether it belongs to an event in
+   * the window would depend on the lines above it, which another chunk may hold.
+   */
+  window?: TimeWindow;
 }
 
 const SPACE = 0x20;
 const TAB = 0x09;
 const CR = 0x0d;
 
-function checkOptions(options: AnalyzeOptions): void {
+export function checkOptions(options: AnalyzeOptions): void {
   for (const name of ['bufferSize', 'maxLineBytes', 'topCapacity'] as const) {
     const value = options[name];
     if (value !== undefined && !(Number.isSafeInteger(value) && value > 0)) {
@@ -35,6 +43,7 @@ function checkOptions(options: AnalyzeOptions): void {
     }
   }
   if (options.snapshot !== undefined) checkSnapshotOption(options.snapshot);
+  if (options.window !== undefined) checkWindow(options.window);
 }
 
 function withFile<T>(filepath: string, use: (fd: number) => T): T {
@@ -83,6 +92,8 @@ class RangeAnalyzer implements LineSink {
     private readonly parse: SelectedParser,
     readonly acc: MetricsAccumulator,
     referenceTimeMs: number,
+    private readonly sinceMs: number,
+    private readonly untilMs: number,
   ) {
     this.rec.setReferenceTime(referenceTimeMs);
   }
@@ -94,8 +105,11 @@ class RangeAnalyzer implements LineSink {
     const rec = this.rec;
     rec.reset(buf);
     const outcome = this.parse(buf, lineStart, lineEnd, rec);
-    if (outcome === null) acc.addRecord(rec);
-    else if (outcome === CONTINUATION) acc.addContinuation();
+    if (outcome === null) {
+      // NaN (no timestamp) compares false: such a line is always in the window.
+      if (rec.timeMs < this.sinceMs || rec.timeMs >= this.untilMs) acc.addOutsideWindow();
+      else acc.addRecord(rec);
+    } else if (outcome === CONTINUATION) acc.addContinuation();
     else acc.addMalformed(outcome, buf, lineStart, lineEnd, fileOffset);
   }
 }
@@ -106,7 +120,11 @@ class RangeAnalyzer implements LineSink {
  * through a LineRecord and the every-format addRecord. Application logs are the main job's format.
  */
 class ApplogRangeAnalyzer implements LineSink {
-  constructor(readonly acc: MetricsAccumulator) {}
+  constructor(
+    readonly acc: MetricsAccumulator,
+    private readonly sinceMs: number,
+    private readonly untilMs: number,
+  ) {}
 
   line(buf: Buffer, lineStart: number, rawEnd: number, utf8Valid: boolean, fileOffset: number): void {
     const acc = this.acc;
@@ -114,6 +132,7 @@ class ApplogRangeAnalyzer implements LineSink {
     if (lineEnd < 0) return;
     if (!scanApplogLine(buf, lineStart, lineEnd)) return acc.addMalformed('applog', buf, lineStart, lineEnd, fileOffset);
     const f = applogLine;
+    if (f.timeMs < this.sinceMs || f.timeMs >= this.untilMs) return acc.addOutsideWindow();
     acc.addApplogLine(buf, f.timeMs, f.levelStart, f.levelEnd, f.messageStart, lineEnd, f.durationUs);
   }
 }
@@ -121,13 +140,23 @@ class ApplogRangeAnalyzer implements LineSink {
 /** Which line sink analyzes a range: a format's fast path, or the general one. */
 export type PathChoice = 'fast' | 'general';
 
+/**
+ * The line sink that analyzes a file's lines into acc. Year-less timestamps (syslog, logcat) are read
+ * as of referenceTimeMs, the file's mtime: the planned one when the job has a snapshot, so every chunk
+ * of the file, wherever it runs, infers the same year.
+ */
+export function lineSinkFor(acc: MetricsAccumulator, options: AnalyzeOptions, referenceTimeMs: number, path: PathChoice): LineSink {
+  const format = options.format ?? 'auto';
+  // Open ends as infinities: the hot path compares two numbers and never asks whether there is a window.
+  const sinceMs = options.window?.sinceMs ?? -Infinity;
+  const untilMs = options.window?.untilMs ?? Infinity;
+  if (path === 'fast' && format === 'applog') return new ApplogRangeAnalyzer(acc, sinceMs, untilMs);
+  return new RangeAnalyzer(selectParser(format), acc, referenceTimeMs, sinceMs, untilMs);
+}
+
 function analyzeFd(fd: number, filepath: string, start: number, size: number, options: AnalyzeOptions, path: PathChoice): PartialMetrics {
   const acc = new MetricsAccumulator({ filepath, topCapacity: options.topCapacity });
-  const format = options.format ?? 'auto';
-  // Year-less timestamps (syslog, logcat) are read as of the file's mtime: the planned one when the job
-  // has a snapshot, so every chunk of the file, wherever it runs, infers the same year.
-  const referenceTimeMs = options.snapshot?.mtime_ms ?? fstatSync(fd).mtimeMs;
-  const analyzer = path === 'fast' && format === 'applog' ? new ApplogRangeAnalyzer(acc) : new RangeAnalyzer(selectParser(format), acc, referenceTimeMs);
+  const analyzer = lineSinkFor(acc, options, options.snapshot?.mtime_ms ?? fstatSync(fd).mtimeMs, path);
   const read = readLinesInRange(fd, start, size, analyzer, {
     bufferSize: options.bufferSize,
     maxLineBytes: options.maxLineBytes,
@@ -172,5 +201,5 @@ export function analyzeFilePartial(filepath: string, options: AnalyzeOptions = {
 
 /** The report of a whole file in one pass: the reference every distributed run must equal. */
 export async function analyzeFile(filepath: string, options: AnalyzeOptions = {}): Promise<MetricsReport> {
-  return toReport(analyzeFilePartial(filepath, options));
+  return toReport(analyzeFilePartial(filepath, options), options.window);
 }

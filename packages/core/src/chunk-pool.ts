@@ -4,6 +4,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Piscina } from 'piscina';
 import type { AnalyzeOptions } from './analyze';
+import type { ReadableCompression } from './compression';
 import { AnalyzerError, AnalyzerErrorCode } from './errors';
 import type { PartialMetrics } from './partial-metrics';
 
@@ -13,6 +14,11 @@ export interface ChunkJob {
   size: number;
   /** The analysis options; options.snapshot holds the chunk to the file as the job planned it. */
   options?: AnalyzeOptions;
+  /**
+   * The file is compressed: it is decompressed as a stream, and the job must then be the whole file
+   * (start 0, size the planned size), since a compressed stream cannot be entered in the middle.
+   */
+  compression?: ReadableCompression;
 }
 
 export interface ChunkRunOptions {

@@ -2,9 +2,11 @@
 // is copied between threads; only the partial result travels back, as objects or as JSON bytes.
 import { Piscina, transferableSymbol, valueSymbol } from 'piscina';
 import { analyzeRange } from './analyze';
+import { analyzeCompressedFile } from './compressed-analyze';
 import type { ChunkOutcome, ThreadRequest } from './chunk-pool';
 import { AnalyzerError } from './errors';
 import { jsonBlocks } from './json-parts';
+import type { PartialMetrics } from './partial-metrics';
 
 /** Moves every block's ArrayBuffer to the receiving thread instead of copying it. */
 class MovedBlocks {
@@ -17,9 +19,19 @@ class MovedBlocks {
   }
 }
 
-export default function runChunk(request: ThreadRequest): ChunkOutcome {
+/** A compressed file is read whole: a range of it would be a range of compressed bytes, not of lines. */
+async function analyzeJob(request: ThreadRequest): Promise<PartialMetrics> {
+  if (request.compression === undefined) return analyzeRange(request.filepath, request.start, request.size, request.options);
+  const planned = request.options?.snapshot?.size;
+  if (request.start !== 0 || planned === undefined || request.size !== planned) {
+    throw new AnalyzerError('invalid_argument', `${request.filepath} is ${request.compression}-compressed: a chunk of it must be the whole file as planned (start 0, size ${planned ?? 'of the snapshot'}), got ${request.start}+${request.size}`);
+  }
+  return analyzeCompressedFile(request.filepath, request.compression, request.options);
+}
+
+export default async function runChunk(request: ThreadRequest): Promise<ChunkOutcome> {
   try {
-    const metrics = analyzeRange(request.filepath, request.start, request.size, request.options);
+    const metrics = await analyzeJob(request);
     if (!request.asJson) return { metrics };
     // Serializing here keeps the partial's objects out of the main thread's heap altogether: a
     // structured clone would rebuild them there, and reporting would then stringify them again.

@@ -7,6 +7,8 @@ export type AnalyzerErrorCode =
   | 'invalid_partial'
   /** The input file is not the one that was planned (replaced, or shorter than planned). */
   | 'input_changed'
+  /** The input's bytes are not what its kind says (a gzip file that does not decompress). */
+  | 'invalid_input'
   /** The caller aborted a chunk before it finished. */
   | 'aborted';
 

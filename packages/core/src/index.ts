@@ -2,6 +2,7 @@
 // @loganalyzer/core/testing (testing.ts).
 export { analyzeFile, analyzeFilePartial, analyzeRange } from './analyze';
 export type { AnalyzeOptions } from './analyze';
+export type { TimeWindow } from './time-window';
 export { planChunks, defaultChunkSize, MAX_DEFAULT_CHUNK_SIZE, CHUNKS_PER_WORKER } from './chunk-planner';
 export type { ChunkRange } from './chunk-planner';
 export { readLinesInRange, DEFAULT_BUFFER_SIZE, DEFAULT_MAX_LINE_BYTES } from './line-reader';
@@ -24,5 +25,8 @@ export type { AnalyzerErrorCode } from './errors';
 export { MetricsMerger } from './metrics-merger';
 export { checkPartial } from './partial-check';
 export type { CheckedPartial } from './partial-check';
-export { statInput } from './input-snapshot';
-export type { InputSnapshot } from './input-snapshot';
+export { inspectInput, statInput } from './input-snapshot';
+export type { InputInspection, InputSnapshot } from './input-snapshot';
+export { analyzeCompressedFile } from './compressed-analyze';
+export { detectCompression, unreadableCompression, zstdAvailable, MAGIC_BYTES } from './compression';
+export type { Compression, ReadableCompression } from './compression';

@@ -3,6 +3,7 @@
 // instead of merging lines of two different files, and bytes appended after planning are never read.
 import { constants, fstatSync, Stats } from 'node:fs';
 import { open } from 'node:fs/promises';
+import { Compression, detectCompression, MAGIC_BYTES } from './compression';
 import { AnalyzerError, fileError } from './errors';
 
 export interface InputSnapshot {
@@ -14,18 +15,28 @@ export interface InputSnapshot {
   ino: number;
 }
 
+/** What the coordinator learns of an input when it plans a job: its snapshot, and its compression by its first bytes. */
+export interface InputInspection {
+  snapshot: InputSnapshot;
+  compression: Compression | null;
+}
+
 /**
- * The snapshot of a readable regular file; AnalyzerError file_not_found or file_unreadable (naming the
- * path) when it is missing, not a regular file, or cannot be opened.
+ * The snapshot of a readable regular file and the compression its first bytes name; AnalyzerError
+ * file_not_found or file_unreadable (naming the path) when it is missing, not a regular file, or
+ * cannot be opened.
  */
-export async function statInput(filepath: string): Promise<InputSnapshot> {
+export async function inspectInput(filepath: string): Promise<InputInspection> {
   let stats: Stats;
+  const head = Buffer.alloc(MAGIC_BYTES);
+  let headBytes = 0;
   try {
     // Non-blocking, because opening a FIFO for reading would wait for a writer; for a regular file
     // the flag changes nothing. The stats are the opened file's, so what was checked is what was opened.
     const handle = await open(filepath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
     try {
       stats = await handle.stat();
+      if (stats.isFile()) headBytes = (await handle.read(head, 0, MAGIC_BYTES, 0)).bytesRead;
     } finally {
       await handle.close();
     }
@@ -33,7 +44,15 @@ export async function statInput(filepath: string): Promise<InputSnapshot> {
     throw fileError(filepath, err);
   }
   if (!stats.isFile()) throw new AnalyzerError('file_unreadable', `cannot read log file ${filepath}: not a regular file`);
-  return { size: stats.size, mtime_ms: stats.mtimeMs, dev: stats.dev, ino: stats.ino };
+  return {
+    snapshot: { size: stats.size, mtime_ms: stats.mtimeMs, dev: stats.dev, ino: stats.ino },
+    compression: detectCompression(head.subarray(0, headBytes)),
+  };
+}
+
+/** The snapshot alone (see inspectInput). */
+export async function statInput(filepath: string): Promise<InputSnapshot> {
+  return (await inspectInput(filepath)).snapshot;
 }
 
 function changed(filepath: string, how: string): AnalyzerError {

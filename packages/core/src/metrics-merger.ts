@@ -81,6 +81,7 @@ export class MetricsMerger {
       lines: sums.lines,
       blank_lines: sums.blank_lines,
       continuation_lines: sums.continuation_lines,
+      outside_window: sums.outside_window,
       bytes: sums.bytes,
       malformed_lines: sums.malformed_lines,
       request_count: sums.request_count,

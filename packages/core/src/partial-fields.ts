@@ -6,6 +6,7 @@ export const SUMMED_FIELDS = [
   'lines',
   'blank_lines',
   'continuation_lines',
+  'outside_window',
   'bytes',
   'malformed_lines',
   'request_count',

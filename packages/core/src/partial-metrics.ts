@@ -8,7 +8,7 @@ import { DEFAULT_TOP_K_CAPACITY, SerializedTopK, TopK } from './analytics/top-k'
 import { MetricsMerger } from './metrics-merger';
 
 /** The shape of PartialMetrics; a merge refuses partials of any other version. */
-export const PARTIAL_METRICS_VERSION = 2;
+export const PARTIAL_METRICS_VERSION = 3;
 export const MAX_MALFORMED_SAMPLES = 10;
 export const MALFORMED_SAMPLE_BYTES = 200;
 
@@ -31,7 +31,12 @@ export interface PartialMetrics {
   blank_lines: number;
   /** Lines without a timestamp that continue the event above them (stack traces); not malformed. */
   continuation_lines: number;
-  /** Bytes of the lines, newlines included: over a whole file, its size. */
+  /**
+   * Lines whose own timestamp lies outside the job's time window; they count in no other field but
+   * bytes. Lines without a timestamp of their own are never outside (see AnalyzeOptions.window).
+   */
+  outside_window: number;
+  /** Bytes of the lines, newlines included, in the window or not: over a whole file, its size. */
   bytes: number;
   malformed_lines: number;
   request_count: number;
@@ -78,6 +83,7 @@ export function emptyMetrics(topCapacity = DEFAULT_TOP_K_CAPACITY): PartialMetri
     lines: 0,
     blank_lines: 0,
     continuation_lines: 0,
+    outside_window: 0,
     bytes: 0,
     malformed_lines: 0,
     request_count: 0,

@@ -5,6 +5,7 @@ import { QuantileSketch, SKETCH_RELATIVE_ACCURACY } from './analytics/quantile-s
 import { Timeline } from './analytics/timeline';
 import { compareByGuaranteedCount, SerializedTopK, selectTop } from './analytics/top-k';
 import { MalformedSample, PartialMetrics, sortKeys, TOP_DIMENSIONS, TopDimension } from './partial-metrics';
+import type { TimeWindow } from './time-window';
 
 export const TOP_N = 10;
 const PERCENTILES = [
@@ -81,6 +82,10 @@ export interface MetricsReport {
   blank_lines: number;
   /** Lines that continue the event above them (stack traces, tracebacks): neither events nor malformed. */
   continuation_lines: number;
+  /** Lines whose timestamp lies outside the window: counted in no other field (but bytes). */
+  outside_window: number;
+  /** The time window the job analyzed ([since, until), ISO 8601, an open end null); null without one. */
+  window: { since: string | null; until: string | null } | null;
   bytes: number;
   bytes_sent: number;
   malformed_lines: number;
@@ -159,7 +164,8 @@ function clampedPercentiles(latency: QuantileSketch | null, minUs: number | null
   return out;
 }
 
-export function toReport(m: PartialMetrics): MetricsReport {
+/** The report of merged partials; `window` is the one they were analyzed in, if any (partials do not carry it). */
+export function toReport(m: PartialMetrics, window?: TimeWindow): MetricsReport {
   const total = m.total_response_time_us / 1000;
   const latency = m.latency === null ? null : QuantileSketch.deserialize(m.latency);
   const timeline = Timeline.deserialize(m.timeline);
@@ -180,6 +186,8 @@ export function toReport(m: PartialMetrics): MetricsReport {
     lines: m.lines,
     blank_lines: m.blank_lines,
     continuation_lines: m.continuation_lines,
+    outside_window: m.outside_window,
+    window: window === undefined ? null : { since: iso(window.sinceMs ?? null), until: iso(window.untilMs ?? null) },
     bytes: m.bytes,
     bytes_sent: m.bytes_sent,
     malformed_lines: m.malformed_lines,

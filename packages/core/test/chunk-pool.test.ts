@@ -1,6 +1,7 @@
 // The pool runs the compiled thread entry (dist/chunk-thread.js), so this suite tests the built package.
 import { execFileSync } from 'node:child_process';
-import { closeSync, constants, copyFileSync, existsSync, openSync, truncateSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, existsSync, openSync, readFileSync, truncateSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 // Types come from src, so a missing build fails with the message below rather than a type error.
@@ -168,4 +169,42 @@ it('rejects a run whose signal is already aborted, without running it', async ()
   const err: unknown = await pool.runAsJson({ filepath, start: 0, size: fileSize }, { signal: controller.signal }).catch((e: unknown) => e);
   expect([(err as Core.AnalyzerError).code, (err as Core.AnalyzerError).message]).toStrictEqual(['aborted', 'chunk aborted: This operation was aborted']);
   expect(pool.pending).toBe(0);
+});
+
+describe('gzip chunks', () => {
+  let gz = '';
+  let snapshot: Core.InputSnapshot;
+  /** Samples name their file: the gzip's metrics and the plain file's differ only there. */
+  const fromPlain = (m: Core.PartialMetrics): Core.PartialMetrics => ({ ...m, malformed_samples: m.malformed_samples.map((s) => ({ ...s, file: filepath })) });
+  beforeAll(async () => {
+    gz = temp.write('pool.log.gz', gzipSync(readFileSync(filepath)));
+    snapshot = await core.statInput(gz);
+  });
+
+  it('runs a gzip file as one chunk in a thread, as objects and as JSON, with the plain file\'s metrics', async () => {
+    const reference = core.analyzeFilePartial(filepath);
+    const metrics = await pool.run({ filepath: gz, start: 0, size: snapshot.size, compression: 'gzip', options: { snapshot } });
+    expect(fromPlain(metrics)).toStrictEqual(reference);
+    const json = Buffer.concat(await pool.runAsJson({ filepath: gz, start: 0, size: snapshot.size, compression: 'gzip', options: { snapshot } }));
+    expect(fromPlain(JSON.parse(json.toString()))).toStrictEqual(reference);
+  });
+
+  it('refuses a gzip chunk that is not the whole planned file', async () => {
+    const err = await pool.run({ filepath: gz, start: 10, size: snapshot.size - 10, compression: 'gzip', options: { snapshot } }).catch((e: unknown) => e);
+    expect([(err as Core.AnalyzerError).code, (err as Core.AnalyzerError).message]).toStrictEqual([
+      'invalid_argument',
+      `${gz} is gzip-compressed: a chunk of it must be the whole file as planned (start 0, size ${snapshot.size}), got 10+${snapshot.size - 10}`,
+    ]);
+  });
+
+  it('aborts a gzip chunk, and the pool runs the next one', async () => {
+    const big = temp.write('big.log.gz', gzipSync(Buffer.concat(Array.from({ length: 40 }, () => readFileSync(filepath)))));
+    const bigSnapshot = await core.statInput(big);
+    const controller = new AbortController();
+    const running = pool.run({ filepath: big, start: 0, size: bigSnapshot.size, compression: 'gzip', options: { snapshot: bigSnapshot } }, { signal: controller.signal });
+    controller.abort('the lease is no longer live');
+    const err = await running.catch((e: unknown) => e);
+    expect([(err as Core.AnalyzerError).code, (err as Core.AnalyzerError).message]).toStrictEqual(['aborted', 'chunk aborted: the lease is no longer live']);
+    expect(fromPlain(await pool.run({ filepath: gz, start: 0, size: snapshot.size, compression: 'gzip', options: { snapshot } }))).toStrictEqual(core.analyzeFilePartial(filepath));
+  });
 });

@@ -2,9 +2,13 @@
 // live lease. The lease table (lease-table.ts) is the only code that changes them.
 import type { Input, InputSnapshot, JobStatus, LogFormat } from '@loganalyzer/contract';
 
+/** How a job reads its lines; every chunk task carries these fields as they are. */
 export interface JobParsing {
   format?: LogFormat;
   log_format?: string;
+  /** The time window, epoch ms: lines timestamped outside [since_ms, until_ms) count only as outside_window. */
+  since_ms?: number;
+  until_ms?: number;
 }
 
 export interface JobRecord {

@@ -7,8 +7,8 @@ import Database from 'better-sqlite3';
 import type { StateStore, StoredState } from './state-store';
 import type { ChunkRecord, InputRecord, JobRecord, LeaseRecord } from './records';
 
-// 2: the stored partials are PartialMetrics version 2 (continuation_lines, top-k count ranges).
-const SCHEMA_VERSION = 2;
+// 3: the stored partials are PartialMetrics version 3 (outside_window; 2: continuation_lines, top-k count ranges).
+const SCHEMA_VERSION = 3;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS jobs (

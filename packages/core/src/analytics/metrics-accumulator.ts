@@ -84,6 +84,7 @@ export class MetricsAccumulator {
   private lines = 0;
   private blankLines = 0;
   private continuationLines = 0;
+  private outsideWindow = 0;
   private malformedLines = 0;
   private requests = 0;
   private timedRequests = 0;
@@ -132,6 +133,11 @@ export class MetricsAccumulator {
   addContinuation(): void {
     this.lines++;
     this.continuationLines++;
+  }
+
+  /** A line whose own timestamp lies outside the job's time window: counted here and nowhere else. */
+  addOutsideWindow(): void {
+    this.outsideWindow++;
   }
 
   addMalformed(family: MalformedFamily, buf: Buffer | null, start: number, end: number, fileOffset: number): void {
@@ -276,6 +282,7 @@ export class MetricsAccumulator {
       lines: this.lines,
       blank_lines: this.blankLines,
       continuation_lines: this.continuationLines,
+      outside_window: this.outsideWindow,
       bytes,
       malformed_lines: this.malformedLines,
       request_count: this.requests,
