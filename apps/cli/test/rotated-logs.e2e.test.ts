@@ -142,3 +142,26 @@ it('prints the text report of the folder with its status codes and per-minute ch
   expect(page).toContain('<svg id="chart-timeline"');
   expect(page).not.toContain('<td>window</td>');
 });
+
+it('does not read its own --html report written into the folder when the command is run again', async () => {
+  const html = join(logs, 'report.html');
+  try {
+    expect((await runAnalyze([logs, '--html', html])).code).toBe(0);
+
+    const again = await runAnalyze([logs, '--json', '--html', html]);
+
+    expect([again.code, again.stderr.split('\n')]).toStrictEqual([
+      0,
+      [
+        `analyze: skipping ${join(logs, 'access.log.4.xz')}: xz-compressed (decompress it first)`,
+        `analyze: skipping ${html}: the --html report this run writes`,
+        `analyze: skipping ${join(logs, 'wtmp')}: binary (NUL bytes in its first 8 KiB)`,
+        `analyze: wrote the HTML report to ${html}`,
+        '',
+      ],
+    ]);
+    expect((JSON.parse(again.stdout) as Job).metrics).toStrictEqual(await singlePasses());
+  } finally {
+    rmSync(html, { force: true });
+  }
+});
