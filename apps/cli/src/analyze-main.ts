@@ -2,8 +2,6 @@
 // `pnpm analyze <path...> [--json] [--html FILE] [--since T] [--until T] [--coordinator URL [--token T] [--ca FILE]]`:
 // runs one job over the files and prints its result. Without a coordinator URL it starts an embedded
 // cluster (a coordinator and 2 workers as child processes, with a token of their own).
-import { existsSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import { CoordinatorClient, createCoordinatorClient, Job } from '@loganalyzer/contract';
 import { escapeControl, securityFrom } from '@loganalyzer/server-kit';
 import { hideBin } from 'yargs/helpers';
@@ -16,6 +14,7 @@ import { expandInputs } from './inputs/expand-inputs';
 import { LocalCluster } from './local-cluster';
 import { ActiveWorkers } from './progress/active-workers';
 import { ProgressDisplay } from './progress/progress-display';
+import { htmlOutputPath, writeHtmlReport } from './report/html-output';
 import { renderHtmlReport } from './report/html-report';
 import { CoordinatorUnreachableError, runJob, UnauthorizedError } from './run-job';
 import { toTerminalJson } from './terminal-json';
@@ -54,9 +53,9 @@ async function main(): Promise<number> {
   // pnpm runs scripts from the workspace root; read paths against where the user typed them.
   const base = process.env.INIT_CWD ?? process.cwd();
   const window = timeWindow(argv.since, argv.until, Date.now());
-  const htmlPath = argv.html === undefined ? undefined : resolve(base, argv.html);
-  if (htmlPath !== undefined && !existsSync(dirname(htmlPath))) throw new UsageError(`--html ${escapeControl(htmlPath)}: no such directory`);
-  const files = await expandInputs(argv._.map(String), base, (note) => console.error(`analyze: ${note}`));
+  const htmlPath = htmlOutputPath(argv.html, base);
+  const outputs = htmlPath === undefined ? [] : [{ path: htmlPath, role: 'the --html report this run writes' }];
+  const files = await expandInputs(argv._.map(String), base, (note) => console.error(`analyze: ${note}`), outputs);
 
   const started = Date.now();
   const connection = await connect(argv);
@@ -87,7 +86,7 @@ async function main(): Promise<number> {
     }
     if (!argv.json) console.log(formatReport(job, elapsedMs, chartColumns()));
     if (htmlPath !== undefined) {
-      writeFileSync(htmlPath, renderHtmlReport(job, elapsedMs));
+      writeHtmlReport(htmlPath, renderHtmlReport(job, elapsedMs));
       console.error(`analyze: wrote the HTML report to ${escapeControl(htmlPath)}`);
     }
     return EXIT.completed;

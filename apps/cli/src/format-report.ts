@@ -7,6 +7,7 @@ import type { Job, MetricsReport } from '@loganalyzer/contract';
 import { escapeControl } from '@loganalyzer/server-kit';
 import { byCount, bytes, msOrDash, number, percent, statusGroups } from './report/numbers';
 import { timelineChart } from './report/terminal-chart';
+import { windowText } from './report/window-text';
 
 function table(rows: Array<[string, string]>, indent = '  '): string[] {
   const width = Math.max(0, ...rows.map(([k]) => k.length));
@@ -43,7 +44,8 @@ function tops(m: MetricsReport): string[] {
 
 /**
  * The summary table: the seed's four metrics always, then only the rows that have something to say
- * (no rates for a log without requests, no unique clients for a log that names none).
+ * (no rates for a log without requests, no unique clients for a log that names none, no window or
+ * outside_window for a job without a time window).
  */
 export function summaryRows(m: MetricsReport, timestamp: (t: string | null) => string, peakAt: (t: string | null | undefined) => string): Array<[string, string]> {
   const rows: Array<[string, string]> = [
@@ -61,6 +63,11 @@ export function summaryRows(m: MetricsReport, timestamp: (t: string | null) => s
   when(m.blank_lines > 0, ['blank_lines', number(m.blank_lines)]);
   when(m.continuation_lines > 0, ['continuation_lines', number(m.continuation_lines)]);
   rows.push(['malformed_lines', number(m.malformed_lines)]);
+  if (m.window !== null) {
+    rows.push(['window', windowText(m.window, timestamp)]);
+    // Said next to the count: these lines are in no other row (but bytes), so lines + outside_window is what was read.
+    rows.push(['outside_window', `${number(m.outside_window)} (lines timestamped outside the window; in no other figure but bytes)`]);
+  }
   rows.push(['bytes', `${number(m.bytes)} (${bytes(m.bytes)})`]);
   when(m.bytes_sent > 0, ['bytes_sent', `${number(m.bytes_sent)} (${bytes(m.bytes_sent)})`]);
   when(m.first_timestamp !== null, ['first_timestamp', timestamp(m.first_timestamp)]);

@@ -103,6 +103,21 @@ describe('expandInputs', () => {
     await expect(expanding).rejects.toThrow(message());
   });
 
+  it('never reads a file this run writes: skipped in its directory with a note, refused when named, by any name', async () => {
+    mkdirSync(join(dir, 'reported'));
+    writeFileSync(join(dir, 'reported', 'app.log'), 'a\n');
+    writeFileSync(join(dir, 'reported', 'report.html'), '<!DOCTYPE html>\n');
+    symlinkSync(join(dir, 'reported', 'report.html'), join(dir, 'report-link.html'));
+    const outputs = [{ path: join(dir, 'report-link.html'), role: 'the --html report this run writes' }];
+    const notes: string[] = [];
+
+    const files = await expandInputs(['reported'], dir, (n) => notes.push(n), outputs);
+
+    expect([files, notes]).toStrictEqual([[join(dir, 'reported', 'app.log')], [`skipping ${join(dir, 'reported', 'report.html')}: the --html report this run writes`]]);
+    await expect(expandInputs(['reported/report.html'], dir, () => undefined, outputs)).rejects.toThrow(new UsageError(`${join(dir, 'reported', 'report.html')}: the --html report this run writes`));
+    expect(await expandInputs(['reported'], dir, () => undefined, [{ path: join(dir, 'not-yet.html'), role: 'x' }])).toStrictEqual([join(dir, 'reported', 'app.log'), join(dir, 'reported', 'report.html')]);
+  });
+
   it('refuses a directory with nothing to analyze, after noting what it skipped', async () => {
     mkdirSync(join(dir, 'empty-dir', '.hidden'), { recursive: true });
     writeFileSync(join(dir, 'empty-dir', '.hidden', 'x.log'), 'x\n');

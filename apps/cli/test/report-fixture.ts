@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Job, MetricsReport } from '@loganalyzer/contract';
-import { analyzeFile } from '@loganalyzer/core';
+import { analyzeFile, TimeWindow } from '@loganalyzer/core';
 
 export const NASTY_PATH = '/<script>alert("x")</script>\u001b[2J';
 export const NASTY_AGENT = `curl/8.0 <b>'bold'</b>`;
@@ -34,8 +34,9 @@ function line(r: Request): string {
   return JSON.stringify({ time, method: 'GET', path: r.path, status: r.status, duration_ms: r.ms, ip: r.ip, user_agent: r.agent });
 }
 
-export async function writeReportFixture(dir: string): Promise<{ file: string; job: Job; metrics: MetricsReport }> {
-  const file = join(dir, 'fixture.log');
+/** With `window`, the job analyzed only that window of the log (as `--since` / `--until` ask). */
+export async function writeReportFixture(dir: string, window?: TimeWindow): Promise<{ file: string; job: Job; metrics: MetricsReport }> {
+  const file = join(dir, window === undefined ? 'fixture.log' : 'windowed-fixture.log');
   writeFileSync(
     file,
     [
@@ -46,7 +47,7 @@ export async function writeReportFixture(dir: string): Promise<{ file: string; j
       '',
     ].join('\n'),
   );
-  const metrics = await analyzeFile(file);
+  const metrics = await analyzeFile(file, { window });
   const job: Job = {
     job_id: 'job-1',
     filepath: file,

@@ -1,6 +1,6 @@
 // Turns what the user typed (files, directories, quoted globs) into the files a job reads: directories
 // recursively, every list sorted, hidden entries skipped, a file reached twice read once, and files that are not logs
-// refused (named explicitly) or skipped with a note (found in a directory or by a glob).
+// (or that this run writes) refused (named explicitly) or skipped with a note (found in a directory or by a glob).
 import { readdir, realpath, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { MAX_INPUTS_PER_JOB } from '@loganalyzer/contract';
@@ -53,12 +53,25 @@ async function candidatesOf(arg: string, base: string): Promise<Candidate[]> {
   return [{ path, explicit: true }];
 }
 
+/** A file this run writes, by its real path (when it exists already) and what it is called in a note. */
+export interface RunOutput {
+  path: string;
+  /** Why it is not read, e.g. "the --html report this run writes". */
+  role: string;
+}
+
 /**
  * Absolute paths, in the order given (each directory's and glob's files sorted). `base` is the directory
  * relative paths and globs are read from (where the user typed the command); `onSkip` gets one line for
- * each file skipped, as it is found, so the notes are out before a "nothing to analyze".
+ * each file skipped, as it is found, so the notes are out before a "nothing to analyze". `outputs` are
+ * never read: a report written into the folder it reports on would be read as a log by the next run.
  */
-export async function expandInputs(args: string[], base: string, onSkip: (note: string) => void): Promise<string[]> {
+export async function expandInputs(args: string[], base: string, onSkip: (note: string) => void, outputs: RunOutput[] = []): Promise<string[]> {
+  const written = new Map<string, string>();
+  for (const output of outputs) {
+    const real = await realpath(output.path).catch(() => null);
+    if (real !== null) written.set(real, output.role);
+  }
   const seen = new Set<string>();
   const files: string[] = [];
   for (const arg of args) {
@@ -67,7 +80,8 @@ export async function expandInputs(args: string[], base: string, onSkip: (note: 
       const real = await realpath(candidate.path);
       if (seen.has(real)) continue;
       seen.add(real);
-      const kind = await sniffFile(candidate.path);
+      const role = written.get(real);
+      const kind = role !== undefined ? ({ kind: 'skip', reason: role } as const) : await sniffFile(candidate.path);
       if (kind.kind === 'skip') {
         if (candidate.explicit) throw new UsageError(`${escapeControl(candidate.path)}: ${kind.reason}`);
         onSkip(`skipping ${escapeControl(candidate.path)}: ${kind.reason}`);
