@@ -13,7 +13,7 @@ export interface ProbedInput {
 export type InputProbe = (input: Input) => Promise<ProbedInput>;
 
 /**
- * A file's first bytes decide how it is read, not its name: gzip (and zstd, where Node can) is
+ * A file's first bytes decide how it is read, not its name: gzip and zstd are
  * decompressed, other compressions are refused in one line naming the file, anything else is text.
  * An input tagged gzip or zstd must be one.
  */

@@ -3,14 +3,15 @@
 // buffer, the decompressor's window and output, one carried line). A compressed stream cannot be
 // entered in the middle, so a job reads such a file as one chunk: all of it, up to the planned size.
 import { FileHandle, open } from 'node:fs/promises';
-import { Readable, Transform } from 'node:stream';
+import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MetricsAccumulator } from './analytics/metrics-accumulator';
 import { AnalyzeOptions, checkOptions, lineSinkFor, PathChoice } from './analyze';
-import { createDecompressor, ReadableCompression } from './compression';
+import { createZlibDecompressor, ReadableCompression } from './compression';
 import { AnalyzerError, fileError } from './errors';
 import { checkUnchanged } from './input-snapshot';
 import { LineSplitter } from './line-splitter';
+import { decompressZstd, ZstdDataError } from './zstd-lines';
 import type { PartialMetrics } from './partial-metrics';
 
 const READ_BYTES = 64 * 1024;
@@ -29,6 +30,32 @@ function readError(filepath: string, err: unknown): unknown {
   return typeof code === 'string' && /^E[A-Z]+$/.test(code) ? fileError(filepath, err) : err;
 }
 
+/** The decompressed stream does not decode (corrupt, truncated); the message says how. */
+class CompressedDataError extends Error {}
+
+/** Feeds the decompressed bytes to onPiece: through zlib where it can (gzip, zstd from Node 22.15), else fzstd. */
+async function decompress(source: Readable, compression: ReadableCompression, onPiece: (piece: Buffer) => void): Promise<void> {
+  const decompressor = createZlibDecompressor(compression);
+  if (decompressor === null) {
+    try {
+      return await decompressZstd(source, onPiece);
+    } catch (err) {
+      throw err instanceof ZstdDataError ? new CompressedDataError(err.message, { cause: err }) : err;
+    }
+  }
+  let decompressError: unknown = null;
+  decompressor.once('error', (err) => {
+    decompressError = err;
+  });
+  try {
+    await pipeline(source, decompressor, async (pieces: AsyncIterable<Buffer>) => {
+      for await (const piece of pieces) onPiece(piece);
+    });
+  } catch (err) {
+    throw err === decompressError ? new CompressedDataError((err as Error).message, { cause: err }) : err;
+  }
+}
+
 async function analyzeHandle(handle: FileHandle, filepath: string, compression: ReadableCompression, options: AnalyzeOptions, path: PathChoice): Promise<PartialMetrics> {
   const snapshot = options.snapshot;
   if (snapshot !== undefined) checkUnchanged(handle.fd, filepath, snapshot);
@@ -42,24 +69,11 @@ async function analyzeHandle(handle: FileHandle, filepath: string, compression: 
   });
   // Exactly the planned bytes: an append after planning is not part of the job.
   const source = size > 0 ? handle.createReadStream({ start: 0, end: size - 1, highWaterMark: READ_BYTES, autoClose: false }) : Readable.from([]);
-  let decompressor: Transform;
   try {
-    decompressor = createDecompressor(compression);
+    await decompress(source, compression, (piece) => lines.push(piece));
   } catch (err) {
-    // This worker's Node cannot decompress it (zstd before Node 22.15); another worker's may.
-    throw new AnalyzerError('file_unreadable', `cannot read log file ${filepath}: ${(err as Error).message}`, { cause: err });
-  }
-  let decompressError: unknown = null;
-  decompressor.once('error', (err) => {
-    decompressError = err;
-  });
-  try {
-    await pipeline(source, decompressor, async (pieces: AsyncIterable<Buffer>) => {
-      for await (const piece of pieces) lines.push(piece);
-    });
-  } catch (err) {
-    if (err === decompressError) {
-      throw new AnalyzerError('invalid_input', `${filepath} is not valid ${compression}: ${(err as Error).message}`, { cause: err });
+    if (err instanceof CompressedDataError) {
+      throw new AnalyzerError('invalid_input', `${filepath} is not valid ${compression}: ${err.message}`, { cause: err.cause });
     }
     throw readError(filepath, err);
   }

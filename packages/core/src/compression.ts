@@ -43,28 +43,29 @@ export function detectCompression(head: Uint8Array): Compression | null {
 
 type ZstdZlib = { createZstdDecompress?: () => Transform };
 
-/** Node ≥ 22.15 has a zstd decompressor in zlib; older ones do not. */
-export function zstdAvailable(): boolean {
-  return typeof (zlib as ZstdZlib).createZstdDecompress === 'function';
+/**
+ * Who decompresses zstd here: Node's zlib from Node 22.15 (native, faster), before that fzstd, a
+ * pure-JS decoder (by the author of fflate), so every worker reads zstd whatever its Node.
+ */
+export function zstdDecoder(): 'zlib' | 'fzstd' {
+  return typeof (zlib as ZstdZlib).createZstdDecompress === 'function' ? 'zlib' : 'fzstd';
 }
 
-/** The compressions a job can read, here and now. */
+/** The compressions a job can read. */
 export type ReadableCompression = 'gzip' | 'zstd';
 
-/** A fresh streaming decompressor (gzip: every member of a multi-member file, like `gunzip`). */
-export function createDecompressor(compression: ReadableCompression): Transform {
+/**
+ * A fresh streaming decompressor from zlib (gzip: every member of a multi-member file, like
+ * `gunzip`); null for zstd on a Node without one (see zstd-lines.ts).
+ */
+export function createZlibDecompressor(compression: ReadableCompression): Transform | null {
   if (compression === 'gzip') return zlib.createGunzip();
   const create = (zlib as ZstdZlib).createZstdDecompress;
-  if (create === undefined) throw new Error(`this Node (${process.version}) has no zstd decompressor (Node ≥ 22.15 has one)`);
-  return create();
+  return create === undefined ? null : create();
 }
 
-/**
- * Why a file in this compression cannot be read, as a one-line message naming it; null when it can
- * (gzip always, zstd where Node has the decompressor).
- */
+/** Why a file in this compression cannot be read, as a one-line message naming it; null when it can (gzip, zstd). */
 export function unreadableCompression(filepath: string, compression: Compression): string | null {
-  if (compression === 'gzip' || (compression === 'zstd' && zstdAvailable())) return null;
-  const why = compression === 'zstd' ? ` and this Node (${process.version}) has no zstd decompressor (Node ≥ 22.15 has one)` : '';
-  return `${filepath} is ${compression}-compressed${why}: loganalyzer reads plain text and gzip (decompress it first)`;
+  if (compression === 'gzip' || compression === 'zstd') return null;
+  return `${filepath} is ${compression}-compressed: loganalyzer reads plain text, gzip and zstd (decompress it first)`;
 }

@@ -28,5 +28,5 @@ export type { CheckedPartial } from './partial-check';
 export { inspectInput, statInput } from './input-snapshot';
 export type { InputInspection, InputSnapshot } from './input-snapshot';
 export { analyzeCompressedFile } from './compressed-analyze';
-export { detectCompression, unreadableCompression, zstdAvailable, MAGIC_BYTES } from './compression';
+export { detectCompression, unreadableCompression, zstdDecoder, MAGIC_BYTES } from './compression';
 export type { Compression, ReadableCompression } from './compression';

@@ -9,6 +9,7 @@ import type * as Core from '../src';
 import { analyzeFile } from '../src/analyze';
 import { writeApplogFile } from '../src/applog-generator';
 import { useTempDir } from './helpers';
+import { zstdFixtureText } from './zstd-fixture-text';
 
 const threadEntry = join(__dirname, '..', 'dist', 'chunk-thread.js');
 if (!existsSync(threadEntry)) {
@@ -206,5 +207,45 @@ describe('gzip chunks', () => {
     const err = await running.catch((e: unknown) => e);
     expect([(err as Core.AnalyzerError).code, (err as Core.AnalyzerError).message]).toStrictEqual(['aborted', 'chunk aborted: the lease is no longer live']);
     expect(fromPlain(await pool.run({ filepath: gz, start: 0, size: snapshot.size, compression: 'gzip', options: { snapshot } }))).toStrictEqual(core.analyzeFilePartial(filepath));
+  });
+});
+
+describe('zstd chunks', () => {
+  const fixture = readFileSync(join(__dirname, 'fixtures', 'zstd', 'frames.log.zst'));
+
+  it('runs a multi-frame zstd file as one chunk in a thread, with the plain file\'s metrics', async () => {
+    const zst = temp.write('pool.log.zst', fixture);
+    const plain = temp.write('pool-zst.log', zstdFixtureText());
+    const snapshot = await core.statInput(zst);
+    const metrics = await pool.run({ filepath: zst, start: 0, size: snapshot.size, compression: 'zstd', options: { snapshot } });
+    expect({ ...metrics, malformed_samples: metrics.malformed_samples.map((s) => ({ ...s, file: plain })) }).toStrictEqual(core.analyzeFilePartial(plain));
+  });
+
+  it('fails a truncated zstd in the thread with invalid_input naming the file', async () => {
+    const cut = temp.write('pool-cut.log.zst', fixture.subarray(0, 50_000));
+    const snapshot = await core.statInput(cut);
+    const err = await pool.run({ filepath: cut, start: 0, size: snapshot.size, compression: 'zstd', options: { snapshot } }).catch((e: unknown) => e);
+    expect([(err as Core.AnalyzerError).code, (err as Core.AnalyzerError).message]).toStrictEqual(['invalid_input', `${cut} is not valid zstd: unexpected end of file`]);
+  });
+
+  it('aborts a zstd chunk decoding a bomb of RLE blocks, and the pool runs the next one', async () => {
+    // 4 bytes per RLE block of 128 KiB of 'a': 1 MB of these decompresses to 32 GiB, for minutes.
+    const rle = Buffer.alloc(4 * 250_000);
+    for (let at = 0; at < rle.length; at += 4) {
+      rle.writeUIntLE(128 * 1024 * 8 + 2, at, 3); // block header: size, type 1 (RLE), not last
+      rle[at + 3] = 0x61;
+    }
+    const bomb = temp.write('bomb.log.zst', Buffer.concat([Buffer.from([0x28, 0xb5, 0x2f, 0xfd, 0x00, 0x38]), rle]));
+    const snapshot = await core.statInput(bomb);
+    const controller = new AbortController();
+    const running = pool.run({ filepath: bomb, start: 0, size: snapshot.size, compression: 'zstd', options: { snapshot, maxLineBytes: 1024 } }, { signal: controller.signal });
+    // Long enough for the thread to be decoding (the chunk cannot finish in minutes either way).
+    await delay(300);
+    controller.abort('the lease is no longer live');
+    const err = await running.catch((e: unknown) => e);
+    expect([(err as Core.AnalyzerError).code, (err as Core.AnalyzerError).message]).toStrictEqual(['aborted', 'chunk aborted: the lease is no longer live']);
+    const zst = temp.write('after-bomb.log.zst', fixture);
+    const after = await core.statInput(zst);
+    expect((await pool.run({ filepath: zst, start: 0, size: after.size, compression: 'zstd', options: { snapshot: after } })).bytes).toBe(zstdFixtureText().length);
   });
 });
