@@ -13,7 +13,6 @@ const bytes = (...b: number[]): Buffer => Buffer.from(b);
 describe('classifyHead', () => {
   it.each([
     ['xz', bytes(0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00, 0x00)],
-    ['zstd', bytes(0x28, 0xb5, 0x2f, 0xfd, 0x24)],
     ['zip', Buffer.from('PK\u0003\u0004rest', 'latin1')],
     ['7z', bytes(0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c, 0x00)],
     ['lz4', bytes(0x04, 0x22, 0x4d, 0x18, 0x64)],
@@ -24,6 +23,10 @@ describe('classifyHead', () => {
 
   it('passes gzip on (the coordinator reads it)', () => {
     expect(classifyHead(gzipSync('a log line\n'))).toStrictEqual({ kind: 'gzip' });
+  });
+
+  it('passes zstd on (the coordinator reads it)', () => {
+    expect(classifyHead(bytes(0x28, 0xb5, 0x2f, 0xfd, 0x24))).toStrictEqual({ kind: 'zstd' });
   });
 
   it('skips a binary: a NUL byte anywhere in the head', () => {
@@ -53,7 +56,8 @@ describe('expandInputs', () => {
     writeFileSync(join(dir, 'logs', 'B.log'), 'B\n');
     writeFileSync(join(dir, 'logs', 'access.log.2.gz'), gzipSync('a\n'));
     writeFileSync(join(dir, 'logs', '.git', 'HEAD'), 'ref\n');
-    writeFileSync(join(dir, 'logs', 'c.zst'), bytes(0x28, 0xb5, 0x2f, 0xfd));
+    writeFileSync(join(dir, 'logs', 'c.lz4'), bytes(0x04, 0x22, 0x4d, 0x18));
+    writeFileSync(join(dir, 'logs', 'd.zst'), bytes(0x28, 0xb5, 0x2f, 0xfd));
     symlinkSync(join(dir, 'logs', 'a.log'), join(dir, 'logs', 'link-to-a.log'));
     symlinkSync(join(dir, 'logs', 'b'), join(dir, 'logs', 'link-to-b'));
   });
@@ -66,10 +70,10 @@ describe('expandInputs', () => {
     return { files: files.map((f) => f.slice(dir.length + 1)), notes };
   }
 
-  it('reads a directory in sorted order, into subdirectories, past hidden ones, gzip kept, a symlinked file read once', async () => {
+  it('reads a directory in sorted order, into subdirectories, past hidden ones, gzip and zstd kept, a symlinked file read once', async () => {
     expect(await expand(['logs'])).toStrictEqual({
-      files: ['logs/B.log', 'logs/a.log', 'logs/access.log.2.gz', 'logs/b/z.log'],
-      notes: [`skipping ${join(dir, 'logs', 'c.zst')}: zstd-compressed (decompress it first)`],
+      files: ['logs/B.log', 'logs/a.log', 'logs/access.log.2.gz', 'logs/b/z.log', 'logs/d.zst'],
+      notes: [`skipping ${join(dir, 'logs', 'c.lz4')}: lz4-compressed (decompress it first)`],
     });
   });
 
@@ -93,8 +97,8 @@ describe('expandInputs', () => {
   it.each([
     [['nope.log'], () => `no such file or directory: ${join(dir, 'nope.log')}`],
     [['logs/*.nothing'], () => 'no file matches logs/*.nothing'],
-    [['logs/c.zst'], () => `${join(dir, 'logs', 'c.zst')}: zstd-compressed (decompress it first)`],
-    [['logs/.git/HEAD', 'logs/c.zst'], () => `${join(dir, 'logs', 'c.zst')}: zstd-compressed (decompress it first)`],
+    [['logs/c.lz4'], () => `${join(dir, 'logs', 'c.lz4')}: lz4-compressed (decompress it first)`],
+    [['logs/.git/HEAD', 'logs/c.lz4'], () => `${join(dir, 'logs', 'c.lz4')}: lz4-compressed (decompress it first)`],
     [['/dev/null'], () => '/dev/null: not a regular file or directory'],
   ])('refuses %j', async (args, message) => {
     const expanding = expand(args);

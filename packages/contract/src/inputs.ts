@@ -14,7 +14,7 @@ const path = z.string().min(1).max(MAX_PATH_LENGTH);
 export const FileInputSchema = z.object({ kind: z.literal('file'), path }).strict();
 /** A gzip file (multi-member too): read whole as one chunk, since gzip cannot be entered in the middle. */
 export const GzipInputSchema = z.object({ kind: z.literal('gzip'), path }).strict();
-/** A zstd file: read like gzip where the worker's Node has a zstd decompressor (Node ≥ 22.15). */
+/** A zstd file: read like gzip, by Node's zlib decoder where it has one (Node ≥ 22.15), else by fzstd. */
 export const ZstdInputSchema = z.object({ kind: z.literal('zstd'), path }).strict();
 export const InputSchema = z.discriminatedUnion('kind', [FileInputSchema, GzipInputSchema, ZstdInputSchema]);
 export type Input = z.infer<typeof InputSchema>;

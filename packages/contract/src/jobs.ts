@@ -16,7 +16,7 @@ export const CreateJobBodySchema = FormatFieldsSchema.extend({
     .min(1)
     .max(MAX_INPUTS_PER_JOB)
     .optional()
-    .describe('what to analyze: file paths, or tagged inputs ({kind: "file" | "gzip" | "zstd", path}); a path (or a "file") is read as its first bytes say: gzip (1f 8b) decompressed, other compressions (xz, bzip2, zstd without a decompressor, zip, 7z, lz4) fail the job naming the file, anything else as text. The result is the exact merge over all of them'),
+    .describe('what to analyze: file paths, or tagged inputs ({kind: "file" | "gzip" | "zstd", path}); a path (or a "file") is read as its first bytes say: gzip (1f 8b) and zstd (28 b5 2f fd) decompressed, other compressions (xz, bzip2, zip, 7z, lz4) fail the job naming the file, anything else as text. The result is the exact merge over all of them'),
   filepath: z.string().min(1).max(MAX_PATH_LENGTH).optional().describe('one file; the same as inputs: [filepath]'),
   since_ms: epochMs.optional().describe('analyze only lines whose timestamp is at or after this (epoch ms); see outside_window in the report'),
   until_ms: epochMs.optional().describe('analyze only lines whose timestamp is before this (epoch ms); after since_ms'),

@@ -1,11 +1,11 @@
-// What a file is, judged by its first bytes: a log we can read, a gzip file (the coordinator reads those),
+// What a file is, judged by its first bytes: a log we can read, a gzip or zstd file (the coordinator reads those),
 // or something to skip with a reason a user can act on.
 import { open } from 'node:fs/promises';
 
 /** How many leading bytes are looked at, for NUL bytes and magic numbers. */
 export const SNIFF_BYTES = 8192;
 
-export type FileKind = { kind: 'text' } | { kind: 'gzip' } | { kind: 'skip'; reason: string };
+export type FileKind = { kind: 'text' } | { kind: 'gzip' } | { kind: 'zstd' } | { kind: 'skip'; reason: string };
 
 interface Magic {
   name: string;
@@ -15,7 +15,6 @@ interface Magic {
 /** Compressions we do not read, by their magic numbers (each format's specification). */
 const UNREAD_COMPRESSIONS: Magic[] = [
   { name: 'xz', bytes: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00] },
-  { name: 'zstd', bytes: [0x28, 0xb5, 0x2f, 0xfd] },
   { name: 'zip', bytes: [0x50, 0x4b, 0x03, 0x04] },
   { name: 'zip', bytes: [0x50, 0x4b, 0x05, 0x06] },
   { name: '7z', bytes: [0x37, 0x7a, 0xbc, 0xaf, 0x27, 0x1c] },
@@ -23,6 +22,7 @@ const UNREAD_COMPRESSIONS: Magic[] = [
 ];
 
 const GZIP = [0x1f, 0x8b];
+const ZSTD = [0x28, 0xb5, 0x2f, 0xfd];
 
 function startsWith(head: Buffer, bytes: number[]): boolean {
   return head.length >= bytes.length && bytes.every((b, i) => head[i] === b);
@@ -39,6 +39,7 @@ function isBzip2(head: Buffer): boolean {
 
 export function classifyHead(head: Buffer): FileKind {
   if (startsWith(head, GZIP)) return { kind: 'gzip' };
+  if (startsWith(head, ZSTD)) return { kind: 'zstd' };
   const compression = isBzip2(head) ? 'bzip2' : UNREAD_COMPRESSIONS.find((m) => startsWith(head, m.bytes))?.name;
   if (compression !== undefined) return { kind: 'skip', reason: `${compression}-compressed (decompress it first)` };
   // Text logs have no NUL; UTF-16 text and binaries do.
