@@ -10,6 +10,7 @@ import { analyzeFile } from '@loganalyzer/core';
 import { writeApplogFile } from '@loganalyzer/core/testing';
 import { PROBE_TIMEOUT_MS } from '../src/coordinator-probe';
 import { LocalCluster } from '../src/local-cluster';
+import { closedPort } from './closed-port';
 import { runAnalyze } from './run-analyze';
 
 jest.setTimeout(120_000);
@@ -24,17 +25,6 @@ beforeAll(() => {
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-/** A port that was free a moment ago and has nothing listening on it. */
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 it('takes --coordinator without a scheme as http://', async () => {
   const cluster = await LocalCluster.start({ workers: 1, concurrency: 1 });

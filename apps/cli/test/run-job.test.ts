@@ -1,19 +1,10 @@
 // Following a job when the coordinator goes away: a short absence is ridden out, a long one fails
 // with a message that names the coordinator and the job. A refused token fails at once.
 import { createServer as createHttpServer, Server } from 'node:http';
-import { AddressInfo, createServer } from 'node:net';
+import type { AddressInfo } from 'node:net';
 import { createCoordinatorClient } from '@loganalyzer/contract';
 import { CoordinatorUnreachableError, runJob, UnauthorizedError, waitForJob } from '../src/run-job';
-
-function closedPort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { closedPort } from './closed-port';
 
 /** A coordinator that answers every request 401, as one with a token does to a client without it. */
 async function refusingCoordinator(): Promise<{ url: string; requests: string[]; close(): Promise<void> }> {
