@@ -11,12 +11,15 @@ import { secondsSince } from '../measure';
 const SUM_SCRIPTS: Record<InputFormat, string | null> = {
   applog: `
 $3 == "ERROR" || $3 == "FATAL" || $3 == "CRITICAL" { errors++ }
-match($0, / in [0-9]+(\\.[0-9]+)?ms/) { requests++; total += substr($0, RSTART + 4, RLENGTH - 6) }
+match($0, / in [0-9]+(\\.[0-9]+)? ?(ms|us|µs|s)([^A-Za-z0-9_]|$)/) {
+  requests++; d = substr($0, RSTART + 4, RLENGTH - 4); v = d + 0
+  if (d ~ /ms/) total += v; else if (d ~ /us|µs/) total += v / 1000; else total += v * 1000
+}
 END { printf "lines=%d errors=%d requests=%d total_ms=%.3f\\n", NR, errors, requests, total }
 `,
   combined: `
 $9 ~ /^[0-9][0-9][0-9]$/ { requests++; if ($9 >= 500) errors++; bytes += $10; total += $NF * 1000 }
-END { printf "lines=%d errors=%d requests=%d total_ms=%.3f bytes_sent=%d\\n", NR, errors, requests, total, bytes }
+END { printf "lines=%d errors=%d requests=%d total_ms=%.3f bytes_sent=%.0f\\n", NR, errors, requests, total, bytes }
 `,
   json: null,
 };
