@@ -155,7 +155,7 @@ export class MetricsAccumulator {
   addRecord(rec: LineRecord): void {
     this.lines++;
     const buf = rec.buf;
-    this.accessEscapes = rec.format === 'combined' || rec.format === 'common' || rec.format === 'custom';
+    this.accessEscapes = rec.mayHoldAccessEscapes && (rec.format === 'combined' || rec.format === 'common' || rec.format === 'custom');
     this.formats.add(rec.format);
 
     const time = rec.timeMs;
