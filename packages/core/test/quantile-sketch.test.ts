@@ -166,3 +166,22 @@ it('accepts the keys of the smallest and the largest value it can hold', () => {
   expect(encoded).toBe(`0;${MIN_SKETCH_KEY}:1,${MAX_SKETCH_KEY - MIN_SKETCH_KEY}:1`);
   expect(QuantileSketch.deserialize(encoded).serialize()).toBe(encoded);
 });
+
+it("writes a few values' keys as the text of the sketch holding them, zeros, ties, negative keys and the extreme keys included", () => {
+  const random = mulberry32(61);
+  const pick = (): number => {
+    const roll = random();
+    if (roll < 0.15) return 0;
+    if (roll < 0.25) return Number.MAX_VALUE;
+    if (roll < 0.4) return 0.001 * randomInt(random, 1, 999);
+    return Math.floor(random() * 60_000) / 10;
+  };
+  for (let round = 0; round < 500; round++) {
+    const values = Array.from({ length: randomInt(random, 0, 32) }, pick);
+    const keys = Int32Array.from(values, (ms) => QuantileSketch.keyOf(ms));
+    const text = QuantileSketch.textOfKeys(keys, keys.length);
+    expect({ values, text }).toStrictEqual({ values, text: sketchOf(values).serialize() });
+  }
+  // Only keys[0, n) count.
+  expect(QuantileSketch.textOfKeys(Int32Array.from([5, 3, 3, 9]), 3)).toBe('0;3:2,2:1');
+});

@@ -308,3 +308,17 @@ it('evicts an entry of the smallest count and keeps every count right through ra
   }
   expect(top.entries().reduce((sum, e) => sum + e.count, 0)).toBe(20_000);
 });
+
+it("serializes its keys in JS string order whatever their bytes: shared prefixes, prefixes of each other, NUL, and characters on both sides of UTF-16's surrogates", () => {
+  const random = mulberry32(21);
+  const pieces = ['/api/v1/orders/', '/api/v1/orders/1', 'a', 'ab', '\u0000', '\u007f', 'é', '\u07ff', '\u0800', '\ud7ff', '\ue000', '\uffff', '\u{10000}', '\u{1f600}', '\u{10ffff}'];
+  const keys = new Set<string>(['', ...pieces]);
+  while (keys.size < 3000) {
+    let key = '';
+    for (let n = randomInt(random, 0, 6); n > 0; n--) key += pieces[randomInt(random, 0, pieces.length - 1)];
+    keys.add(key + (random() < 0.5 ? String(randomInt(random, 0, 999)) : ''));
+  }
+  const top = new TopK(10_000);
+  for (const key of shuffled(random, [...keys])) addBytes(top, key);
+  expect(top.serialize().entries.map(([key]) => key)).toStrictEqual([...keys].sort());
+});

@@ -18,8 +18,10 @@ const BLOCK = LISTED_LATENCY_VALUES - INLINE;
 /** listed[id] of a key whose values are in its sketch. */
 const SKETCHED = -1;
 
-/** Builds the text of listed values; this thread's only, one at a time. */
+/** Builds the quantiles of listed values; this thread's only, one at a time. */
 const scratch = QuantileSketch.empty();
+/** A key's listed values, copied to be sorted into their text. */
+const listedScratch = new Int32Array(LISTED_LATENCY_VALUES);
 
 export class KeyLatencies {
   /** Values listed per id (in inline, then its block), or SKETCHED. */
@@ -100,7 +102,10 @@ export class KeyLatencies {
 
   /** QuantileSketch's text of key id's values. */
   serialize(id: number): string {
-    return this.listed[id] === SKETCHED ? this.sketches.get(id)!.serialize() : this.withScratch(id, (s) => s.serialize());
+    const listed = id < this.listed.length ? this.listed[id] : 0;
+    if (listed === SKETCHED) return this.sketches.get(id)!.serialize();
+    for (let i = 0; i < listed; i++) listedScratch[i] = this.listedKey(id, i);
+    return QuantileSketch.textOfKeys(listedScratch, listed);
   }
 
   private listedKey(id: number, i: number): number {

@@ -9,7 +9,7 @@ import { HyperLogLog } from './hyperloglog';
 import { QuantileSketch } from './quantile-sketch';
 import { RunCounter } from './run-counter';
 import { Timeline } from './timeline';
-import { DEFAULT_TOP_K_CAPACITY, TopK, TopKEntry } from './top-k';
+import { DEFAULT_TOP_K_CAPACITY, TopK } from './top-k';
 
 /** Keys longer than this are cut (at a character boundary) before they are counted. */
 const MAX_KEY_BYTES = { path: 512, client: 64, userAgent: 512, message: 200, app: 64 };
@@ -155,7 +155,7 @@ export class MetricsAccumulator {
   addRecord(rec: LineRecord): void {
     this.lines++;
     const buf = rec.buf;
-    this.accessEscapes = rec.format === 'combined' || rec.format === 'common' || rec.format === 'custom';
+    this.accessEscapes = rec.mayHoldAccessEscapes && (rec.format === 'combined' || rec.format === 'common' || rec.format === 'custom');
     this.formats.add(rec.format);
 
     const time = rec.timeMs;
@@ -175,34 +175,35 @@ export class MetricsAccumulator {
     const isError = (level !== null && level.isError) || status >= 500;
     if (status >= 400 && status < 500) this.clientErrors++;
 
-    let pathEntry: TopKEntry | null = null;
+    // Counter ids in their tables, -1 for none.
+    let pathId = -1;
     let sketchKey = 0;
     if (rec.isRequest) {
       this.requests++;
       const method = rec.method;
       if (method.present && method.end > method.start) this.methods.add(method.escaped ? this.keyOf(buf, method, 16) : shortTokenAt(buf, method.start, cutAt(buf, method.start, method.end, 16)));
-      if (rec.path.present && rec.path.end > rec.path.start) pathEntry = this.count(this.paths, buf, rec.path, MAX_KEY_BYTES.path);
+      if (rec.path.present && rec.path.end > rec.path.start) pathId = this.count(this.paths, buf, rec.path, MAX_KEY_BYTES.path);
       if (rec.bytesSent > 0) this.bytesSent += rec.bytesSent;
       const us = rec.durationUs;
       if (us >= 0) {
         sketchKey = this.countDuration(us);
-        if (pathEntry) this.paths.recordLatency(pathEntry, sketchKey);
+        if (pathId >= 0) this.paths.recordLatencyAt(pathId, sketchKey);
       }
       if (hasTime) this.timeline.addRequest(time, us, sketchKey);
     }
 
     if (rec.client.present && rec.client.end > rec.client.start) {
       const f = rec.client;
-      // The top-k entry carries the hash of the key's bytes; HyperLogLog reuses it.
-      this.uniqueClients.addHash(this.count(this.clients, buf, f, MAX_KEY_BYTES.client).hash);
+      // The top-k table holds the hash of the key's bytes; HyperLogLog reuses it.
+      this.uniqueClients.addHash(this.clients.hashAt(this.count(this.clients, buf, f, MAX_KEY_BYTES.client)));
     }
     if (rec.userAgent.present && rec.userAgent.end > rec.userAgent.start) this.count(this.userAgents, buf, rec.userAgent, MAX_KEY_BYTES.userAgent);
-    const appEntry = rec.app.present && rec.app.end > rec.app.start ? this.count(this.apps, buf, rec.app, MAX_KEY_BYTES.app) : null;
+    const appId = rec.app.present && rec.app.end > rec.app.start ? this.count(this.apps, buf, rec.app, MAX_KEY_BYTES.app) : -1;
 
     if (isError) {
       this.errors++;
-      if (pathEntry) pathEntry.errors++;
-      if (appEntry) appEntry.errors++;
+      if (pathId >= 0) this.paths.addErrorLineAt(pathId);
+      if (appId >= 0) this.apps.addErrorLineAt(appId);
       if (hasTime) this.timeline.addError(time);
       if (rec.message.present && rec.message.end > rec.message.start) this.count(this.errorMessages, buf, rec.message, MAX_KEY_BYTES.message);
     }
@@ -228,7 +229,7 @@ export class MetricsAccumulator {
       this.errors++;
       this.timeline.addError(timeMs);
       // Application logs have no escapes: the message's bytes are the key.
-      if (messageEnd > messageStart) this.errorMessages.addBytes(buf, messageStart, cutAt(buf, messageStart, messageEnd, MAX_KEY_BYTES.message));
+      if (messageEnd > messageStart) this.errorMessages.countBytes(buf, messageStart, cutAt(buf, messageStart, messageEnd, MAX_KEY_BYTES.message));
     }
   }
 
@@ -256,12 +257,13 @@ export class MetricsAccumulator {
     this.levelsSeen.push(level);
   }
 
-  private count(top: TopK, buf: Buffer, f: ByteField, maxBytes: number): TopKEntry {
+  /** Counts the field's key in top; its counter id. */
+  private count(top: TopK, buf: Buffer, f: ByteField, maxBytes: number): number {
     // Escaped strings are decoded first, so "a\/b" and "a/b" (JSON), or nginx's "B\xC3\xBC" and
     // "Bü", are one key whatever format logged them.
-    if (f.escaped) return top.addString(this.keyOf(buf, f, maxBytes));
-    if (this.accessEscapes && hasBackslash(buf, f.start, f.end)) return top.addString(decodeAccessEscapes(buf, f.start, f.end).slice(0, maxBytes));
-    return top.addBytes(buf, f.start, cutAt(buf, f.start, f.end, maxBytes));
+    if (f.escaped) return top.countString(this.keyOf(buf, f, maxBytes));
+    if (this.accessEscapes && hasBackslash(buf, f.start, f.end)) return top.countString(decodeAccessEscapes(buf, f.start, f.end).slice(0, maxBytes));
+    return top.countBytes(buf, f.start, cutAt(buf, f.start, f.end, maxBytes));
   }
 
   /** Set per line: access logs escape quotes and bytes C-style (nginx \xHH, Apache \" and \xhh). */

@@ -114,17 +114,40 @@ export class TopK {
 
   /** Counts the key whose UTF-8 bytes are buf[start, end). */
   addBytes(buf: Buffer, start: number, end: number): TopKEntry {
-    return new TopKEntry(this, this.countBytes(buf, start, end, null));
+    return new TopKEntry(this, this.countBytes(buf, start, end));
   }
 
   addString(key: string): TopKEntry {
+    return new TopKEntry(this, this.countString(key));
+  }
+
+  /**
+   * addBytes, answering the key's counter id rather than an entry: the accumulator counts four keys a
+   * line, and an entry object for each was most of the garbage of a pass.
+   */
+  countBytes(buf: Buffer, start: number, end: number): number {
+    return this.countKey(buf, start, end, null);
+  }
+
+  /** addString, answering the key's counter id. */
+  countString(key: string): number {
     const bytes = Buffer.from(key, 'utf8');
-    return new TopKEntry(this, this.countBytes(bytes, 0, bytes.length, key));
+    return this.countKey(bytes, 0, bytes.length, key);
   }
 
   /** Adds a response time, given by its QuantileSketch.keyOf, to the entry's latencies. */
   recordLatency(entry: TopKEntry, sketchKey: number): void {
-    (this.latencies ??= new KeyLatencies()).addKey(entry.id, sketchKey);
+    this.recordLatencyAt(entry.id, sketchKey);
+  }
+
+  /** recordLatency by counter id. */
+  recordLatencyAt(id: number, sketchKey: number): void {
+    (this.latencies ??= new KeyLatencies()).addKey(id, sketchKey);
+  }
+
+  /** Counts a line with counter id's key as an error. */
+  addErrorLineAt(id: number): void {
+    this.errorLines[id]++;
   }
 
   entries(): TopKEntry[] {
@@ -270,7 +293,7 @@ export class TopK {
   // ---- internals ----
 
   /** Counts the key buf[start, end) (given as `key` when it came as a string); returns its id. */
-  private countBytes(buf: Buffer, start: number, end: number, key: string | null): number {
+  private countKey(buf: Buffer, start: number, end: number, key: string | null): number {
     const hash = hashBytes(buf, start, end);
     let id = this.find(hash, buf, start, end);
     if (id < 0) id = this.insert(buf, start, end, hash, key);

@@ -52,9 +52,20 @@ export function closingQuoteAt(buf: Buffer, i: number, end: number): number {
   for (; i < end; i++) {
     const b = buf[i];
     if (b === QUOTE) return i;
-    if (b === BACKSLASH) i++;
+    if (b === BACKSLASH) {
+      quotedBackslash = true;
+      i++;
+    }
   }
   return -1;
+}
+
+/** Set by closingQuoteAt when a quoted field it passed held a backslash; cleared by its callers. */
+let quotedBackslash = false;
+
+function hasBackslash(buf: Buffer, start: number, end: number): boolean {
+  for (let i = start; i < end; i++) if (buf[i] === BACKSLASH) return true;
+  return false;
 }
 
 /** The status in buf[start, end) when it is exactly three digits from 100 to 599, else -1. */
@@ -226,6 +237,7 @@ export const parseAccessLine: LineParser = (buf, start, end, rec) => {
   let requestStart = timeEnd + 2;
   let requestEnd: number;
   let statusStart: number;
+  quotedBackslash = false;
   if (buf[requestStart] === QUOTE) {
     requestEnd = closingQuoteAt(buf, ++requestStart, end);
     if (requestEnd < 0 || requestEnd + 1 >= end || buf[requestEnd + 1] !== SPACE) return false;
@@ -239,6 +251,7 @@ export const parseAccessLine: LineParser = (buf, start, end, rec) => {
     }
     if (statusStart >= end) return false;
     requestEnd = statusStart - 1;
+    quotedBackslash = hasBackslash(buf, requestStart, requestEnd);
   }
 
   const statusEnd = tokenEnd(buf, statusStart, end);
@@ -275,6 +288,9 @@ export const parseAccessLine: LineParser = (buf, start, end, rec) => {
       }
     }
   }
+  // The request, referer and user agent were scanned for their quotes already: the accumulator
+  // looks for escapes in the keys it counts only when one of them, or the client, held a backslash.
+  rec.mayHoldAccessEscapes = quotedBackslash || hasBackslash(buf, start, clientEnd);
   rec.durationUs = trailingDuration(buf, i, end);
   return true;
 };

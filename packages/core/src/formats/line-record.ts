@@ -53,6 +53,11 @@ export class LineRecord {
   /** The line describes a request (see the README's semantics per format). */
   isRequest = false;
   /**
+   * Access-log formats: whether a field may hold C-style escapes (`\xHH`, `\"`) to decode; a parser
+   * that saw no backslash in the fields it read clears it, sparing the accumulator a scan of each key.
+   */
+  mayHoldAccessEscapes = true;
+  /**
    * The year and month (1-12) that timestamps without a year (syslog `Jun 14`, logcat `06-14`) are
    * read against: the file's mtime, so every chunk of a file infers the same year. Kept across lines.
    */
@@ -81,6 +86,7 @@ export class LineRecord {
     this.bytesSent = -1;
     this.durationUs = -1;
     this.isRequest = false;
+    this.mayHoldAccessEscapes = true;
   }
 }
 
