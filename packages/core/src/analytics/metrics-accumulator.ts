@@ -214,11 +214,15 @@ export class MetricsAccumulator {
    * identical results.
    */
   addApplogLine(buf: Buffer, timeMs: number, levelStart: number, levelEnd: number, messageStart: number, messageEnd: number, durationUs: number): void {
+    this.addApplogFields(buf, timeMs, levelAt(buf, levelStart, levelEnd), messageStart, messageEnd, durationUs);
+  }
+
+  /** addApplogLine with the level looked up already (the wasm scanner's columns carry its key). */
+  addApplogFields(buf: Buffer, timeMs: number, level: LevelInfo, messageStart: number, messageEnd: number, durationUs: number): void {
     this.lines++;
     this.formats.add('applog');
     if (timeMs < this.first) this.first = timeMs;
     if (timeMs > this.last) this.last = timeMs;
-    const level = levelAt(buf, levelStart, levelEnd);
     this.countLevel(level);
     if (durationUs >= 0) {
       this.requests++;
