@@ -19,6 +19,27 @@ const TAB = 0x09;
 const CR = 0x0d;
 const MAX_LEVEL_LENGTH = 16;
 const MAX_PACKED_LETTERS = 10;
+/** Distinct levels given a slot, per instance; JS keeps each slot's LevelInfo (applog-scanner.ts). */
+const LEVEL_SLOTS = 64;
+const slotKeys = memory.data(LEVEL_SLOTS * 8, 8);
+let slotsUsed = 0;
+let lastSlot = -1;
+let lastSlotKey: i64 = -1;
+
+/** The slot of a level by its packed letters, taking a free one for a new level; -1 when none is left. */
+function levelSlot(key: i64): i32 {
+  if (key == lastSlotKey) return lastSlot;
+  let slot = 0;
+  while (slot < slotsUsed && load<i64>(slotKeys + (<usize>slot << 3)) != key) slot++;
+  if (slot == slotsUsed) {
+    if (slotsUsed == LEVEL_SLOTS) return -1;
+    store<i64>(slotKeys + (<usize>slot << 3), key);
+    slotsUsed++;
+  }
+  lastSlot = slot;
+  lastSlotKey = key;
+  return slot;
+}
 
 let capacity: i32 = 0;
 let kinds: usize = 0;
@@ -26,7 +47,7 @@ let starts: usize = 0;
 let ends: usize = 0;
 let times: usize = 0;
 let durations: usize = 0;
-let levelKeys: usize = 0;
+let levelSlots: usize = 0;
 let levelStarts: usize = 0;
 let levelEnds: usize = 0;
 let scanEndAt: i32 = 0;
@@ -39,9 +60,9 @@ export function layout(lines: i32): usize {
   let p = align(__heap_base, 16);
   times = p; p += <usize>lines * 8;
   durations = p; p += <usize>lines * 8;
-  levelKeys = p; p += <usize>lines * 8;
   starts = p; p += <usize>lines * 4;
   ends = p; p += <usize>lines * 4;
+  levelSlots = p; p += <usize>lines * 4;
   levelStarts = p; p += <usize>lines * 4;
   levelEnds = p; p += <usize>lines * 4;
   kinds = p; p += <usize>lines;
@@ -53,7 +74,7 @@ export function startColumn(): usize { return starts; }
 export function endColumn(): usize { return ends; }
 export function timeColumn(): usize { return times; }
 export function durationColumn(): usize { return durations; }
-export function levelKeyColumn(): usize { return levelKeys; }
+export function levelSlotColumn(): usize { return levelSlots; }
 export function levelStartColumn(): usize { return levelStarts; }
 export function levelEndColumn(): usize { return levelEnds; }
 /** Where the last scan stopped: the start of the first line it did not take. */
@@ -63,8 +84,11 @@ export function scanEnd(): i32 { return scanEndAt; }
   return <i32>load<u8>(data + <usize>i);
 }
 
-/** Set by findNewline: whether a byte of the line found has its high bit set (so UTF-8 needs a check). */
-let lineHasHighByte = false;
+/**
+ * Set by findNewline: where the first byte with its high bit set is in the line found, or -1. UTF-8
+ * is checked from there: the ASCII before it is valid, and a character starts there.
+ */
+let firstHighByte = -1;
 
 /**
  * The first '\n' in data[p, len), or -1. Sixteen bytes per step; the buffer has 16 bytes of room past
@@ -72,7 +96,7 @@ let lineHasHighByte = false;
  */
 @inline function findNewline(data: usize, p: i32, len: i32): i32 {
   const newline = i8x16.splat(10);
-  let high = 0;
+  firstHighByte = -1;
   for (let q = p; q < len; q += 16) {
     const v = v128.load(data + <usize>q);
     const found = i8x16.bitmask(i8x16.eq(v, newline));
@@ -80,10 +104,11 @@ let lineHasHighByte = false;
     if (found != 0) {
       const k = ctz(found);
       if (q + k >= len) break;
-      lineHasHighByte = (high | (highBits & ((1 << k) - 1))) != 0;
+      const before = highBits & ((1 << k) - 1);
+      if (firstHighByte < 0 && before != 0) firstHighByte = q + ctz(before);
       return q + k;
     }
-    high |= highBits;
+    if (firstHighByte < 0 && highBits != 0) firstHighByte = q + ctz(highBits);
   }
   return -1;
 }
@@ -102,7 +127,7 @@ export function scan(data: usize, cursor: i32, len: i32, lastStart: i32, eof: bo
     let valid: bool;
     if (nl >= 0) {
       next = nl + 1;
-      valid = !lineHasHighByte || isUtf8Range(data, p, nl);
+      valid = firstHighByte < 0 || isUtf8Range(data, firstHighByte, nl);
     } else {
       if (!eof) break;
       nl = len;
@@ -142,7 +167,7 @@ function scanApplog(data: usize, n: i32, start: i32, end: i32, sinceMs: f64, unt
   let i = timestampEnd;
   if (i >= end || byteAt(data, i) != SPACE) return KIND_MALFORMED;
   const levelStart = ++i;
-  // The level's letters packed 5 bits each, as level-names.ts levelAt packs them.
+  // The level's letters packed 5 bits each, as level-names.ts levelAt packs them: a level's identity.
   let key: i64 = 0;
   while (i < end) {
     const b = byteAt(data, i);
@@ -156,7 +181,7 @@ function scanApplog(data: usize, n: i32, start: i32, end: i32, sinceMs: f64, unt
   if (time < sinceMs || time >= untilMs) return KIND_OUTSIDE_WINDOW;
   const messageStart = min(levelEnd + 1, end);
   store<f64>(times + (<usize>n << 3), time);
-  store<f64>(levelKeys + (<usize>n << 3), levelLength <= MAX_PACKED_LETTERS ? <f64>key : -1);
+  store<i32>(levelSlots + (<usize>n << 2), levelLength <= MAX_PACKED_LETTERS ? levelSlot(key) : -1);
   store<u32>(levelStarts + (<usize>n << 2), levelStart);
   store<u32>(levelEnds + (<usize>n << 2), levelEnd);
   store<f64>(durations + (<usize>n << 3), findReportedDuration(data, messageStart, end));

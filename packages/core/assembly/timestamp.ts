@@ -22,18 +22,26 @@ export let timestampEnd: i32 = 0;
   return <u32>a <= 9 && <u32>b <= 9 ? a * 10 + b : -1;
 }
 
-export function parseTimestamp(data: usize, s: i32, end: i32): f64 {
-  if (end - s < 19) return NaN;
+/**
+ * The last date, hour and minute read: their 16 bytes and the minute's start. Lines in time order
+ * mostly repeat them, and equal bytes give an equal start, so one comparison replaces their parse.
+ */
+let prefixSet = false;
+let prefixLow: u64 = 0;
+let prefixHigh: u64 = 0;
+let prefixMinuteStart: f64 = 0;
+
+/** Epoch ms of the minute written by data[s, s + 16) ("YYYY-MM-DD HH:MM", or with 'T'), or NaN. */
+function minuteAt(data: usize, s: i32): f64 {
   const t = byteAt(data, s + 10);
-  if (byteAt(data, s + 4) != 0x2d || byteAt(data, s + 7) != 0x2d || (t != 0x20 && t != 0x54) || byteAt(data, s + 13) != 0x3a || byteAt(data, s + 16) != 0x3a) return NaN;
+  if (byteAt(data, s + 4) != 0x2d || byteAt(data, s + 7) != 0x2d || (t != 0x20 && t != 0x54) || byteAt(data, s + 13) != 0x3a) return NaN;
   const century = twoDigits(data, s);
   const yy = twoDigits(data, s + 2);
   const month = twoDigits(data, s + 5);
   const day = twoDigits(data, s + 8);
   const hour = twoDigits(data, s + 11);
   const minute = twoDigits(data, s + 14);
-  const second = twoDigits(data, s + 17);
-  if (century < 0 || yy < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59 || second < 0 || second > 60) return NaN;
+  if (century < 0 || yy < 0 || month < 1 || month > 12 || day < 1 || day > 31 || hour < 0 || hour > 23 || minute < 0 || minute > 59) return NaN;
   const year = century * 100 + yy;
   const key: i64 = (((((<i64>year * 13 + month) * 32 + day) * 24 + hour) * 60) + minute) + 1;
   const slot = <usize>((hour * 60 + minute) & (MINUTE_SLOTS - 1)) << 3;
@@ -43,7 +51,26 @@ export function parseTimestamp(data: usize, s: i32, end: i32): f64 {
     store<i64>(cachedKeys + slot, key);
     store<f64>(cachedStarts + slot, found);
   }
-  const minuteStartMs = load<f64>(cachedStarts + slot);
+  return load<f64>(cachedStarts + slot);
+}
+
+export function parseTimestamp(data: usize, s: i32, end: i32): f64 {
+  if (end - s < 19) return NaN;
+  const low = load<u64>(data + <usize>s);
+  const high = load<u64>(data + <usize>s + 8);
+  let minuteStartMs: f64;
+  if (prefixSet && low == prefixLow && high == prefixHigh) {
+    minuteStartMs = prefixMinuteStart;
+  } else {
+    minuteStartMs = minuteAt(data, s);
+    if (isNaN(minuteStartMs)) return NaN;
+    prefixSet = true;
+    prefixLow = low;
+    prefixHigh = high;
+    prefixMinuteStart = minuteStartMs;
+  }
+  const second = twoDigits(data, s + 17);
+  if (byteAt(data, s + 16) != 0x3a || second < 0 || second > 60) return NaN;
 
   let i = s + 19;
   let millis = 0;

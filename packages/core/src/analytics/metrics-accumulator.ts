@@ -8,6 +8,7 @@ import { keepFirstSamples, MALFORMED_SAMPLE_BYTES, MalformedSample, PARTIAL_METR
 import { HyperLogLog } from './hyperloglog';
 import { QuantileSketch } from './quantile-sketch';
 import { RunCounter } from './run-counter';
+import { SketchKeyCache } from './sketch-key-cache';
 import { Timeline } from './timeline';
 import { DEFAULT_TOP_K_CAPACITY, TopK, TopKEntry } from './top-k';
 
@@ -112,6 +113,7 @@ export class MetricsAccumulator {
   private readonly errorMessages: TopK;
   private readonly apps: TopK;
   private readonly timeline = new Timeline();
+  private readonly sketchKeys = new SketchKeyCache();
   private readonly filepath: string;
 
   constructor(options: AccumulatorOptions) {
@@ -248,8 +250,8 @@ export class MetricsAccumulator {
     this.totalUs += us;
     if (us < this.minUs) this.minUs = us;
     if (us > this.maxUs) this.maxUs = us;
-    // One logarithm per request, shared by the overall, per-minute and per-path sketches.
-    const sketchKey = QuantileSketch.keyOf(us / 1000);
+    // One key per request, shared by the overall, per-minute and per-path sketches.
+    const sketchKey = this.sketchKeys.keyOfMicros(us);
     this.latency.addKey(sketchKey);
     return sketchKey;
   }

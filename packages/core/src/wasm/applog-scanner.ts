@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isRealDate, utcMinuteStart } from '../calendar';
+import type { LevelInfo } from '../level-names';
 
 /** Lines per scan call: ~170 KB of columns, so a batch stays in the L2 cache. */
 export const BATCH_LINES = 4096;
@@ -28,7 +29,7 @@ interface ScanExports {
   endColumn(): number;
   timeColumn(): number;
   durationColumn(): number;
-  levelKeyColumn(): number;
+  levelSlotColumn(): number;
   levelStartColumn(): number;
   levelEndColumn(): number;
   scanEnd(): number;
@@ -49,10 +50,12 @@ export class ApplogScanner {
   ends!: Uint32Array;
   times!: Float64Array;
   durations!: Float64Array;
-  levelKeys!: Float64Array;
+  levelSlots!: Int32Array;
   levelStarts!: Uint32Array;
   levelEnds!: Uint32Array;
   private data!: Buffer;
+  /** The level of each slot the scanner has given out (it numbers distinct levels), once JS has seen it. */
+  readonly levelOfSlot: Array<LevelInfo | undefined> = [];
 
   constructor(instance: { exports: object }) {
     this.exports = instance.exports as unknown as ScanExports;
@@ -88,7 +91,7 @@ export class ApplogScanner {
     this.ends = new Uint32Array(buffer, e.endColumn(), BATCH_LINES);
     this.times = new Float64Array(buffer, e.timeColumn(), BATCH_LINES);
     this.durations = new Float64Array(buffer, e.durationColumn(), BATCH_LINES);
-    this.levelKeys = new Float64Array(buffer, e.levelKeyColumn(), BATCH_LINES);
+    this.levelSlots = new Int32Array(buffer, e.levelSlotColumn(), BATCH_LINES);
     this.levelStarts = new Uint32Array(buffer, e.levelStartColumn(), BATCH_LINES);
     this.levelEnds = new Uint32Array(buffer, e.levelEndColumn(), BATCH_LINES);
     this.data = Buffer.from(buffer, this.dataStart, Math.max(bytes, buffer.byteLength - this.dataStart - SCAN_OVERRUN));
