@@ -1,9 +1,10 @@
 // QuantileSketch.keyOf of a duration in microseconds, remembered: a log holds a few thousand distinct
 // durations (whole milliseconds, mostly), and the logarithm behind each key was ~6% of an applog pass.
-// Direct-mapped by the duration's low bits; a miss computes the key, so the answer is always keyOf's.
+// Direct-mapped by a hash of the duration; a miss computes the key, so the answer is always keyOf's.
 import { QuantileSketch } from './quantile-sketch';
 
-const SLOTS = 4096;
+const SLOT_BITS = 12;
+const SLOTS = 1 << SLOT_BITS;
 
 export class SketchKeyCache {
   /** Durations held, NaN for an empty slot (no duration equals it). */
@@ -12,7 +13,10 @@ export class SketchKeyCache {
 
   /** QuantileSketch.keyOf(us / 1000). */
   keyOfMicros(us: number): number {
-    const slot = (us % SLOTS) | 0;
+    // A multiplicative hash of the low 32 bits: durations are mostly whole milliseconds (multiples of
+    // 1000), whose low bits alone would crowd into an eighth of the slots. Integer ops only: a double
+    // modulo cost more than the lookup.
+    const slot = Math.imul(us | 0, 0x9e3779b1) >>> (32 - SLOT_BITS);
     if (this.micros[slot] === us) return this.keys[slot];
     const key = QuantileSketch.keyOf(us / 1000);
     this.micros[slot] = us;
