@@ -165,7 +165,7 @@ export function lineSinkFor(acc: MetricsAccumulator, options: AnalyzeOptions, re
 
 function analyzeFd(fd: number, filepath: string, start: number, size: number, options: AnalyzeOptions, path: PathChoice): PartialMetrics {
   const acc = new MetricsAccumulator({ filepath, topCapacity: options.topCapacity });
-  const scanner = path === 'fast' && options.format === 'applog' ? chosenApplogScanner(options.scanner) : null;
+  const scanner = path === 'fast' && options.format === 'applog' ? chosenApplogScanner(options.scanner, options.maxLineBytes) : null;
   if (scanner !== null) {
     return acc.result(readApplogRange(fd, start, size, scanner, acc, {
       bufferSize: options.bufferSize,

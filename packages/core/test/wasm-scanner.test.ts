@@ -5,7 +5,7 @@ import { analyzeRange, analyzeRangeOnGeneralPath, AnalyzeOptions } from '../src/
 import { writeApplogFile } from '../src/applog-generator';
 import type { PartialMetrics } from '../src/partial-metrics';
 import { applogScanner, loadApplogScanner, WasmApi } from '../src/wasm/applog-scanner';
-import { chosenApplogScanner, SCANNER_ENV } from '../src/wasm/scanner-choice';
+import { chosenApplogScanner, SCANNER_ENV, WASM_MAX_LINE_BYTES } from '../src/wasm/scanner-choice';
 import { readFileSync, statSync } from 'node:fs';
 import { mulberry32, pick, Random, randomInt, useTempDir } from './helpers';
 
@@ -120,6 +120,20 @@ it('equals the general path on the generated logs, shuffled within the hour too'
   }
   const shuffledPath = temp.write('shuffled.log', Buffer.from(lines.join('\n'), 'latin1'));
   expectSame(shuffledPath, 0, size);
+});
+
+it('numbers more distinct levels than the scanner has slots for, and still equals the JS path', () => {
+  const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  const levels = Array.from({ length: 150 }, (_, i) => letters[i % 26] + letters[Math.floor(i / 26)] + 'LEVEL'.slice(0, i % 6));
+  const lines = Array.from({ length: 3000 }, (_, i) => `2024-01-24 10:15:${String(i % 60).padStart(2, '0')} ${levels[(i * 7) % levels.length]} step ${i} in ${i % 50}ms`);
+  const path = temp.write('levels.log', lines.join('\n'));
+  const metrics = expectSame(path, 0, sizeOf(path));
+  expect(Object.keys(metrics.levels)).toHaveLength(150);
+});
+
+it('leaves lines longer than its 32-bit offsets reach to the JS path', () => {
+  expect(chosenApplogScanner('wasm', WASM_MAX_LINE_BYTES)).not.toBeNull();
+  expect(chosenApplogScanner('wasm', WASM_MAX_LINE_BYTES + 1)).toBeNull();
 });
 
 it('falls back to the JS path where WebAssembly, or its SIMD, is missing', () => {

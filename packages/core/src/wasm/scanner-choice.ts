@@ -16,8 +16,18 @@ export function checkScannerChoice(value: unknown, source: string): void {
   }
 }
 
-/** The wasm scanner, unless the option (else the environment) asks for JS or wasm is unavailable. */
-export function chosenApplogScanner(option: ScannerChoice | undefined): ApplogScanner | null {
+/**
+ * The longest line the wasm scanner buffers: its offsets are 32-bit and its memory at most 4 GiB, so
+ * a larger maxLineBytes (the default is 64 MiB) goes to the JS path, which has no such bound.
+ */
+export const WASM_MAX_LINE_BYTES = 1 << 30;
+
+/**
+ * The wasm scanner, unless the option (else the environment) asks for JS, lines may be longer than
+ * it buffers, or wasm is unavailable.
+ */
+export function chosenApplogScanner(option: ScannerChoice | undefined, maxLineBytes = 0): ApplogScanner | null {
+  if (maxLineBytes > WASM_MAX_LINE_BYTES) return null;
   let choice = option;
   if (choice === undefined) {
     const env = process.env[SCANNER_ENV] || undefined;
