@@ -91,7 +91,7 @@ export function scanEnd(): i32 { return scanEndAt; }
 let firstHighByte = -1;
 
 /**
- * The first '\n' in data[p, len), or -1. Sixteen bytes per step; the buffer has 16 bytes of room past
+ * The first '\n' in data[p, len), or -1. Sixteen bytes per step; the buffer has room past
  * its capacity, so the last step may read past len (those bytes are ignored).
  */
 @inline function findNewline(data: usize, p: i32, len: i32): i32 {

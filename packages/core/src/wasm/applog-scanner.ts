@@ -9,8 +9,8 @@ import type { LevelInfo } from '../level-names';
 
 /** Lines per scan call: ~170 KB of columns, so a batch stays in the L2 cache. */
 export const BATCH_LINES = 4096;
-/** Room past the data buffer: the scanner reads 16 bytes at a time and may pass its end. */
-const SCAN_OVERRUN = 16;
+/** Room past the data buffer: the scanner reads 16 bytes at a time (from up to 3 bytes on) and may pass its end. */
+const SCAN_OVERRUN = 32;
 const WASM_PAGE = 65536;
 const WASM_FILE = 'applog-scan.wasm';
 
