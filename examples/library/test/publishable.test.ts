@@ -36,8 +36,12 @@ describe.each([
 
   it('packs no sources, tests or maps of them', () => {
     const files = packedFiles(dir);
-    expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/') || f.endsWith('.test.js'))).toStrictEqual([]);
+    expect(files.filter((f) => f.startsWith('src/') || f.startsWith('test/') || f.startsWith('assembly/') || f.endsWith('.test.js'))).toStrictEqual([]);
     expect(files).toContain('package.json');
     expect(files).toContain('README.md');
   });
+});
+
+it('packs core\'s compiled wasm scanner (its AssemblyScript source stays out, as above)', () => {
+  expect(packedFiles(join(packagesDir, 'core'))).toContain('dist/wasm/applog-scan.wasm');
 });

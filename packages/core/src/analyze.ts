@@ -11,6 +11,8 @@ import { LineReaderOptions, LineSink, readLinesInRange } from './line-reader';
 import type { PartialMetrics } from './partial-metrics';
 import { MetricsReport, toReport } from './report';
 import { checkWindow, TimeWindow } from './time-window';
+import { readApplogRange } from './wasm/applog-range-reader';
+import { checkScannerChoice, chosenApplogScanner, ScannerChoice } from './wasm/scanner-choice';
 
 export interface AnalyzeOptions extends Omit<LineReaderOptions, 'onOversizedLine' | 'fileEnd'> {
   /** `auto` (default) detects each line's format; or a named format; or `{ nginx: '<log_format>' }`. */
@@ -29,6 +31,12 @@ export interface AnalyzeOptions extends Omit<LineReaderOptions, 'onOversizedLine
    * the window would depend on the lines above it, which another chunk may hold.
    */
   window?: TimeWindow;
+  /**
+   * What reads `applog` lines: `wasm` (the default, a WebAssembly scanner that parses a buffer of
+   * lines per call) or `js`; both give identical results, and `js` is used wherever WebAssembly is
+   * not available. Unset, the LOGANALYZER_SCANNER environment variable decides.
+   */
+  scanner?: ScannerChoice;
 }
 
 const SPACE = 0x20;
@@ -44,6 +52,7 @@ export function checkOptions(options: AnalyzeOptions): void {
   }
   if (options.snapshot !== undefined) checkSnapshotOption(options.snapshot);
   if (options.window !== undefined) checkWindow(options.window);
+  checkScannerChoice(options.scanner, 'scanner');
 }
 
 function withFile<T>(filepath: string, use: (fd: number) => T): T {
@@ -156,6 +165,16 @@ export function lineSinkFor(acc: MetricsAccumulator, options: AnalyzeOptions, re
 
 function analyzeFd(fd: number, filepath: string, start: number, size: number, options: AnalyzeOptions, path: PathChoice): PartialMetrics {
   const acc = new MetricsAccumulator({ filepath, topCapacity: options.topCapacity });
+  const scanner = path === 'fast' && options.format === 'applog' ? chosenApplogScanner(options.scanner, options.maxLineBytes) : null;
+  if (scanner !== null) {
+    return acc.result(readApplogRange(fd, start, size, scanner, acc, {
+      bufferSize: options.bufferSize,
+      maxLineBytes: options.maxLineBytes,
+      fileEnd: options.snapshot?.size,
+      sinceMs: options.window?.sinceMs ?? -Infinity,
+      untilMs: options.window?.untilMs ?? Infinity,
+    }));
+  }
   const analyzer = lineSinkFor(acc, options, options.snapshot?.mtime_ms ?? fstatSync(fd).mtimeMs, path);
   const read = readLinesInRange(fd, start, size, analyzer, {
     bufferSize: options.bufferSize,

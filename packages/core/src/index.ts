@@ -3,6 +3,8 @@
 export { analyzeFile, analyzeFilePartial, analyzeRange } from './analyze';
 export type { AnalyzeOptions } from './analyze';
 export type { TimeWindow } from './time-window';
+export { SCANNER_ENV } from './wasm/scanner-choice';
+export type { ScannerChoice } from './wasm/scanner-choice';
 export { planChunks, defaultChunkSize, MAX_DEFAULT_CHUNK_SIZE, CHUNKS_PER_WORKER } from './chunk-planner';
 export type { ChunkRange } from './chunk-planner';
 export { readLinesInRange, DEFAULT_BUFFER_SIZE, DEFAULT_MAX_LINE_BYTES } from './line-reader';

@@ -38,7 +38,15 @@ export function levelAt(buf: Buffer, start: number, end: number): LevelInfo {
     if (!isLetter(b)) packable = false;
     else key = key * 32 + ((b & 0xdf) - 0x40);
   }
-  if (!packable) return levelInfo(buf.toString('utf8', start, end).toUpperCase());
+  return levelOfPackedKey(packable ? key : -1, buf, start, end);
+}
+
+/**
+ * levelAt for a level whose letters are packed already (the wasm scanner packs them as it reads the
+ * level); -1 when they do not pack (too many letters, or not letters).
+ */
+export function levelOfPackedKey(key: number, buf: Buffer, start: number, end: number): LevelInfo {
+  if (key < 0) return levelInfo(buf.toString('utf8', start, end).toUpperCase());
   // Consecutive lines mostly share a level; a hit here skips the map lookup on a double key.
   if (key === lastKey) return lastInfo!;
   let found = byPackedKey.get(key);

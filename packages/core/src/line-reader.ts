@@ -54,7 +54,7 @@ const NEWLINE = 10;
 const UTF8_STRETCH = 4096;
 
 /** Room for the range and a typical line past its end (the last owned line may run over). */
-function smallRangeBuffer(rangeSize: number): number {
+export function smallRangeBuffer(rangeSize: number): number {
   let size = 4096;
   while (size < rangeSize + 4096 && size < DEFAULT_BUFFER_SIZE) size *= 2;
   return size;

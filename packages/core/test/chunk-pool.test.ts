@@ -63,6 +63,17 @@ it('passes the reader options to the threads', async () => {
   expect(report.malformed_lines > report.lines / 2).toBe(true);
 });
 
+it('runs applog chunks on the threads\' wasm scanner, each partial the JS scanner\'s, chunk after chunk', async () => {
+  const chunks = core.planChunks(fileSize, 7001);
+  for (const scanner of ['wasm', 'js'] as const) {
+    const partials = await Promise.all(chunks.map((chunk) => pool.run({ filepath, ...chunk, options: { format: 'applog', scanner } })));
+    partials.forEach((partial, i) => {
+      const reference = core.analyzeRange(filepath, chunks[i].start, chunks[i].size, { format: 'applog', scanner: 'js' });
+      expect({ scanner, chunk: chunks[i], partial }).toStrictEqual({ scanner, chunk: chunks[i], partial: reference });
+    });
+  }
+});
+
 it('answers runAsJson with the UTF-8 JSON of the same partial, in blocks of their own', async () => {
   const chunks = core.planChunks(fileSize, 7001);
   const [objects, bytes] = await Promise.all([

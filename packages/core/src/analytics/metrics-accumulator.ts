@@ -8,6 +8,7 @@ import { keepFirstSamples, MALFORMED_SAMPLE_BYTES, MalformedSample, PARTIAL_METR
 import { HyperLogLog } from './hyperloglog';
 import { QuantileSketch } from './quantile-sketch';
 import { RunCounter } from './run-counter';
+import { SketchKeyCache } from './sketch-key-cache';
 import { Timeline } from './timeline';
 import { DEFAULT_TOP_K_CAPACITY, TopK } from './top-k';
 
@@ -112,6 +113,7 @@ export class MetricsAccumulator {
   private readonly errorMessages: TopK;
   private readonly apps: TopK;
   private readonly timeline = new Timeline();
+  private readonly sketchKeys = new SketchKeyCache();
   private readonly filepath: string;
 
   constructor(options: AccumulatorOptions) {
@@ -215,11 +217,15 @@ export class MetricsAccumulator {
    * identical results.
    */
   addApplogLine(buf: Buffer, timeMs: number, levelStart: number, levelEnd: number, messageStart: number, messageEnd: number, durationUs: number): void {
+    this.addApplogFields(buf, timeMs, levelAt(buf, levelStart, levelEnd), messageStart, messageEnd, durationUs);
+  }
+
+  /** addApplogLine with the level looked up already (the wasm scanner's columns carry its key). */
+  addApplogFields(buf: Buffer, timeMs: number, level: LevelInfo, messageStart: number, messageEnd: number, durationUs: number): void {
     this.lines++;
     this.formats.add('applog');
     if (timeMs < this.first) this.first = timeMs;
     if (timeMs > this.last) this.last = timeMs;
-    const level = levelAt(buf, levelStart, levelEnd);
     this.countLevel(level);
     if (durationUs >= 0) {
       this.requests++;
@@ -245,8 +251,8 @@ export class MetricsAccumulator {
     this.totalUs += us;
     if (us < this.minUs) this.minUs = us;
     if (us > this.maxUs) this.maxUs = us;
-    // One logarithm per request, shared by the overall, per-minute and per-path sketches.
-    const sketchKey = QuantileSketch.keyOf(us / 1000);
+    // One key per request, shared by the overall, per-minute and per-path sketches.
+    const sketchKey = this.sketchKeys.keyOfMicros(us);
     this.latency.addKey(sketchKey);
     return sketchKey;
   }
