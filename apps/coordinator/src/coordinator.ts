@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { isCompressed } from '@loganalyzer/contract';
 import type { ChunkTask, CreateJobBody, Input, Job, JobProgressUpdate, JobSummary, MetricsReport, WorkerInfo, WorkerLoad } from '@loganalyzer/contract';
-import { AnalyzerError, checkPartial, MetricsMerger, selectParser, toReport } from '@loganalyzer/core';
+import { AnalyzerError, checkPartial, MetricsMerger, selectParser } from '@loganalyzer/core';
 import type { TimeWindow } from '@loganalyzer/core';
 import { AppError } from '@loganalyzer/server-kit';
 import { CoordinatorEvent, EventBus } from './events';
@@ -376,7 +376,7 @@ export class Coordinator {
     // Computed on request (it is rarely asked for) rather than merged twice on every chunk.
     const all = new MetricsMerger();
     for (const job of this.leases.allJobs()) if (job.chunksDone > 0) all.add(this.results.merged(job.id));
-    const report = toReport(all.result());
+    const report = all.report();
     // Samples quote log lines: one job's file contents must not show up in another's view.
     return { ...report, malformed: { ...report.malformed, samples: [] } };
   }

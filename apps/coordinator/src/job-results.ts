@@ -5,7 +5,7 @@
 // enough commits or time, a finished one once the coordinator is idle. Until then the stored partials
 // are the durable record, and a restart replays them.
 import type { MetricsReport } from '@loganalyzer/contract';
-import { CheckedPartial, checkPartial, MetricsMerger, PartialMetrics, TimeWindow, toReport } from '@loganalyzer/core';
+import { CheckedPartial, checkPartial, MetricsMerger, PartialMetrics, TimeWindow } from '@loganalyzer/core';
 import type { StateStore } from './state/state-store';
 
 interface JobMerge {
@@ -87,7 +87,7 @@ export class JobResults {
    */
   report(jobId: string, window?: TimeWindow): MetricsReport {
     const merge = this.mergeOf(jobId);
-    if (merge.report?.merged !== merge.merger.size) merge.report = { merged: merge.merger.size, report: toReport(merge.merger.result(), window) };
+    if (merge.report?.merged !== merge.merger.size) merge.report = { merged: merge.merger.size, report: merge.merger.report(window) };
     return merge.report.report;
   }
 

@@ -1,6 +1,7 @@
 // The wire shapes of analysis results: the mergeable partial a worker reports for one chunk (compact:
 // counters, small maps and serialized sketches), and the derived report a user reads.
 import { z } from 'zod';
+import { checkedArray } from './checked-array';
 
 const count = z.number().int().nonnegative();
 
@@ -18,12 +19,17 @@ const sketchText = (what: string) =>
       `${what}: a DDSketch (1% relative accuracy) of response times in ms, written "zeroCount;key:count,Δkey:count,…" – the zero bin's count, a semicolon, then the non-zero bins in increasing key order, the first key absolute (possibly negative), each later key as its gap (at least 1) from the one before, every count at least 1 ("0;402:3,2:1")`,
     );
 
+const isCount = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v) && v >= 0;
+
+/** What the entry tuple below accepts, as a plain check (see checked-array.ts). */
+const isTopEntry = (e: unknown): boolean =>
+  Array.isArray(e) && e.length === 5 && typeof e[0] === 'string' && isCount(e[1]) && isCount(e[2]) && isCount(e[3]) && (e[4] === null || typeof e[4] === 'string');
+
 export const SerializedTopKSchema = z.object({
   capacity: z.number().int().positive(),
   total: count,
   exact: z.boolean(),
-  entries: z
-    .array(z.tuple([z.string(), count, count, count, sketchText("the key's response times (paths only)").nullable()]))
+  entries: checkedArray(z.tuple([z.string(), count, count, count, sketchText("the key's response times (paths only)").nullable()]), isTopEntry)
     .describe(
       '[key, count, error, errors, latency sketch or null], in increasing key order: the true count is in [count - error, count], error 0 (exact) for every key of a table marked exact and for any key counted from its first occurrence on; at most capacity keys',
     ),

@@ -8,6 +8,8 @@ import { Timeline } from './analytics/timeline';
 import { DEFAULT_TOP_K_CAPACITY, TopK } from './analytics/top-k';
 import { CheckedPartial, checkPartial } from './partial-check';
 import { COUNTED_FIELDS, CountedField, SUMMED_FIELDS, SummedField } from './partial-fields';
+import { MetricsReport, reportWithTops, topReportOfTable, TopReport } from './report';
+import type { TimeWindow } from './time-window';
 import { keepFirstSamples, MalformedSample, PARTIAL_METRICS_VERSION, PartialMetrics, sortKeys, TOP_DIMENSIONS, TopDimension } from './partial-metrics';
 
 type Extreme = 'min_response_time_us' | 'max_response_time_us' | 'first_timestamp_ms' | 'last_timestamp_ms';
@@ -73,7 +75,23 @@ export class MetricsMerger {
   }
 
   result(): PartialMetrics {
-    const top = Object.fromEntries(TOP_DIMENSIONS.map((d) => [d, (this.top[d] ?? new TopK(DEFAULT_TOP_K_CAPACITY)).serialize()])) as PartialMetrics['top'];
+    return this.assemble(Object.fromEntries(TOP_DIMENSIONS.map((d) => [d, this.tableOf(d).serialize()])) as PartialMetrics['top']);
+  }
+
+  /**
+   * toReport(this.result(), window), reading the top tables in place: serializing 100,000+ keys with
+   * their sketches for the ten that are shown made every poll of a running job cost a merge.
+   */
+  report(window?: TimeWindow): MetricsReport {
+    const { top: _, ...rest } = this.assemble(null);
+    return reportWithTops(rest, window, Object.fromEntries(TOP_DIMENSIONS.map((d) => [d, topReportOfTable(this.tableOf(d), d)])) as Record<TopDimension, TopReport>);
+  }
+
+  private tableOf(d: TopDimension): TopK {
+    return this.top[d] ?? new TopK(DEFAULT_TOP_K_CAPACITY);
+  }
+
+  private assemble<T>(top: T): Omit<PartialMetrics, 'top'> & { top: T } {
     const sums = this.sums;
     // Field order as the accumulator writes it, so equal results serialize identically.
     return {

@@ -3,7 +3,7 @@
 import { HLL_STANDARD_ERROR, HyperLogLog } from './analytics/hyperloglog';
 import { QuantileSketch, SKETCH_RELATIVE_ACCURACY } from './analytics/quantile-sketch';
 import { Timeline } from './analytics/timeline';
-import { compareByGuaranteedCount, SerializedTopK, selectTop } from './analytics/top-k';
+import { compareByGuaranteedCount, SerializedTopK, selectTop, TopK } from './analytics/top-k';
 import { MalformedSample, PartialMetrics, sortKeys, TOP_DIMENSIONS, TopDimension } from './partial-metrics';
 import type { TimeWindow } from './time-window';
 
@@ -109,6 +109,23 @@ const iso = (ms: number | null): string | null => (ms === null ? null : new Date
 
 type SerializedTopEntry = SerializedTopK['entries'][number];
 
+/** A live table's report, equal to topReport of its serialize(), without writing its 100,000+ keys. */
+export function topReportOfTable(table: TopK, dimension: TopDimension): TopReport {
+  return {
+    exact: table.exact,
+    error_bound: table.errorBound(),
+    capacity: table.capacity,
+    items: table.top(TOP_N).map((e) => ({
+      key: e.key,
+      count: e.count - e.error,
+      count_max: e.count,
+      exact: e.error === 0,
+      errors: e.errors,
+      ...(dimension === 'paths' ? { p95_response_time: e.latency?.quantile(0.95) ?? null } : {}),
+    })),
+  };
+}
+
 /** Read from the serialized table: only the listed keys' sketches are decoded, of 100,000+ keys. */
 function topReport(s: SerializedTopK, dimension: TopDimension): TopReport {
   let errorBound = 0;
@@ -138,7 +155,7 @@ function statusClasses(statuses: Record<string, number>): Record<string, number>
   return sortKeys(classes);
 }
 
-function bucketsSpanned(m: PartialMetrics, bucketMs: number): number {
+function bucketsSpanned(m: Omit<PartialMetrics, 'top'>, bucketMs: number): number {
   if (m.first_timestamp_ms === null || m.last_timestamp_ms === null) return 1;
   return Math.floor(m.last_timestamp_ms / bucketMs) - Math.floor(m.first_timestamp_ms / bucketMs) + 1;
 }
@@ -166,6 +183,11 @@ function clampedPercentiles(latency: QuantileSketch | null, minUs: number | null
 
 /** The report of merged partials; `window` is the one they were analyzed in, if any (partials do not carry it). */
 export function toReport(m: PartialMetrics, window?: TimeWindow): MetricsReport {
+  return reportWithTops(m, window, Object.fromEntries(TOP_DIMENSIONS.map((d) => [d, topReport(m.top[d], d)])) as Record<TopDimension, TopReport>);
+}
+
+/** toReport with the top tables' reports given (a live merger makes them from its tables). */
+export function reportWithTops(m: Omit<PartialMetrics, 'top'>, window: TimeWindow | undefined, top: Record<TopDimension, TopReport>): MetricsReport {
   const total = m.total_response_time_us / 1000;
   const latency = m.latency === null ? null : QuantileSketch.deserialize(m.latency);
   const timeline = Timeline.deserialize(m.timeline);
@@ -225,7 +247,7 @@ export function toReport(m: PartialMetrics, window?: TimeWindow): MetricsReport 
       avg_response_time: b.timed === 0 ? null : b.duration_us / 1000 / b.timed,
       p95_response_time: b.sketch ? b.sketch.quantile(0.95) : null,
     })),
-    top: Object.fromEntries(TOP_DIMENSIONS.map((d) => [d, topReport(m.top[d], d)])) as Record<TopDimension, TopReport>,
+    top,
     unique_clients: { estimate: HyperLogLog.deserialize(m.unique_clients).estimate(), standard_error: HLL_STANDARD_ERROR },
   };
 }

@@ -4,6 +4,8 @@ import { writeApplogFile } from '../src/applog-generator';
 import { planChunks } from '../src/chunk-planner';
 import { emptyMetrics, mergeAll, mergeMetrics, PartialMetrics } from '../src/partial-metrics';
 import { toReport } from '../src/report';
+import { MetricsMerger } from '../src/metrics-merger';
+import { generateMixedLog, writeLogFile } from '../src/testing';
 import { mulberry32, Random, randomInt, rangesFromCuts, shuffled, useTempDir } from './helpers';
 
 const temp = useTempDir();
@@ -107,4 +109,23 @@ it('leaves its inputs unchanged', () => {
   const b: PartialMetrics = { ...emptyMetrics(), lines: 1, levels: { INFO: 2 } };
   mergeMetrics(a, b);
   expect([a.levels, b.levels, a.lines]).toStrictEqual([{ INFO: 1 }, { INFO: 2 }, 1]);
+});
+
+it("reports a live merger's tables as toReport reports its serialized result, exact or approximate, in a time window or not", () => {
+  const mixed = temp.path('mixed-for-report.log');
+  const size = writeLogFile(mixed, generateMixedLog(6000, { seed: 77 }));
+  const random = mulberry32(78);
+  const ranges = rangesFromCuts(size, Array.from({ length: 7 }, () => randomInt(random, 1, size - 1)));
+  // Capacity 16 drives the path, client and agent tables past their capacity, 100,000 keeps them exact.
+  for (const topCapacity of [16, 100_000]) {
+    const merger = new MetricsMerger();
+    for (const r of ranges) merger.add(analyzeRange(mixed, r.start, r.size, { topCapacity }));
+    const tables = merger.result().top;
+    expect({ topCapacity, approximate: Object.values(tables).some((t) => !t.exact) }).toStrictEqual({ topCapacity, approximate: topCapacity === 16 });
+    expect(merger.report()).toStrictEqual(toReport(merger.result()));
+    const window = { sinceMs: Date.UTC(2024, 0, 24, 10, 20), untilMs: Date.UTC(2024, 0, 24, 11) };
+    expect(merger.report(window)).toStrictEqual(toReport(merger.result(), window));
+  }
+  // An empty merger too: its tables are the default empty ones.
+  expect(new MetricsMerger().report()).toStrictEqual(toReport(new MetricsMerger().result()));
 });

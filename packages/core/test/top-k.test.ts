@@ -322,3 +322,75 @@ it("serializes its keys in JS string order whatever their bytes: shared prefixes
   for (const key of shuffled(random, [...keys])) addBytes(top, key);
   expect(top.serialize().entries.map(([key]) => key)).toStrictEqual([...keys].sort());
 });
+
+/** The mergeable-summaries rule over serialized tables, by key strings: what merge() must give. */
+function mergedByRule(a: SerializedTopK, b: SerializedTopK): SerializedTopK {
+  const floor = (t: SerializedTopK): number => (t.exact || t.entries.length < t.capacity ? 0 : Math.min(...t.entries.map((e) => e[1])));
+  const [floorA, floorB] = [floor(a), floor(b)];
+  const rows = new Map<string, [number, number, number, QuantileSketch | null]>();
+  const sketchOf = (text: string | null): QuantileSketch | null => (text === null ? null : QuantileSketch.deserialize(text));
+  for (const [key, count, error, errors, sketch] of a.entries) rows.set(key, [count + floorB, error + floorB, errors, sketchOf(sketch)]);
+  for (const [key, count, error, errors, sketch] of b.entries) {
+    const row = rows.get(key);
+    if (!row) {
+      rows.set(key, [count + floorA, error + floorA, errors, sketchOf(sketch)]);
+      continue;
+    }
+    row[0] += count - floorB;
+    row[1] += error - floorB;
+    row[2] += errors;
+    if (sketch !== null) (row[3] ??= QuantileSketch.empty()).merge(QuantileSketch.deserialize(sketch));
+  }
+  const byKey = (x: string, y: string): number => (x < y ? -1 : x > y ? 1 : 0);
+  const kept = [...rows].sort((x, y) => y[1][0] - x[1][0] || byKey(x[0], y[0])).slice(0, a.capacity);
+  return {
+    capacity: a.capacity,
+    total: a.total + b.total,
+    exact: a.exact && b.exact && rows.size <= a.capacity,
+    entries: kept.sort((x, y) => byKey(x[0], y[0])).map(([key, [count, error, errors, sketch]]) => [key, count, error, errors, sketch === null || sketch.count === 0 ? null : sketch.serialize()]),
+  };
+}
+
+it('merges as the rule over key strings says, ties and UTF-16 order included, and keeps counting as a table decoded from that result', () => {
+  const random = mulberry32(41);
+  const pieces = ['/p/', '/p/1', 'é', '\ue000', '\uffff', '\u{1f600}', '\u{10000}', 'a'];
+  // Lone surrogates do not sort as their bytes: such tables take the merge by strings.
+  const lone = ['\ud800', '\udfff'];
+  const keyFrom = (withLone: boolean): string => {
+    let key = '';
+    for (let n = randomInt(random, 1, 3); n > 0; n--) key += pieces[randomInt(random, 0, pieces.length - 1)];
+    if (withLone && random() < 0.1) key += lone[randomInt(random, 0, 1)];
+    return key + String(Math.floor(60 * random() ** 2));
+  };
+  const tableOf = (capacity: number, length: number, withLone: boolean): TopK => {
+    const top = new TopK(capacity, true);
+    for (let i = 0; i < length; i++) {
+      const key = keyFrom(withLone);
+      const id = random() < 0.5 ? top.countString(key) : top.countBytes(Buffer.from(key), 0, Buffer.byteLength(key));
+      if (random() < 0.3) top.addErrorLineAt(id);
+      if (random() < 0.7) top.recordLatencyAt(id, QuantileSketch.keyOf(Math.floor(random() * 3000) / 10));
+    }
+    return top;
+  };
+  let approximate = 0;
+  for (let round = 0; round < 60; round++) {
+    const withLone = round % 3 === 2;
+    const capacity = randomInt(random, 4, 80);
+    const a = tableOf(capacity, randomInt(random, 0, 400), withLone);
+    const b = tableOf(randomInt(random, 4, 80), randomInt(random, 0, 400), withLone);
+    const expected = mergedByRule(a.serialize(), b.serialize());
+    a.merge(b);
+    expect({ round, merged: a.serialize() }).toStrictEqual({ round, merged: expected });
+    if (!expected.exact) approximate++;
+    // Ids, and so the counters evicted next, are as a table decoded from the result has them.
+    const decoded = TopK.deserialize(expected, true);
+    for (let i = 0; i < 200; i++) {
+      const key = keyFrom(withLone);
+      const sketchKey = QuantileSketch.keyOf(i);
+      a.recordLatencyAt(a.countString(key), sketchKey);
+      decoded.recordLatencyAt(decoded.countString(key), sketchKey);
+    }
+    expect({ round, after: a.serialize() }).toStrictEqual({ round, after: decoded.serialize() });
+  }
+  expect(approximate).toBeGreaterThan(20);
+});

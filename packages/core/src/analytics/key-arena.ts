@@ -133,11 +133,19 @@ export class KeyArena {
    * was a seventh of a pass.
    */
   sortedIds(count: number): Int32Array | null {
-    if (this.invalid.size > 0 || this.givenStrings.size > 0) return null;
+    if (!this.sortsAsStrings()) return null;
     const ids = new Int32Array(count);
     for (let id = 0; id < count; id++) ids[id] = id;
     this.sortRange(ids, 0, count, 0);
     return ids;
+  }
+
+  /**
+   * Whether every key's string sorts as its bytes and is the only string they give (all UTF-8, none
+   * kept as given): keys then compare, meet and sort by their bytes alone.
+   */
+  sortsAsStrings(): boolean {
+    return this.invalid.size === 0 && this.givenStrings.size === 0;
   }
 
   clear(): void {

@@ -215,6 +215,12 @@ export class QuantileSketch {
     return sketch;
   }
 
+  /** Every value's key (keyOf's answer) with its count: the zero bin's first, then the bins in key order. */
+  forEachKey(visit: (key: number, n: number) => void): void {
+    if (this.zeroCount > 0) visit(ZERO_KEY, this.zeroCount);
+    this.forEachBin(visit);
+  }
+
   /** The non-zero bins in key order. */
   private forEachBin(visit: (key: number, n: number) => void): void {
     if (this.packed !== null) {

@@ -16,6 +16,7 @@ import { HashSlots } from './hash-slots';
 import { KeyArena } from './key-arena';
 import { KeyLatencies } from './key-latency';
 import { QuantileSketch } from './quantile-sketch';
+import { rowsByCountThenKey } from './rows-by-count';
 
 /**
  * 2^17 distinct keys: a 64 MiB combined log of ~120,000 distinct paths stays exact, and the table
@@ -156,13 +157,13 @@ export class TopK {
 
   /** The k with the largest guaranteed count (count - error), then the largest count, then by key. */
   top(k: number): TopKEntry[] {
-    const keys = this.keys.keys(this.ids);
     const ids = Array.from({ length: this.ids }, (_, id) => id);
     const counts = this.counts;
     const errors = this.errors;
-    return selectTop(ids, k, (a, b) => compareByGuaranteedCount(counts.count(a), errors[a], keys[a], counts.count(b), errors[b], keys[b])).map(
-      (id) => new TopKEntry(this, id),
-    );
+    // Keys become strings only to break ties: a report polled during a job reads 131,072-key tables.
+    const compare = (a: number, b: number): number =>
+      counts.count(b) - errors[b] - (counts.count(a) - errors[a]) || counts.count(b) - counts.count(a) || compareStrings(this.keys.key(a), this.keys.key(b));
+    return selectTop(ids, k, compare).map((id) => new TopKEntry(this, id));
   }
 
   /** The most any count here can exceed the truth. */
@@ -178,37 +179,8 @@ export class TopK {
     // A key missing from an approximate summary may still have occurred there up to its minimum count.
     const thisFloor = this.exact ? 0 : this.minCount();
     const otherFloor = other.exact ? 0 : other.minCount();
-    const merged = new Map<string, MergedRow>();
-    const thisKeys = this.keys.keys(this.ids);
-    for (let id = 0; id < this.ids; id++) {
-      const row: MergedRow = {
-        key: thisKeys[id],
-        count: this.counts.count(id) + otherFloor,
-        error: this.errors[id] + otherFloor,
-        errors: this.errorLines[id],
-        from: this,
-        fromId: id,
-        otherIds: null,
-      };
-      merged.set(row.key, row);
-    }
-    const otherKeys = other.keys.keys(other.ids);
-    for (let id = 0; id < other.ids; id++) {
-      const key = otherKeys[id];
-      const mine = merged.get(key);
-      if (mine) {
-        mine.count += other.counts.count(id) - otherFloor;
-        mine.error += other.errors[id] - otherFloor;
-        mine.errors += other.errorLines[id];
-        (mine.otherIds ??= []).push(id);
-      } else {
-        const count = other.counts.count(id) + thisFloor;
-        merged.set(key, { key, count, error: other.errors[id] + thisFloor, errors: other.errorLines[id], from: other, fromId: id, otherIds: null });
-      }
-    }
-    this.total += other.total;
-    this.exact = this.exact && other.exact && merged.size <= this.capacity;
-    this.rebuild([...merged.values()], other);
+    if (this.keys.sortsAsStrings() && other.keys.sortsAsStrings()) this.mergeByBytes(other, thisFloor, otherFloor);
+    else this.mergeByStrings(other, thisFloor, otherFloor);
   }
 
   serialize(): SerializedTopK {
@@ -241,20 +213,36 @@ export class TopK {
    * that decode them while checking the table. The sketches become the table's own.
    */
   static fromDecoded(s: SerializedTopK, sketches: ReadonlyArray<QuantileSketch | null>, trackLatency = false): TopK {
-    const decoded = new TopK(s.entries.length, trackLatency);
-    s.entries.forEach(([key], i) => {
+    const n = s.entries.length;
+    const keys = new KeyArena();
+    const counts = new Float64Array(n);
+    const errors = new Float64Array(n);
+    const errorLines = new Float64Array(n);
+    let inKeyOrder = true;
+    for (let i = 0; i < n; i++) {
+      const [key, count, error, errorCount] = s.entries[i];
       const bytes = Buffer.from(key, 'utf8');
-      decoded.keys.setString(i, key, bytes, hashBytes(bytes, 0, bytes.length));
-      const sketch = sketches[i];
-      if (sketch !== null) (decoded.latencies ??= new KeyLatencies()).adopt(i, sketch);
-    });
+      keys.setString(i, key, bytes, hashBytes(bytes, 0, bytes.length));
+      counts[i] = count;
+      errors[i] = error;
+      errorLines[i] = errorCount;
+      if (i > 0 && !(s.entries[i - 1][0] < key)) inKeyOrder = false;
+    }
+    // serialize() writes keys in order (checkTopK insists); anything else is sorted here, ties by entry.
+    const keyOrder = inKeyOrder ? null : Int32Array.from(s.entries.map((_, i) => i).sort((a, b) => compareStrings(s.entries[a][0], s.entries[b][0]) || a - b));
     const top = new TopK(s.capacity, trackLatency);
     top.total = s.total;
     top.exact = s.exact;
-    top.rebuild(
-      s.entries.map(([key, count, error, errors], i) => ({ key, count, error, errors, from: decoded, fromId: i, otherIds: null })),
-      null,
-    );
+    const latencies = new KeyLatencies();
+    let anyLatency = false;
+    top.placeRows(rowsByCountThenKey(counts, n, keyOrder), Math.min(n, top.capacity), keys, counts, errors, errorLines, (id, row) => {
+      const sketch = sketches[row];
+      if (sketch === null) return;
+      latencies.adopt(id, sketch);
+      anyLatency = true;
+    });
+    if (n > top.capacity) top.exact = false;
+    top.latencies = anyLatency ? latencies : null;
     return top;
   }
 
@@ -304,6 +292,152 @@ export class TopK {
 
   private minCount(): number {
     return this.ids < this.capacity ? 0 : this.counts.lowestCount();
+  }
+
+  /**
+   * merge() when both tables' keys sort as their bytes (every key valid UTF-8, none kept as given):
+   * keys meet by hash and bytes and sort by bytes, so no key becomes a string.
+   */
+  private mergeByBytes(other: TopK, thisFloor: number, otherFloor: number): void {
+    const most = this.ids + other.ids;
+    // The merged rows: this table's keys first (row = its id), then other's keys this one lacks.
+    const keys = new KeyArena();
+    const slots = new HashSlots();
+    const counts = new Float64Array(most);
+    const errors = new Float64Array(most);
+    const errorLines = new Float64Array(most);
+    /** Per row: other's id when the row is other's key, else -1. */
+    const otherRow = new Int32Array(most).fill(-1);
+    /** Per row of this table: the first of other's ids merged into it, else -1 (more, for a table holding a key twice, in moreMerged). */
+    const merged = new Int32Array(most).fill(-1);
+    let moreMerged: Map<number, number[]> | null = null;
+    for (let id = 0; id < this.ids; id++) {
+      keys.copyFrom(id, this.keys, id);
+      slots.add(keys.hash(id), id);
+      counts[id] = this.counts.count(id) + otherFloor;
+      errors[id] = this.errors[id] + otherFloor;
+      errorLines[id] = this.errorLines[id];
+    }
+    let n = this.ids;
+    for (let id = 0; id < other.ids; id++) {
+      let row = findKey(slots, keys, other.keys, id);
+      if (row >= 0) {
+        counts[row] += other.counts.count(id) - otherFloor;
+        errors[row] += other.errors[id] - otherFloor;
+        errorLines[row] += other.errorLines[id];
+        if (merged[row] < 0) merged[row] = id;
+        else {
+          moreMerged ??= new Map();
+          const more = moreMerged.get(row);
+          if (more) more.push(id);
+          else moreMerged.set(row, [id]);
+        }
+      } else {
+        row = n++;
+        keys.copyFrom(row, other.keys, id);
+        slots.add(keys.hash(row), row);
+        counts[row] = other.counts.count(id) + thisFloor;
+        errors[row] = other.errors[id] + thisFloor;
+        errorLines[row] = other.errorLines[id];
+        otherRow[row] = id;
+      }
+    }
+    this.total += other.total;
+    this.exact = this.exact && other.exact && n <= this.capacity;
+    const order = rowsByCountThenKey(counts, n, keys.sortedIds(n));
+    const mine = this.latencies;
+    const theirs = other.latencies;
+    // This table's sketches move to the new ids rather than being copied: its old ids are dropped.
+    const mayMove = other !== this;
+    const latencies = new KeyLatencies();
+    let anyLatency = false;
+    this.placeRows(order, Math.min(n, this.capacity), keys, counts, errors, errorLines, (id, row) => {
+      const from = otherRow[row];
+      if (from >= 0) {
+        if (theirs !== null) {
+          latencies.copy(id, theirs, from);
+          anyLatency = true;
+        }
+      } else if (mine !== null) {
+        if (mayMove) latencies.move(id, mine, row);
+        else latencies.copy(id, mine, row);
+        anyLatency = true;
+      }
+      if (merged[row] >= 0 && theirs !== null) {
+        latencies.merge(id, theirs, merged[row]);
+        for (const more of moreMerged?.get(row) ?? []) latencies.merge(id, theirs, more);
+        anyLatency = true;
+      }
+    });
+    if (n > this.capacity) this.exact = false;
+    this.latencies = anyLatency ? latencies : null;
+  }
+
+  /** merge() by the keys' strings, for tables holding keys whose strings do not sort as their bytes. */
+  private mergeByStrings(other: TopK, thisFloor: number, otherFloor: number): void {
+    const merged = new Map<string, MergedRow>();
+    const thisKeys = this.keys.keys(this.ids);
+    for (let id = 0; id < this.ids; id++) {
+      const row: MergedRow = {
+        key: thisKeys[id],
+        count: this.counts.count(id) + otherFloor,
+        error: this.errors[id] + otherFloor,
+        errors: this.errorLines[id],
+        from: this,
+        fromId: id,
+        otherIds: null,
+      };
+      merged.set(row.key, row);
+    }
+    const otherKeys = other.keys.keys(other.ids);
+    for (let id = 0; id < other.ids; id++) {
+      const key = otherKeys[id];
+      const mine = merged.get(key);
+      if (mine) {
+        mine.count += other.counts.count(id) - otherFloor;
+        mine.error += other.errors[id] - otherFloor;
+        mine.errors += other.errorLines[id];
+        (mine.otherIds ??= []).push(id);
+      } else {
+        const count = other.counts.count(id) + thisFloor;
+        merged.set(key, { key, count, error: other.errors[id] + thisFloor, errors: other.errorLines[id], from: other, fromId: id, otherIds: null });
+      }
+    }
+    this.total += other.total;
+    this.exact = this.exact && other.exact && merged.size <= this.capacity;
+    this.rebuild([...merged.values()], other);
+  }
+
+  /**
+   * Makes rows order[0, kept) of `keys` (with their counts) this table's counters, ids from the smallest
+   * count up, as rebuild() does; latencyOf gives each new id its row's latencies.
+   */
+  private placeRows(
+    order: Int32Array,
+    kept: number,
+    keys: KeyArena,
+    counts: Float64Array,
+    errors: Float64Array,
+    errorLines: Float64Array,
+    latencyOf: (id: number, row: number) => void,
+  ): void {
+    const arena = new KeyArena();
+    this.slots.clear();
+    this.counts.clear();
+    this.errors = new Float64Array(Math.max(16, kept));
+    this.errorLines = new Float64Array(Math.max(16, kept));
+    this.ids = 0;
+    for (let i = kept - 1; i >= 0; i--) {
+      const row = order[i];
+      const id = this.ids++;
+      arena.copyFrom(id, keys, row);
+      this.slots.add(arena.hash(id), id);
+      this.counts.place(id, counts[row]);
+      this.errors[id] = errors[row];
+      this.errorLines[id] = errorLines[row];
+      latencyOf(id, row);
+    }
+    this.keys = arena;
   }
 
   /**
@@ -435,15 +569,22 @@ export class TopK {
 
   /** This table's id of other's key otherId, or -1. */
   private findKeyOf(other: TopK, otherId: number): number {
-    const hash = other.keys.hash(otherId);
-    const slots = this.slots;
-    for (let slot = slots.start(hash); ; slot = slots.next(slot)) {
-      const id = slots.idAt(slot);
-      if (id < 0) return -1;
-      if (slots.hashAt(slot) === (hash | 0) && this.keys.sameKeyAs(id, other.keys, otherId)) return id;
-    }
+    return findKey(this.slots, this.keys, other.keys, otherId);
   }
 }
+
+/** The id in (slots, keys) of the key otherKeys holds at otherId, or -1. */
+function findKey(slots: HashSlots, keys: KeyArena, otherKeys: KeyArena, otherId: number): number {
+  const hash = otherKeys.hash(otherId);
+  for (let slot = slots.start(hash); ; slot = slots.next(slot)) {
+    const id = slots.idAt(slot);
+    if (id < 0) return -1;
+    // The table holds hashes as int32; ours are uint32.
+    if (slots.hashAt(slot) === (hash | 0) && keys.sameKeyAs(id, otherKeys, otherId)) return id;
+  }
+}
+
+const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * The order tables are read in: the guaranteed count (count - error) first, so a row above another is
