@@ -33,7 +33,9 @@ it('leaves out undefined properties, writes undefined array items and non-finite
 
 it('splits long output into blocks, a long string into one exactly sized block', () => {
   const long = 'é'.repeat(3_000_000);
-  const value = { many: Array.from({ length: 400_000 }, (_, i) => `item ${i}`), long, after: [1, 2] };
+  // Entries as a top table holds them (flat tuples, written in runs), with nested arrays between them.
+  const tuples = Array.from({ length: 100_000 }, (_, i) => (i % 997 === 0 ? [[i], { i }] : [`/p/${i}é`, i, 0, i % 3, i % 2 ? null : '0;1:1']));
+  const value = { many: Array.from({ length: 400_000 }, (_, i) => `item ${i}`), tuples, long, after: [1, 2] };
   const blocks = jsonBlocks(value);
   expect(text(blocks)).toBe(JSON.stringify(value));
   expect(blocks.length).toBeGreaterThan(3);

@@ -3,6 +3,7 @@
 // Buffer and a string per key (which cost a tenth of a pass in garbage collection and cache misses).
 // A key's string is made only when the table is read (serialized, merged, listed).
 import { isUtf8 } from 'buffer';
+import { hashBytes } from './byte-hash';
 
 /** Per id, spans[4 id ..]: start in bytes, length, room (bytes reserved at start), hash. */
 const STRIDE = 4;
@@ -65,8 +66,9 @@ export class KeyArena {
     // A loop: Buffer#copy goes through a JS wrapper that costs more than copying a path's bytes.
     for (let i = 0; i < length; i++) any |= bytes[offset + i] = buf[start + i];
     this.nonAscii[id] = any >= 0x80 ? 1 : 0;
-    this.givenStrings.delete(id);
-    this.invalid.delete(id);
+    // Both are almost always empty: a delete from each cost more than copying a short key.
+    if (this.givenStrings.size > 0) this.givenStrings.delete(id);
+    if (this.invalid.size > 0) this.invalid.delete(id);
     if (any >= 0x80 && !isUtf8(bytes.subarray(offset, offset + length))) this.invalid.add(id);
   }
 
@@ -74,6 +76,48 @@ export class KeyArena {
   setString(id: number, key: string, bytes: Buffer, hash: number): void {
     this.set(id, bytes, 0, bytes.length, hash);
     if (SURROGATE.test(key) && bytes.toString('utf8') !== key) this.givenStrings.set(id, key);
+  }
+
+  /**
+   * setString() for the next id, encoding the key straight into the arena: a decoded table's 100,000+
+   * keys then cost no Buffer each. The key's hash is hashBytes of its UTF-8.
+   */
+  appendString(id: number, key: string): void {
+    if (id !== this.idCount) throw new Error(`key ${id} appended out of order (expected ${this.idCount})`);
+    if (STRIDE * id >= this.spans.length) this.growIds(2 * (id + 1));
+    // Room for the longest encoding (3 bytes a UTF-16 unit), then the rest handed back.
+    const room = 3 * key.length;
+    const offset = this.reserve(room);
+    const length = this.bytes.write(key, offset, 'utf8');
+    this.used -= room - length;
+    const spans = this.spans;
+    const at = STRIDE * id;
+    spans[at] = offset;
+    spans[at + 1] = length;
+    spans[at + 2] = length;
+    spans[at + 3] = hashBytes(this.bytes, offset, offset + length) | 0;
+    this.idCount = id + 1;
+    // A UTF-16 unit of U+0080 and up takes two bytes or more: equal lengths mean ASCII.
+    const ascii = length === key.length;
+    this.nonAscii[id] = ascii ? 0 : 1;
+    if (!ascii && SURROGATE.test(key) && this.key(id) !== key) this.givenStrings.set(id, key);
+  }
+
+  /** The order of two keys' strings, told from their bytes (for an arena whose keys sort as strings). */
+  compareIds(a: number, b: number): number {
+    const spans = this.spans;
+    const bytes = this.bytes;
+    const startA = spans[STRIDE * a];
+    const startB = spans[STRIDE * b];
+    const lengthA = spans[STRIDE * a + 1];
+    const lengthB = spans[STRIDE * b + 1];
+    const shared = Math.min(lengthA, lengthB);
+    for (let i = 0; i < shared; i++) {
+      const x = bytes[startA + i];
+      const y = bytes[startB + i];
+      if (x !== y) return (x < 0xee ? x : HIGH_BYTE_RANK[x]) - (y < 0xee ? y : HIGH_BYTE_RANK[y]);
+    }
+    return lengthA - lengthB;
   }
 
   /** Gives `to` the key of `from` in another arena. */

@@ -74,13 +74,25 @@ export class KeyLatencies {
   /** Gives key id, which has no values, a copy of other's key otherId's, sharing nothing mutable. */
   copy(id: number, other: KeyLatencies, otherId: number): void {
     if (otherId >= other.listed.length) return;
-    if (other.listed[otherId] === SKETCHED) {
-      if (id >= this.listed.length) this.growIds(id + 1);
+    const listed = other.listed[otherId];
+    if (listed === 0) return;
+    if (id >= this.listed.length) this.growIds(id + 1);
+    if (listed === SKETCHED) {
       this.listed[id] = SKETCHED;
       this.sketches.set(id, other.sketches.get(otherId)!.copy());
-    } else {
-      this.merge(id, other, otherId);
+      return;
     }
+    // Listed values are copied as they lie (inline, then a block): a merge copies 100,000+ keys' values.
+    const inline = Math.min(listed, INLINE);
+    for (let i = 0; i < inline; i++) this.inline[INLINE * id + i] = other.inline[INLINE * otherId + i];
+    if (listed > INLINE) {
+      const block = this.takeBlock();
+      this.blockOf[id] = 1 + block;
+      const from = BLOCK * (other.blockOf[otherId] - 1);
+      const to = BLOCK * block;
+      for (let i = 0; i < listed - INLINE; i++) this.blocks[to + i] = other.blocks[from + i];
+    }
+    this.listed[id] = listed;
   }
 
   /**
@@ -102,6 +114,18 @@ export class KeyLatencies {
     if (this.listsAfter(id, sketch.count)) return this.list(id, sketch);
     this.listed[id] = SKETCHED;
     this.sketches.set(id, sketch);
+  }
+
+  /**
+   * adopt() of a sketch given as text countOfText accepted (`count` values): few values are listed
+   * straight from the text, with no sketch made at all.
+   */
+  adoptText(id: number, text: string, count: number): void {
+    if (id >= this.listed.length) this.growIds(id + 1);
+    if (!this.listsAfter(id, count)) return this.adopt(id, QuantileSketch.deserialize(text));
+    QuantileSketch.forEachKeyOfText(text, (key, n) => {
+      for (let i = 0; i < n; i++) this.addKey(id, key);
+    });
   }
 
   /** Whether key id, given `more` values, still lists them rather than needing a sketch. */

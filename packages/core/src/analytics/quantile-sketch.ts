@@ -200,11 +200,24 @@ export class QuantileSketch {
 
   /** A packed sketch of serialize()'s text; throws on anything else (the text is checked, not trusted). */
   static deserialize(encoded: string): QuantileSketch {
+    const count = QuantileSketch.countOfText(encoded);
+    if (count < 0) throw new Error('not a serialized quantile sketch');
+    return QuantileSketch.packedFrom(count, readDecimal(encoded, 0, false), encoded);
+  }
+
+  /** How many values serialize()'s text holds, or -1 when the text is anything else; makes no sketch. */
+  static countOfText(encoded: string): number {
     const zeroCount = readDecimal(encoded, 0, false);
     const binCount = zeroCount < 0 ? -1 : scanPackedBins(encoded, null);
     const count = zeroCount + binCount;
-    if (binCount < 0 || !Number.isSafeInteger(count)) throw new Error('not a serialized quantile sketch');
-    return QuantileSketch.packedFrom(count, zeroCount, encoded);
+    return binCount < 0 || !Number.isSafeInteger(count) ? -1 : count;
+  }
+
+  /** forEachKey of the sketch a text countOfText has accepted, read from the text. */
+  static forEachKeyOfText(encoded: string, visit: (key: number, n: number) => void): void {
+    const zeroCount = readDecimal(encoded, 0, false);
+    if (zeroCount > 0) visit(ZERO_KEY, zeroCount);
+    scanPackedBins(encoded, visit);
   }
 
   private static packedFrom(count: number, zeroCount: number, packed: string): QuantileSketch {

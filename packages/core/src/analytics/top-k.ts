@@ -103,6 +103,11 @@ export class TopK {
   private errorLines = new Float64Array(16);
   /** Made by the first latency recorded, merged or decoded. */
   private latencies: KeyLatencies | null = null;
+  /**
+   * Whether ids follow their keys' order (as a decoded or merged table places them), so that the
+   * table serializes without sorting and merges into another by one pass over both key orders.
+   */
+  private idsInKeyOrder = true;
 
   constructor(
     readonly capacity: number = DEFAULT_TOP_K_CAPACITY,
@@ -185,11 +190,11 @@ export class TopK {
 
   serialize(): SerializedTopK {
     const keys = this.keys.keys(this.ids);
-    const order = this.keys.sortedIds(this.ids) ?? Array.from({ length: this.ids }, (_, id) => id).sort((a, b) => (keys[a] < keys[b] ? -1 : keys[a] > keys[b] ? 1 : 0));
+    const order = this.idsInKeyOrder ? null : (this.keys.sortedIds(this.ids) ?? Int32Array.from({ length: this.ids }, (_, id) => id).sort((a, b) => compareStrings(keys[a], keys[b]) || a - b));
     const latencies = this.latencies;
-    const entries = new Array<SerializedEntry>(order.length);
-    for (let i = 0; i < order.length; i++) {
-      const id = order[i];
+    const entries = new Array<SerializedEntry>(this.ids);
+    for (let i = 0; i < this.ids; i++) {
+      const id = order === null ? i : order[i];
       entries[i] = [keys[id], this.counts.count(id), this.errors[id], this.errorLines[id], latencies !== null && latencies.count(id) > 0 ? latencies.serialize(id) : null];
     }
     return {
@@ -201,18 +206,20 @@ export class TopK {
   }
 
   static deserialize(s: SerializedTopK, trackLatency = false): TopK {
-    return TopK.fromDecoded(
-      s,
-      s.entries.map((entry) => (entry[4] === null ? null : QuantileSketch.deserialize(entry[4]))),
-      trackLatency,
-    );
+    const sketchCounts = s.entries.map(([, , , , sketch]) => {
+      if (sketch === null) return -1;
+      const count = QuantileSketch.countOfText(sketch);
+      if (count < 0) throw new Error('not a serialized quantile sketch');
+      return count;
+    });
+    return TopK.fromChecked(s, sketchCounts, trackLatency);
   }
 
   /**
-   * deserialize() with the entries' sketches already decoded (sketches[i] is entry i's), for callers
-   * that decode them while checking the table. The sketches become the table's own.
+   * deserialize() of a table whose sketch texts the caller has checked while checking the table:
+   * sketchCounts[i] is how many values entry i's sketch holds (QuantileSketch.countOfText), -1 for none.
    */
-  static fromDecoded(s: SerializedTopK, sketches: ReadonlyArray<QuantileSketch | null>, trackLatency = false): TopK {
+  static fromChecked(s: SerializedTopK, sketchCounts: ArrayLike<number>, trackLatency = false): TopK {
     const n = s.entries.length;
     const keys = new KeyArena();
     const counts = new Float64Array(n);
@@ -221,27 +228,25 @@ export class TopK {
     let inKeyOrder = true;
     for (let i = 0; i < n; i++) {
       const [key, count, error, errorCount] = s.entries[i];
-      const bytes = Buffer.from(key, 'utf8');
-      keys.setString(i, key, bytes, hashBytes(bytes, 0, bytes.length));
+      keys.appendString(i, key);
       counts[i] = count;
       errors[i] = error;
       errorLines[i] = errorCount;
       if (i > 0 && !(s.entries[i - 1][0] < key)) inKeyOrder = false;
     }
     // serialize() writes keys in order (checkTopK insists); anything else is sorted here, ties by entry.
-    const keyOrder = inKeyOrder ? null : Int32Array.from(s.entries.map((_, i) => i).sort((a, b) => compareStrings(s.entries[a][0], s.entries[b][0]) || a - b));
+    const keyOrder = inKeyOrder ? null : Int32Array.from({ length: n }, (_, i) => i).sort((a, b) => compareStrings(s.entries[a][0], s.entries[b][0]) || a - b);
     const top = new TopK(s.capacity, trackLatency);
     top.total = s.total;
-    top.exact = s.exact;
+    top.exact = s.exact && n <= top.capacity;
     const latencies = new KeyLatencies();
     let anyLatency = false;
-    top.placeRows(rowsByCountThenKey(counts, n, keyOrder), Math.min(n, top.capacity), keys, counts, errors, errorLines, (id, row) => {
-      const sketch = sketches[row];
+    top.placeRows(keyOrder, n, keptRows(counts, n, keyOrder, top.capacity), keys, counts, errors, errorLines, (id, row) => {
+      const sketch = s.entries[row][4];
       if (sketch === null) return;
-      latencies.adopt(id, sketch);
+      latencies.adoptText(id, sketch, sketchCounts[row]);
       anyLatency = true;
     });
-    if (n > top.capacity) top.exact = false;
     top.latencies = anyLatency ? latencies : null;
     return top;
   }
@@ -344,14 +349,27 @@ export class TopK {
     }
     this.total += other.total;
     this.exact = this.exact && other.exact && n <= this.capacity;
-    const order = rowsByCountThenKey(counts, n, keys.sortedIds(n));
+    // This table's rows, then other's new ones: each in key order when its ids are, and then one pass
+    // over both gives the merged order; else the merged keys are sorted.
+    let keyOrder: Int32Array;
+    if (this.idsInKeyOrder && other.idsInKeyOrder) {
+      keyOrder = new Int32Array(n);
+      let mine = 0;
+      let theirs = this.ids;
+      let at = 0;
+      while (mine < this.ids && theirs < n) keyOrder[at++] = keys.compareIds(mine, theirs) < 0 ? mine++ : theirs++;
+      while (mine < this.ids) keyOrder[at++] = mine++;
+      while (theirs < n) keyOrder[at++] = theirs++;
+    } else {
+      keyOrder = keys.sortedIds(n)!;
+    }
     const mine = this.latencies;
     const theirs = other.latencies;
     // This table's sketches move to the new ids rather than being copied: its old ids are dropped.
     const mayMove = other !== this;
     const latencies = new KeyLatencies();
     let anyLatency = false;
-    this.placeRows(order, Math.min(n, this.capacity), keys, counts, errors, errorLines, (id, row) => {
+    this.placeRows(keyOrder, n, keptRows(counts, n, keyOrder, this.capacity), keys, counts, errors, errorLines, (id, row) => {
       const from = otherRow[row];
       if (from >= 0) {
         if (theirs !== null) {
@@ -369,7 +387,6 @@ export class TopK {
         anyLatency = true;
       }
     });
-    if (n > this.capacity) this.exact = false;
     this.latencies = anyLatency ? latencies : null;
   }
 
@@ -409,28 +426,34 @@ export class TopK {
   }
 
   /**
-   * Makes rows order[0, kept) of `keys` (with their counts) this table's counters, ids from the smallest
-   * count up, as rebuild() does; latencyOf gives each new id its row's latencies.
+   * Makes rows of `keys` (with their counts) this table's counters, in key order (keyOrder lists the
+   * rows so; null: they are in it), leaving out those `kept` does not mark (null: none). Ids follow
+   * the keys, so the table serializes without a sort. latencyOf gives each new id its row's latencies.
    */
   private placeRows(
-    order: Int32Array,
-    kept: number,
+    keyOrder: Int32Array | null,
+    n: number,
+    kept: Uint8Array | null,
     keys: KeyArena,
     counts: Float64Array,
     errors: Float64Array,
     errorLines: Float64Array,
     latencyOf: (id: number, row: number) => void,
   ): void {
-    const arena = new KeyArena();
+    // Rows already in order, all kept, are the new table's ids as they are: their arena becomes its own.
+    const adopt = keyOrder === null && kept === null;
+    const arena = adopt ? keys : new KeyArena();
     this.slots.clear();
     this.counts.clear();
-    this.errors = new Float64Array(Math.max(16, kept));
-    this.errorLines = new Float64Array(Math.max(16, kept));
+    const size = Math.min(n, this.capacity);
+    this.errors = new Float64Array(Math.max(16, size));
+    this.errorLines = new Float64Array(Math.max(16, size));
     this.ids = 0;
-    for (let i = kept - 1; i >= 0; i--) {
-      const row = order[i];
+    for (let i = 0; i < n; i++) {
+      const row = keyOrder === null ? i : keyOrder[i];
+      if (kept !== null && kept[row] === 0) continue;
       const id = this.ids++;
-      arena.copyFrom(id, keys, row);
+      if (!adopt) arena.copyFrom(id, keys, row);
       this.slots.add(arena.hash(id), id);
       this.counts.place(id, counts[row]);
       this.errors[id] = errors[row];
@@ -438,6 +461,7 @@ export class TopK {
       latencyOf(id, row);
     }
     this.keys = arena;
+    this.idsInKeyOrder = true;
   }
 
   /**
@@ -478,6 +502,7 @@ export class TopK {
     }
     this.keys = keys;
     this.latencies = anyLatency ? latencies : null;
+    this.idsInKeyOrder = false;
   }
 
   /**
@@ -503,6 +528,7 @@ export class TopK {
         this.counts.raise(mine, other.counts.count(id));
       } else {
         mine = this.newId();
+        this.idsInKeyOrder = false;
         this.keys.copyFrom(mine, other.keys, id);
         this.slots.add(this.keys.hash(mine), mine);
         this.errorLines[mine] = other.errorLines[id];
@@ -515,6 +541,7 @@ export class TopK {
   }
 
   private insert(buf: Buffer, start: number, end: number, hash: number, key: string | null): number {
+    this.idsInKeyOrder = this.ids === 0;
     if (this.ids < this.capacity) {
       const id = this.newId();
       this.setKey(id, buf, start, end, hash, key);
@@ -585,6 +612,15 @@ function findKey(slots: HashSlots, keys: KeyArena, otherKeys: KeyArena, otherId:
 }
 
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The rows a table of `capacity` keeps, the largest counts (then the first keys), or null for all. */
+function keptRows(counts: Float64Array, n: number, keyOrder: Int32Array | null, capacity: number): Uint8Array | null {
+  if (n <= capacity) return null;
+  const byCount = rowsByCountThenKey(counts, n, keyOrder);
+  const kept = new Uint8Array(n);
+  for (let i = 0; i < capacity; i++) kept[byCount[i]] = 1;
+  return kept;
+}
 
 /**
  * The order tables are read in: the guaranteed count (count - error) first, so a row above another is

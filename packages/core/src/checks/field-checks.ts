@@ -74,6 +74,15 @@ export function checkCounts(value: unknown, path: FieldPath): Record<string, num
 }
 
 /** A QuantileSketch text decoded, or null for null. */
+/** How many values a latency sketch's text holds, checked as deserialize() checks it; -1 for null. */
+export function sketchCountOrNone(text: unknown, path: FieldPath): number {
+  if (text === null) return -1;
+  if (typeof text !== 'string') throw invalidPartial(path, `latency sketch must be a string or null, got ${shown(text)}`);
+  const count = QuantileSketch.countOfText(text);
+  if (count < 0) throw invalidPartial(path, 'latency sketch does not decode: not a serialized quantile sketch');
+  return count;
+}
+
 export function decodeSketchOrNull(text: unknown, path: FieldPath): QuantileSketch | null {
   if (text === null) return null;
   if (typeof text !== 'string') throw invalidPartial(path, `latency sketch must be a string or null, got ${shown(text)}`);

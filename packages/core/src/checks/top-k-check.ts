@@ -1,8 +1,8 @@
 // Checks and decodes a serialized top-k table before it is merged: its counts, its entries as
-// serialize() writes them (distinct keys in order, no more than the capacity), and each entry's sketch.
-import type { QuantileSketch } from '../analytics/quantile-sketch';
+// serialize() writes them (distinct keys in order, no more than the capacity), and each entry's sketch
+// text (checked, not decoded: the table lists a key's few values straight from it).
 import { SerializedTopK, TopK } from '../analytics/top-k';
-import { checkArray, checkBoolean, checkCount, checkObject, checkString, decodeSketchOrNull, invalidPartial } from './field-checks';
+import { checkArray, checkBoolean, checkCount, checkObject, checkString, invalidPartial, sketchCountOrNone } from './field-checks';
 
 const ENTRY_FIELDS = ['key', 'count', 'error', 'errors', 'sketch'] as const;
 
@@ -15,7 +15,7 @@ export function checkTopK(value: unknown, path: string, trackLatency: boolean): 
   const entries = checkArray(table.entries, `${path}.entries`);
   // A table never holds more keys than its capacity; rebuilding one that did would drop keys.
   if (entries.length > capacity) throw invalidPartial(`${path}.entries`, `holds ${entries.length} keys, more than the capacity ${capacity}`);
-  const sketches: Array<QuantileSketch | null> = [];
+  const sketchCounts = new Float64Array(entries.length);
   let previousKey: string | null = null;
   entries.forEach((entry, i) => {
     const at = (): string => `${path}.entries[${i}]`;
@@ -30,10 +30,10 @@ export function checkTopK(value: unknown, path: string, trackLatency: boolean): 
     checkCount(fields[3], () => `${at()} errors`);
     if (error > count) throw invalidPartial(at, `error ${error} is more than count ${count}`);
     if (exact && error !== 0) throw invalidPartial(at, `error ${error} in a table marked exact`);
-    sketches.push(decodeSketchOrNull(fields[4], at));
+    sketchCounts[i] = sketchCountOrNone(fields[4], at);
   });
   try {
-    return TopK.fromDecoded(table as unknown as SerializedTopK, sketches, trackLatency);
+    return TopK.fromChecked(table as unknown as SerializedTopK, sketchCounts, trackLatency);
   } catch (err) {
     // Defensive: rebuilding checked entries is not expected to throw.
     throw invalidPartial(path, `does not decode: ${(err as Error).message}`, err);
