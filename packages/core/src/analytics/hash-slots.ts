@@ -10,17 +10,9 @@ const INITIAL_SLOTS = 16;
 
 export class HashSlots {
   /** Slot i is table[2i] = id + 1 (0 for empty) and table[2i + 1] = its hash. */
-  private table: Int32Array;
-  private mask: number;
+  private table = new Int32Array(2 * INITIAL_SLOTS);
+  private mask = INITIAL_SLOTS - 1;
   private used = 0;
-
-  /** Room for `expected` ids before the first rehash (a merge knows how many keys it will add). */
-  constructor(expected = 0) {
-    let slots = INITIAL_SLOTS;
-    while (slots < 2 * expected) slots *= 2;
-    this.table = new Int32Array(2 * slots);
-    this.mask = slots - 1;
-  }
 
   /** The first slot to probe for a hash. */
   start(hash: number): number {
