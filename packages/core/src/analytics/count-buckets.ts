@@ -99,8 +99,12 @@ export class CountBuckets {
 
   /** The smallest count, 0 when there are no counters. */
   lowestCount(): number {
-    if (!this.built) this.build();
-    return this.low === NONE ? 0 : this.bucketCount[this.low];
+    if (this.built) return this.low === NONE ? 0 : this.bucketCount[this.low];
+    // Read off the counts: a merged table is asked this once per merge, and never evicts.
+    if (this.size === 0) return 0;
+    let lowest = Infinity;
+    for (let id = 0; id < this.size; id++) if (this.tallies[2 * id] < lowest) lowest = this.tallies[2 * id];
+    return lowest;
   }
 
   // ---- the bucket list ----
