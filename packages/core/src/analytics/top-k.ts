@@ -305,9 +305,10 @@ export class TopK {
    */
   private mergeByBytes(other: TopK, thisFloor: number, otherFloor: number): void {
     const most = this.ids + other.ids;
-    // The merged rows: this table's keys first (row = its id), then other's keys this one lacks.
-    const keys = new KeyArena();
-    const slots = new HashSlots();
+    // The merged rows: this table's keys (row = its id), then other's keys it lacks, added to its own
+    // arena and hash slots as rows this.ids.. (the table is rebuilt from the rows at the end anyway).
+    const keys = this.keys;
+    const slots = this.slots;
     const counts = new Float64Array(most);
     const errors = new Float64Array(most);
     const errorLines = new Float64Array(most);
@@ -317,8 +318,6 @@ export class TopK {
     const merged = new Int32Array(most).fill(-1);
     let moreMerged: Map<number, number[]> | null = null;
     for (let id = 0; id < this.ids; id++) {
-      keys.copyFrom(id, this.keys, id);
-      slots.add(keys.hash(id), id);
       counts[id] = this.counts.count(id) + otherFloor;
       errors[id] = this.errors[id] + otherFloor;
       errorLines[id] = this.errorLines[id];
