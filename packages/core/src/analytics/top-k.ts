@@ -10,6 +10,11 @@
 // at 100,000+ keys the objects' garbage collection and cache misses doubled the time of a pass. Keys
 // are looked up by a hash of their bytes, so a line's key costs no string unless it is new, and a
 // table's strings are made only when it is read.
+//
+// A table decoded or merged places its counters in key order, so it serializes without a sort, and a
+// merge of two such tables (the coordinator's merge of every chunk into its job) meets keys by hash
+// and bytes and walks both key orders once; only keys whose strings do not sort as their bytes (lone
+// surrogates, invalid UTF-8) take the slower merge by strings.
 import { hashBytes } from './byte-hash';
 import { CountBuckets } from './count-buckets';
 import { HashSlots } from './hash-slots';
