@@ -20,8 +20,15 @@ class CheckedArray<T extends z.ZodTypeAny> extends z.ZodArray<T> {
 
   override _parse(input: z.ParseInput): z.ParseReturnType<this['_output']> {
     const data: unknown = input.data;
-    if (Array.isArray(data) && this.lengthAllowed(data.length) && data.every(this._def.accepts)) return { status: 'valid', value: data as this['_output'] };
+    if (Array.isArray(data) && this.lengthAllowed(data.length) && this.acceptsAll(data)) return { status: 'valid', value: data as this['_output'] };
     return super._parse(input);
+  }
+
+  /** A loop, not every(): every() skips the holes of a sparse array, which zod reads as undefined items. */
+  private acceptsAll(data: unknown[]): boolean {
+    const accepts = this._def.accepts;
+    for (let i = 0; i < data.length; i++) if (!accepts(data[i])) return false;
+    return true;
   }
 
   private lengthAllowed(length: number): boolean {

@@ -43,7 +43,10 @@ function parsedAlike(schema: z.ZodTypeAny, input: unknown): unknown {
 
 it('answers every entry, alone or among good ones, as z.array of the entry tuple does', () => {
   const good = ENTRY_VARIANTS.slice(0, 4);
-  const inputs: unknown[] = [[], good, 'not an array', null, { length: 0 }];
+  // A sparse array's hole reads as undefined, which the tuple refuses.
+  const sparse: unknown[] = [...good];
+  sparse[good.length + 1] = good[0];
+  const inputs: unknown[] = [[], good, sparse, 'not an array', null, { length: 0 }];
   for (const variant of ENTRY_VARIANTS) inputs.push([variant], [...good, variant], [variant, ...good]);
   for (const input of inputs) expect(parsedAlike(checkedEntries, input)).toStrictEqual(parsedAlike(plainEntries, input));
   // The variants hold both kinds, so the comparison above saw the fast path and zod's own.
