@@ -118,12 +118,8 @@ export class CountBuckets {
     for (let bucket = this.bucketCount.length - 1; bucket >= 0; bucket--) this.spare[this.spares++] = bucket;
     const tallies = this.tallies;
     const ids = Array.from({ length: this.size }, (_, id) => id);
-    // Smallest count first and, within a count, the earliest stamp: each attach goes to the front. A
-    // rebuilt table placed its counters in that order already (smallest count first, stamps rising).
-    const before = (a: number, b: number): number => tallies[2 * a] - tallies[2 * b] || tallies[2 * a + 1] - tallies[2 * b + 1];
-    let ordered = true;
-    for (let id = 1; id < this.size && ordered; id++) if (before(id - 1, id) > 0) ordered = false;
-    if (!ordered) ids.sort(before);
+    // Smallest count first and, within a count, the earliest stamp: each attach goes to the front.
+    ids.sort((a, b) => tallies[2 * a] - tallies[2 * b] || tallies[2 * a + 1] - tallies[2 * b + 1]);
     for (const id of ids) {
       const count = tallies[2 * id];
       this.attach(id, this.high !== NONE && this.bucketCount[this.high] === count ? this.high : this.newBucketBefore(NONE, count));

@@ -123,9 +123,7 @@ export class KeyLatencies {
   adoptText(id: number, text: string, count: number): void {
     if (id >= this.listed.length) this.growIds(id + 1);
     if (!this.listsAfter(id, count)) return this.adopt(id, QuantileSketch.deserialize(text));
-    QuantileSketch.forEachKeyOfText(text, (key, n) => {
-      for (let i = 0; i < n; i++) this.addKey(id, key);
-    });
+    QuantileSketch.forEachKeyOfText(text, this.lister(id));
   }
 
   /** Whether key id, given `more` values, still lists them rather than needing a sketch. */
@@ -136,9 +134,14 @@ export class KeyLatencies {
 
   /** Lists a sketch's values as key id's (listsAfter said they fit). */
   private list(id: number, sketch: QuantileSketch): void {
-    sketch.forEachKey((key, n) => {
+    sketch.forEachKey(this.lister(id));
+  }
+
+  /** A visitor of (sketch key, count) that lists each value as key id's. */
+  private lister(id: number): (key: number, n: number) => void {
+    return (key, n) => {
       for (let i = 0; i < n; i++) this.addKey(id, key);
-    });
+    };
   }
 
   /** Drops key id's values (its counter now counts another key). */
