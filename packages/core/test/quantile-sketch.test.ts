@@ -96,7 +96,10 @@ it.each(Object.keys(DISTRIBUTIONS))('round-trips serialize and deserialize with 
 it('rejects text that is not a serialized sketch, or whose keys no value maps to', () => {
   expect([MIN_SKETCH_KEY, MAX_SKETCH_KEY]).toStrictEqual([-35452, 35488]);
   const outOfRange = [`0;${MIN_SKETCH_KEY - 1}:1`, `0;${MAX_SKETCH_KEY + 1}:1`, `0;${MIN_SKETCH_KEY}:1,${MAX_SKETCH_KEY - MIN_SKETCH_KEY + 1}:1`, '0;0:1,9007199254740991:1'];
-  for (const encoded of ['', 'abc', 'x;1:1', '1.5;0:1', '1;0:x', '1;0:1,y:2', '0;3:0', '0;3:-1', ...outOfRange]) {
+  // Characters whose code's low byte is a digit or separator ('İ' is 0x130, 'ĺ' 0x13a): a scanner that read
+  // each character's low byte would take them for '0' and ':'.
+  const notAscii = ['0;1:1\u0130', '0;1\u013a1', '\u0130;1:1', '0;1:１'];
+  for (const encoded of ['', 'abc', 'x;1:1', '1.5;0:1', '1;0:x', '1;0:1,y:2', '0;3:0', '0;3:-1', '0;1:1,', '0;1:1\u0000', ...outOfRange, ...notAscii]) {
     expect({ encoded, message: (thrownBy(() => QuantileSketch.deserialize(encoded)) as Error).message }).toStrictEqual({ encoded, message: 'not a serialized quantile sketch' });
   }
 });

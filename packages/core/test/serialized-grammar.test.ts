@@ -1,8 +1,9 @@
-// The hand-written scanners of serialized sketches and per-second counts (text/decimal-scan.ts) accept
-// exactly the texts their grammars' regular expressions accept (sketch keys also within the mapping's
-// range), and read the same numbers.
+// The hand-written byte scanners of serialized sketches and per-second counts (quantile-sketch.ts,
+// second-counts.ts, over text/ascii-bytes.ts) accept exactly the texts their grammars' regular
+// expressions accept (sketch keys also within the mapping's range, second counts within 32 bits), and
+// read the same numbers.
 import { MAX_SKETCH_KEY, MIN_SKETCH_KEY, QuantileSketch } from '../src/analytics/quantile-sketch';
-import { forEachSerialized, SERIALIZED_SECONDS } from '../src/analytics/second-counts';
+import { forEachSerialized, MAX_SECOND_COUNT, SERIALIZED_SECONDS } from '../src/analytics/second-counts';
 import { mulberry32, pick, Random, randomInt } from './helpers';
 
 const SKETCH = /^\d+;(?:-?\d+:[1-9]\d*(?:,[1-9]\d*:[1-9]\d*)*)?$/;
@@ -70,9 +71,10 @@ it('accepts exactly the serialized sketches the grammar allows, keys within rang
   expect(keyOutOfRange).toBeGreaterThan(10);
 });
 
-it('accepts exactly the per-second counts the grammar allows, with the same seconds', () => {
+it('accepts exactly the per-second counts the grammar allows, counts within a 32-bit counter, with the same seconds', () => {
   const random = mulberry32(11);
   let accepted = 0;
+  let countTooLarge = 0;
   for (let run = 0; run < 20_000; run++) {
     const text = candidate(random, false);
     const seen: Array<[number, number]> = [];
@@ -83,13 +85,25 @@ it('accepts exactly the per-second counts the grammar allows, with the same seco
       expect((err as Error).message).toBe('not serialized per-second counts');
       ok = false;
     }
-    expect({ text, ok }).toStrictEqual({ text, ok: SERIALIZED_SECONDS.test(text) });
+    const countsFit = SERIALIZED_SECONDS.test(text) && pairsBySlicing(text, false).every(([, n]) => n <= MAX_SECOND_COUNT);
+    if (SERIALIZED_SECONDS.test(text) && !countsFit) countTooLarge++;
+    expect({ text, ok }).toStrictEqual({ text, ok: countsFit });
     if (!ok) {
       expect(seen).toStrictEqual([]);
       continue;
     }
     accepted++;
-    expect(seen).toStrictEqual(pairsBySlicing(text, false));
+    // "-0:n" is second 0, which the decoded counts visit as 0; Number('-0') is -0.
+    expect(seen).toStrictEqual(pairsBySlicing(text, false).map(([second, n]) => [second + 0, n]));
   }
   expect(accepted).toBeGreaterThan(2000);
+  // Random edits make a few counts too large (4 in this run); the next test holds the edge itself.
+  expect(countTooLarge).toBeGreaterThan(0);
+});
+
+it('takes a second count up to 2^32 - 1 and refuses the next', () => {
+  const seen: Array<[number, number]> = [];
+  forEachSerialized(`7:${MAX_SECOND_COUNT},:1`, (second, n) => seen.push([second, n]));
+  expect(seen).toStrictEqual([[7, MAX_SECOND_COUNT], [8, 1]]);
+  expect(() => forEachSerialized(`7:1,:${MAX_SECOND_COUNT + 1}`, () => undefined)).toThrow('not serialized per-second counts');
 });

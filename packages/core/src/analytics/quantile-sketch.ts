@@ -18,7 +18,8 @@
 // contents), which is neither compact nor canonical.
 import { DDSketch } from '@datadog/sketches-js';
 import { AsciiWriter } from '../text/ascii-writer';
-import { decimalEnd, readDecimal } from '../text/decimal-scan';
+import { asciiBytes } from '../text/ascii-bytes';
+import { readDecimal } from '../text/decimal-scan';
 
 export const SKETCH_RELATIVE_ACCURACY = 0.01;
 
@@ -43,6 +44,8 @@ const SEMICOLON = 0x3b;
 const COLON = 0x3a;
 const COMMA = 0x2c;
 const MINUS = 0x2d;
+const DIGIT_0 = 0x30;
+const DIGIT_1 = 0x31;
 
 /** Shared by every sketch's serialize(): one text at a time, and this thread's only. */
 const textWriter = new AsciiWriter(4096);
@@ -205,6 +208,11 @@ export class QuantileSketch {
     return QuantileSketch.packedFrom(count, readDecimal(encoded, 0, false), encoded);
   }
 
+  /** deserialize() of a text countOfText has already accepted, with its answer: the text is not scanned again. */
+  static ofCheckedText(encoded: string, count: number): QuantileSketch {
+    return QuantileSketch.packedFrom(count, readDecimal(encoded, 0, false), encoded);
+  }
+
   /** How many values serialize()'s text holds, or -1 when the text is anything else; makes no sketch. */
   static countOfText(encoded: string): number {
     const zeroCount = readDecimal(encoded, 0, false);
@@ -303,33 +311,45 @@ export class QuantileSketch {
 
 /**
  * Walks the bins of "zeroCount;key:n,Δkey:n,…" (the first key may be negative; deltas and counts are at
- * least 1) and returns the sum of their counts, or -1 as soon as the text departs from that grammar or
- * a key leaves [MIN_SKETCH_KEY, MAX_SKETCH_KEY]. Visits happen as it goes, so only text already checked (a packed
- * sketch's own) is visited.
+ * least 1) and returns the sum of their counts, or -1 as soon as the text departs from that grammar, a
+ * number passes 2^53 or a key leaves [MIN_SKETCH_KEY, MAX_SKETCH_KEY]. Visits happen as it goes, so only
+ * text already checked (a packed sketch's own) is visited; a visit must not scan another text (the
+ * bytes are asciiBytes' scratch).
  */
 function scanPackedBins(packed: string, visit: ((key: number, n: number) => void) | null): number {
-  if (readDecimal(packed, 0, false) < 0 || packed.charCodeAt(decimalEnd) !== SEMICOLON) return -1;
-  let i = decimalEnd + 1;
+  const bytes = asciiBytes(packed);
+  if (bytes === null) return -1;
+  const end = packed.length;
+  let i = 0;
+  let c = 0;
+  let zeroCount = 0;
+  while ((c = bytes[i] - DIGIT_0) >= 0 && c <= 9) (zeroCount = zeroCount * 10 + c), i++;
+  if (i === 0 || zeroCount > Number.MAX_SAFE_INTEGER || bytes[i] !== SEMICOLON) return -1;
+  if (++i === end) return 0;
+  const negative = bytes[i] === MINUS;
+  if (negative) i++;
+  const keyStart = i;
+  let firstKey = 0;
+  while ((c = bytes[i] - DIGIT_0) >= 0 && c <= 9) (firstKey = firstKey * 10 + c), i++;
+  if (i === keyStart || firstKey > Number.MAX_SAFE_INTEGER) return -1;
+  let key = negative ? -firstKey : firstKey;
   let total = 0;
-  let key = 0;
-  for (let first = true; i < packed.length; first = false) {
-    if (first) {
-      const negative = packed.charCodeAt(i) === MINUS;
-      const k = readDecimal(packed, negative ? i + 1 : i, false);
-      if (k < 0) return -1;
-      key = negative ? -k : k;
-    } else {
-      if (packed.charCodeAt(i) !== COMMA) return -1;
-      const delta = readDecimal(packed, i + 1, true);
-      if (delta < 0) return -1;
-      key += delta;
-    }
-    if (key < MIN_SKETCH_KEY || key > MAX_SKETCH_KEY || packed.charCodeAt(decimalEnd) !== COLON) return -1;
-    const n = readDecimal(packed, decimalEnd + 1, true);
-    if (n < 0) return -1;
+  // Locals: the compiled module reads an exported constant as a property of its exports on every use.
+  const minKey = MIN_SKETCH_KEY;
+  const maxKey = MAX_SKETCH_KEY;
+  // The sentinel after the text is no digit, colon or comma, so every loop stops at the end.
+  for (;;) {
+    if (key < minKey || key > maxKey || bytes[i] !== COLON) return -1;
+    if ((c = bytes[++i] - DIGIT_1) < 0 || c > 8) return -1;
+    let n = c + 1;
+    while ((c = bytes[++i] - DIGIT_0) >= 0 && c <= 9) n = n * 10 + c;
+    if (n > Number.MAX_SAFE_INTEGER) return -1;
     if (visit !== null) visit(key, n);
     total += n;
-    i = decimalEnd;
+    if (i === end) return total;
+    if (bytes[i] !== COMMA || (c = bytes[++i] - DIGIT_1) < 0 || c > 8) return -1;
+    let delta = c + 1;
+    while ((c = bytes[++i] - DIGIT_0) >= 0 && c <= 9) delta = delta * 10 + c;
+    key += delta;
   }
-  return total;
 }

@@ -9,15 +9,22 @@
 // largest and slowest part.
 
 import { AsciiWriter } from '../text/ascii-writer';
-import { decimalEnd, readDecimal } from '../text/decimal-scan';
+import { asciiBytes } from '../text/ascii-bytes';
 
 const PAGE_BITS = 10;
+/**
+ * The most requests one second of a serialized text may hold: a page's counter is 32 bits. An honest
+ * chunk would need 4 billion lines in one second to pass it; a merged total of such seconds wraps.
+ */
+export const MAX_SECOND_COUNT = 0xffffffff;
 const PAGE_SIZE = 1 << PAGE_BITS;
 /** Slots of the recent-page cache, a power of two: 16 pages are ~4.6 hours of seconds. */
 const RECENT_PAGES = 16;
 const COMMA = 0x2c;
 const COLON = 0x3a;
 const MINUS = 0x2d;
+const DIGIT_0 = 0x30;
+const DIGIT_1 = 0x31;
 
 export class SecondCounts {
   private readonly pages = new Map<number, Uint32Array>();
@@ -80,14 +87,69 @@ export class SecondCounts {
     return out.text();
   }
 
+  /**
+   * The counts of "second:n,Δ:n,…" (Δ empty for 1), or null where the grammar breaks, a count passes
+   * MAX_SECOND_COUNT or a gap 2^53. Seconds only increase, so each page is filled in turn and new.
+   */
+  static decode(encoded: string): SecondCounts | null {
+    const counts = new SecondCounts();
+    const end = encoded.length;
+    if (end === 0) return counts;
+    const bytes = asciiBytes(encoded);
+    if (bytes === null) return null;
+    let i = 0;
+    let c = 0;
+    const negative = bytes[0] === MINUS;
+    if (negative) i++;
+    let first = 0;
+    while ((c = bytes[i] - DIGIT_0) >= 0 && c <= 9) (first = first * 10 + c), i++;
+    if (i === (negative ? 1 : 0) || first > Number.MAX_SAFE_INTEGER) return null;
+    let second = negative ? -first : first;
+    let page = new Uint32Array(0);
+    /** The first second of page: none until the first entry, which makes a page. */
+    let base = -Infinity;
+    // The sentinel after the text is no digit, colon or comma, so every loop stops at the end.
+    for (;;) {
+      if (bytes[i] !== COLON || (c = bytes[++i] - DIGIT_1) < 0 || c > 8) return null;
+      let n = c + 1;
+      while ((c = bytes[++i] - DIGIT_0) >= 0 && c <= 9) n = n * 10 + c;
+      if (n > MAX_SECOND_COUNT) return null;
+      if (second - base >= PAGE_SIZE) {
+        const pageNumber = Math.floor(second / PAGE_SIZE);
+        base = pageNumber * PAGE_SIZE;
+        page = new Uint32Array(PAGE_SIZE);
+        counts.pages.set(pageNumber, page);
+      }
+      page[second - base] = n;
+      if (i === end) return counts;
+      if (bytes[i] !== COMMA) return null;
+      if (bytes[++i] === COLON) {
+        second += 1;
+        continue;
+      }
+      if ((c = bytes[i] - DIGIT_1) < 0 || c > 8) return null;
+      let gap = c + 1;
+      while ((c = bytes[++i] - DIGIT_0) >= 0 && c <= 9) gap = gap * 10 + c;
+      if (gap > Number.MAX_SAFE_INTEGER) return null;
+      second += gap;
+    }
+  }
+
   /** Adds the counts of a serialized SecondCounts; throws, adding nothing, unless the text is one. */
   addSerialized(encoded: string): void {
     this.addChecked(checkSeconds(encoded));
   }
 
-  /** Adds the counts of a text checkSeconds has passed: the check is not repeated, and nothing throws. */
+  /** Adds the counts checkSeconds decoded, a page at a time: nothing is scanned again, and nothing throws. */
   addChecked(checked: CheckedSeconds): void {
-    scanSeconds(checked, (second, n) => this.add(second, n));
+    for (const [pageNumber, page] of checked.counts.pages) {
+      const mine = this.pages.get(pageNumber);
+      if (mine === undefined) {
+        this.pages.set(pageNumber, page.slice());
+        continue;
+      }
+      for (let i = 0; i < PAGE_SIZE; i++) mine[i] += page[i];
+    }
   }
 
   /** Non-zero [second, count] pairs in time order. */
@@ -102,52 +164,23 @@ export class SecondCounts {
 export const SERIALIZED_SECONDS = /^(?:-?\d+:[1-9]\d*(?:,(?:[1-9]\d*)?:[1-9]\d*)*)?$/;
 
 declare const checkedSecondsBrand: unique symbol;
-/** A per-second counts text that matches SERIALIZED_SECONDS; only checkSeconds makes one. */
-export type CheckedSeconds = string & { readonly [checkedSecondsBrand]: true };
+/** The counts of a per-second text that matches SERIALIZED_SECONDS, decoded; only checkSeconds makes one. */
+export interface CheckedSeconds {
+  readonly counts: SecondCounts;
+  readonly [checkedSecondsBrand]: true;
+}
 
-/** The text itself, once it is known to match SERIALIZED_SECONDS; throws otherwise. */
+/** The text's counts, once it is known to match SERIALIZED_SECONDS with no count past MAX_SECOND_COUNT; throws otherwise. */
 export function checkSeconds(encoded: string): CheckedSeconds {
-  if (scanSeconds(encoded, null) < 0) throw new Error('not serialized per-second counts');
-  return encoded as CheckedSeconds;
+  const counts = SecondCounts.decode(encoded);
+  if (counts === null) throw new Error('not serialized per-second counts');
+  return { counts } as CheckedSeconds;
 }
 
 /**
- * Visits the seconds of a serialized SecondCounts; throws unless the text matches SERIALIZED_SECONDS.
- * The text is checked in full before the first visit, so a bad one adds nothing.
+ * Visits the seconds of a serialized SecondCounts in time order; throws unless the text matches
+ * SERIALIZED_SECONDS. The text is checked in full before the first visit, so a bad one visits nothing.
  */
 export function forEachSerialized(encoded: string, visit: (second: number, n: number) => void): void {
-  scanSeconds(checkSeconds(encoded), visit);
-}
-
-/** Walks "second:n,Δ:n,…" (Δ empty for 1); returns the entries seen, or -1 where the grammar breaks. */
-function scanSeconds(encoded: string, visit: ((second: number, n: number) => void) | null): number {
-  let second = 0;
-  let entries = 0;
-  for (let i = 0; i < encoded.length; entries++) {
-    /** Where the ':' before this entry's count must be. */
-    let colonAt: number;
-    if (entries === 0) {
-      const negative = encoded.charCodeAt(i) === MINUS;
-      const start = readDecimal(encoded, negative ? i + 1 : i, false);
-      if (start < 0) return -1;
-      second = negative ? -start : start;
-      colonAt = decimalEnd;
-    } else if (encoded.charCodeAt(i) !== COMMA) {
-      return -1;
-    } else if (encoded.charCodeAt(i + 1) === COLON) {
-      second += 1;
-      colonAt = i + 1;
-    } else {
-      const gap = readDecimal(encoded, i + 1, true);
-      if (gap < 0) return -1;
-      second += gap;
-      colonAt = decimalEnd;
-    }
-    if (encoded.charCodeAt(colonAt) !== COLON) return -1;
-    const n = readDecimal(encoded, colonAt + 1, true);
-    if (n < 0) return -1;
-    if (visit !== null) visit(second, n);
-    i = decimalEnd;
-  }
-  return entries;
+  checkSeconds(encoded).counts.forEach(visit);
 }

@@ -84,5 +84,6 @@ export function sketchCountOrNone(text: unknown, path: FieldPath): number {
 
 /** A QuantileSketch text decoded, or null for null. */
 export function decodeSketchOrNull(text: unknown, path: FieldPath): QuantileSketch | null {
-  return sketchCountOrNone(text, path) < 0 ? null : QuantileSketch.deserialize(text as string);
+  const count = sketchCountOrNone(text, path);
+  return count < 0 ? null : QuantileSketch.ofCheckedText(text as string, count);
 }

@@ -1,6 +1,6 @@
-// Reading the decimal integers of our serialized sketches and per-second counts straight from the
-// string, one character code at a time: slicing each number out and calling Number() on it allocated
-// a string per bin, which made merging (the coordinator's work per chunk) mostly garbage collection.
+// Reading one decimal integer straight from a string, one character code at a time (a sketch text's
+// zero count): slicing it out and calling Number() allocates a string. Whole texts of thousands of
+// numbers are read from their bytes instead (ascii-bytes.ts).
 
 /** Index just past the digits read by the last successful readDecimal. */
 export let decimalEnd = 0;
