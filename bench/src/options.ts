@@ -13,7 +13,7 @@ export interface BenchOptions {
   /** Runs per measurement; the best counts. */
   runs: number;
   seed: number;
-  /** Threads per worker of the 2-worker cluster; undefined keeps the worker's default (the CPU count). */
+  /** Threads per worker of the 2-worker cluster; undefined keeps the embedded cluster's default (the CPU count shared among its workers). */
   workerConcurrency: number | undefined;
   /** Print the JSON result on stdout instead of the table. */
   json: boolean;
@@ -27,7 +27,7 @@ export const USAGE = `usage: pnpm bench [--size 256MiB | --quick] [--runs 3] [--
   --quick                the same as --size 64MiB
   --runs                 runs per measurement, the best counts; default 3
   --seed                 generator seed; default 1
-  --worker-concurrency   threads per worker in the 2-worker cluster; default: the worker's own (CPU count)
+  --worker-concurrency   threads per worker in the 2-worker cluster; default: the CPU count shared among the workers
   --peers                also run DuckDB, chDB (ClickHouse) and mawk on every core over the same files, beside wc -l;
                          installs @duckdb/node-api and chdb (~550 MB) into .bench-cache/peers on first use
   --json                 print the JSON result instead of the table`;

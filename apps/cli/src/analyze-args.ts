@@ -29,7 +29,7 @@ export function parseAnalyzeArgs(args: string[]) {
     .option('token-file', { ...TOKEN_FLAGS['token-file'], describe: "read the --coordinator's cluster token from this file" })
     .option('ca', { ...CLIENT_FLAGS.ca, describe: 'PEM certificate to trust for an https:// --coordinator (a self-signed cluster certificate)' })
     .option('workers', { type: 'number', default: 2, describe: 'workers of the embedded cluster' })
-    .option('concurrency', { type: 'number', describe: 'threads per embedded worker (default: CPU count)' })
+    .option('concurrency', { type: 'number', describe: 'threads per embedded worker (default: the CPU count shared among the workers, at least 1)' })
     .option('format', { choices: FORMATS, default: 'auto' as const, describe: 'log format; auto detects each line' })
     .option('log-format', { type: 'string', describe: "a custom format as an nginx log_format string, e.g. '$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent $request_time'" })
     .option('chunk-size', { type: 'number', describe: 'bytes per chunk (default: at least 4 chunks per worker, at most 64 MiB)' })

@@ -2,7 +2,7 @@
 // loopback and want a token of the cluster's own, which they get through their environment.
 import { readFileSync } from 'node:fs';
 import { createCoordinatorClient, createWorkerClient } from '@loganalyzer/contract';
-import { LocalCluster } from '../src/local-cluster';
+import { LocalCluster, sharedConcurrency } from '../src/local-cluster';
 
 jest.setTimeout(60_000);
 
@@ -55,4 +55,19 @@ it('hands the token to its children in their environment, never on their command
     expect(argv.filter((arg) => arg.includes(cluster.token))).toStrictEqual([]);
     expect(env.filter((entry) => entry.startsWith('LOGANALYZER_TOKEN='))).toStrictEqual([`LOGANALYZER_TOKEN=${cluster.token}`]);
   }
+});
+
+it("shares this machine's cores among its workers unless told, one thread each at least", async () => {
+  expect([sharedConcurrency(2, 2), sharedConcurrency(2, 8), sharedConcurrency(3, 8), sharedConcurrency(4, 2), sharedConcurrency(0, 4)]).toStrictEqual([1, 4, 2, 1, 4]);
+  const shared = await LocalCluster.start({ workers: 2 });
+  try {
+    const listed = await shared.client.listWorkers();
+    const threads = listed.status === 200 ? listed.body.workers.map((w) => w.concurrency).sort() : [];
+    expect(threads).toStrictEqual([sharedConcurrency(2), sharedConcurrency(2)]);
+  } finally {
+    await shared.stop();
+  }
+  // Told, it passes the number on.
+  const told = await cluster.client.listWorkers();
+  expect(told.status === 200 && told.body.workers.map((w) => w.concurrency)).toStrictEqual([1]);
 });
