@@ -31,9 +31,9 @@ export interface LocalClusterOptions {
 /**
  * Threads per worker when a cluster on this machine is not told: its cores shared among its workers,
  * at least one each. A worker alone takes every core (its own default), so two of them on two cores
- * ran four analysis threads that contended for the caches their top tables live in: 1 GiB end to end
- * took 9.1–9.2 s on nginx combined and 6.9–7.0 s on JSON lines with one thread each, 10.3–12.8 s and
- * 7.6–8.6 s with two (two interleaved runs each, 2 workers, 2 cores).
+ * ran four analysis threads that contended for the cores and the caches their top tables live in. One
+ * thread each against two, 1 GiB jobs, 2 workers on 2 cores, 4 interleaved pairs, whole-process medians:
+ * nginx combined 11.3 vs 12.0 s wall (0.93×), CPU 0.91×; JSON lines 8.7 vs 9.2 s (0.94×), CPU 0.92×.
  */
 export function sharedConcurrency(workers: number, cores = availableParallelism()): number {
   return Math.max(1, Math.floor(cores / Math.max(1, workers)));
