@@ -7,6 +7,7 @@
 // failure; a measurement that breaks is recorded, the others still run, and the exit code is 1.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { sharedConcurrency } from '@loganalyzer/cli';
 import { BaselineRun, measureAwkSeedMetrics, measureGoaccess, measureWcLines } from './baselines';
 import { CLUSTER_WORKERS, ClusterThroughput, measureClusterThroughput } from './cluster-throughput';
 import { measureCommitCost } from './commit-cost';
@@ -98,7 +99,7 @@ async function run(options: BenchOptions): Promise<BenchResult> {
     inputs: inputs.map((input) => ({ format: input.format, path: relative(repoRoot, input.path), bytes: input.bytes, lines: input.lines, generated: input.generated })),
     core,
     order,
-    cluster: { workers: CLUSTER_WORKERS, worker_concurrency: options.workerConcurrency ?? 'default', results: cluster },
+    cluster: { workers: CLUSTER_WORKERS, worker_concurrency: options.workerConcurrency ?? sharedConcurrency(CLUSTER_WORKERS), results: cluster },
     worker_rss: workerRss,
     baselines: { wc_l: wc, awk, goaccess },
     durability,

@@ -30,7 +30,7 @@ export interface BenchResult {
   core: CoreThroughput[];
   /** Core throughput of the same lines in time order and out of order, runs interleaved. */
   order: OrderThroughput[];
-  cluster: { workers: number; worker_concurrency: number | 'default'; results: ClusterThroughput[] };
+  cluster: { workers: number; worker_concurrency: number; results: ClusterThroughput[] };
   worker_rss: WorkerPeakRss[];
   /** null: the measurement failed (see failures). */
   baselines: { wc_l: BaselineRun | null; awk: BaselineRun | null; goaccess: BaselineRun | 'not installed' | null };
