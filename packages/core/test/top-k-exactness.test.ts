@@ -247,3 +247,23 @@ it("serializes a key's latencies as the one sketch of them, listed or sketched, 
     expect({ n, texts }).toStrictEqual({ n, texts: Array(4).fill([n, reference.serialize(), reference.quantile(0.95)]) });
   });
 });
+
+it('keeps the sketches it merges into packed, whether the other key was listed or sketched, with the same values', () => {
+  const keys = (n: number, from: number): number[] => Array.from({ length: n }, (_, i) => QuantileSketch.keyOf(from + 7 * i));
+  const listed = keys(3, 1);
+  const sketched = keys(LISTED_LATENCY_VALUES + 10, 2);
+  const total = new KeyLatencies();
+  for (const key of keys(LISTED_LATENCY_VALUES + 1, 3)) total.addKey(0, key);
+  const reference = QuantileSketch.empty();
+  for (const key of [...keys(LISTED_LATENCY_VALUES + 1, 3), ...listed, ...sketched]) reference.addKey(key);
+  const other = new KeyLatencies();
+  for (const key of listed) other.addKey(1, key);
+  for (const key of sketched) other.addKey(2, key);
+  // Counting leaves its sketch unpacked (lines keep coming); merges pack it.
+  expect(total.unpackedSketches()).toBe(1);
+  total.merge(0, other, 1);
+  expect(total.unpackedSketches()).toBe(0);
+  total.merge(0, other, 2);
+  expect(total.unpackedSketches()).toBe(0);
+  expect([total.count(0), total.serialize(0)]).toStrictEqual([reference.count, reference.serialize()]);
+});
