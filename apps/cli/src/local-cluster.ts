@@ -100,7 +100,9 @@ export class LocalCluster {
   /** A worker that reaches the coordinator at another URL (through a proxy, say). */
   async startWorkerVia(id: string, coordinatorUrl: string): Promise<LocalWorker> {
     const args = ['--id', id, '--port', '0', '--host', '127.0.0.1', '--coordinator', coordinatorUrl, '--advertise-host', '127.0.0.1', '--exit-with-pid', String(process.pid)];
-    args.push('--concurrency', String(this.options.concurrency ?? sharedConcurrency(this.options.workers ?? DEFAULT_WORKERS)));
+    if (!(this.options.workerArgs ?? []).includes('--concurrency')) {
+      args.push('--concurrency', String(this.options.concurrency ?? sharedConcurrency(this.options.workers ?? DEFAULT_WORKERS)));
+    }
     args.push(...(this.options.verbose ? ['--log-style', 'pretty'] : ['--quiet']));
     // stop() waits 5 s before SIGKILL: a worker stopped mid-job hands its chunks back well before that.
     if (!(this.options.workerArgs ?? []).includes('--shutdown-grace')) args.push('--shutdown-grace', '3000');

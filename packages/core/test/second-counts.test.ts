@@ -48,7 +48,7 @@ it('serializes as gaps and counts, a gap of one left empty, and reads that back'
 });
 
 it('rejects text that is not serialized per-second counts', () => {
-  for (const encoded of ['x', '1:0', '5:1,0:1', '5:1,-2:1', '5:1,', ':1', '1.5:2', '5:1\u0000', '5:1\u0130', '5\u013a1', '5:1,\u013a1']) {
+  for (const encoded of ['x', '1:0', '5:1,0:1', '5:1,-2:1', '5:1,', ':1', '1.5:2', '5:1\u0000', '5:1\u0130', '5\u013a1', '5:1,\u013a1', '9007199254740991:1,:1', '9007199254740991:1,9007199254740991:1,1:1,:1']) {
     expect({ encoded, thrown: (() => { try { forEachSerialized(encoded, () => undefined); return null; } catch (err) { return (err as Error).message; } })() }).toStrictEqual({ encoded, thrown: 'not serialized per-second counts' });
   }
 });

@@ -267,3 +267,18 @@ it('keeps the sketches it merges into packed, whether the other key was listed o
   expect(total.unpackedSketches()).toBe(0);
   expect([total.count(0), total.serialize(0)]).toStrictEqual([reference.count, reference.serialize()]);
 });
+
+it('merges a key into itself as twice its values, listed in a block or not', () => {
+  for (const n of [3, 20, LISTED_LATENCY_VALUES]) {
+    const latencies = new KeyLatencies();
+    const reference = QuantileSketch.empty();
+    for (let i = 0; i < n; i++) {
+      const key = QuantileSketch.keyOf(1 + 3 * i);
+      latencies.addKey(0, key);
+      reference.addKey(key);
+      reference.addKey(key);
+    }
+    latencies.merge(0, latencies, 0);
+    expect({ n, text: latencies.serialize(0) }).toStrictEqual({ n, text: reference.serialize() });
+  }
+});

@@ -62,7 +62,9 @@ export class KeyLatencies {
     if (otherId >= other.listed.length) return;
     const listed = other.listed[otherId];
     if (listed !== SKETCHED) {
-      for (let i = 0; i < listed; i++) this.addKey(id, other.listedKey(otherId, i));
+      // Read first: merging a key into itself would free the block (promote) it is still reading.
+      for (let i = 0; i < listed; i++) listedScratch[i] = other.listedKey(otherId, i);
+      for (let i = 0; i < listed; i++) this.addKey(id, listedScratch[i]);
       if (this.listed[id] === SKETCHED) this.sketches.get(id)!.pack();
       return;
     }

@@ -89,7 +89,7 @@ export class SecondCounts {
 
   /**
    * The counts of "second:n,Δ:n,…" (Δ empty for 1), or null where the grammar breaks, a count passes
-   * MAX_SECOND_COUNT or a gap 2^53. Seconds only increase, so each page is filled in turn and new.
+   * MAX_SECOND_COUNT or a second 2^53. Seconds only increase, so each page is filled in turn and new.
    */
   static decode(encoded: string): SecondCounts | null {
     const counts = new SecondCounts();
@@ -125,13 +125,14 @@ export class SecondCounts {
       if (bytes[i] !== COMMA) return null;
       if (bytes[++i] === COLON) {
         second += 1;
-        continue;
+      } else {
+        if ((c = bytes[i] - DIGIT_1) < 0 || c > 8) return null;
+        let gap = c + 1;
+        while ((c = bytes[++i] - DIGIT_0) >= 0 && c <= 9) gap = gap * 10 + c;
+        second += gap;
       }
-      if ((c = bytes[i] - DIGIT_1) < 0 || c > 8) return null;
-      let gap = c + 1;
-      while ((c = bytes[++i] - DIGIT_0) >= 0 && c <= 9) gap = gap * 10 + c;
-      if (gap > Number.MAX_SAFE_INTEGER) return null;
-      second += gap;
+      // Past 2^53 two seconds can round to one, and its count would overwrite the other's.
+      if (second > Number.MAX_SAFE_INTEGER) return null;
     }
   }
 
