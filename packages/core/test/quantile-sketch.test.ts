@@ -188,3 +188,44 @@ it("writes a few values' keys as the text of the sketch holding them, zeros, tie
   // Only keys[0, n) count.
   expect(QuantileSketch.textOfKeys(Int32Array.from([5, 3, 3, 9]), 3)).toBe('0;3:2,2:1');
 });
+
+it('merges into a packed sketch, from its text, exactly what the unpacked merge gives', () => {
+  const random = mulberry32(71);
+  const valueOf = (): number => (random() < 0.1 ? 0 : random() < 0.5 ? random() * 20 : random() * 5000);
+  /** A sketch with dense bins holding the values of those given (merging into an empty sketch unpacks). */
+  const unpackedOf = (...sketches: QuantileSketch[]): QuantileSketch => {
+    const sum = QuantileSketch.empty();
+    for (const sketch of sketches) sum.merge(sketch);
+    expect(sum.isPacked).toBe(false);
+    return sum;
+  };
+  let packedMerges = 0;
+  for (let run = 0; run < 300; run++) {
+    const make = (n: number): QuantileSketch => {
+      const sketch = QuantileSketch.empty();
+      for (let i = 0; i < n; i++) sketch.add(valueOf());
+      return sketch;
+    };
+    const mine = make(Math.floor(random() * 200));
+    const theirs = make(1 + Math.floor(random() * 200));
+    if (random() < 0.5) theirs.pack();
+    const reference = unpackedOf(mine, theirs);
+    mine.pack();
+    mine.merge(theirs);
+    if (mine.isPacked) packedMerges++;
+    expect([mine.count, mine.serialize()]).toStrictEqual([reference.count, reference.serialize()]);
+    // Keys added to a packed sketch in any order, repeats and zero values among them.
+    const keys = Int32Array.from({ length: Math.floor(random() * 40) }, () => QuantileSketch.keyOf(random() < 0.2 ? 0 : valueOf()));
+    const byOne = unpackedOf(mine);
+    for (const key of keys) byOne.addKey(key);
+    mine.pack();
+    mine.addKeys(keys, keys.length);
+    expect([mine.count, mine.serialize()]).toStrictEqual([byOne.count, byOne.serialize()]);
+    // Into itself: every value twice.
+    const twice = unpackedOf(mine, mine);
+    mine.pack();
+    mine.merge(mine);
+    expect([mine.count, mine.serialize()]).toStrictEqual([twice.count, twice.serialize()]);
+  }
+  expect(packedMerges).toBe(300);
+});

@@ -64,7 +64,11 @@ export class KeyLatencies {
     if (listed !== SKETCHED) {
       // Read first: merging a key into itself would free the block (promote) it is still reading.
       for (let i = 0; i < listed; i++) listedScratch[i] = other.listedKey(otherId, i);
-      for (let i = 0; i < listed; i++) this.addKey(id, listedScratch[i]);
+      if (id < this.listed.length && this.listed[id] === SKETCHED) {
+        this.sketches.get(id)!.addKeys(listedScratch, listed);
+      } else {
+        for (let i = 0; i < listed; i++) this.addKey(id, listedScratch[i]);
+      }
       if (this.listed[id] === SKETCHED) this.sketches.get(id)!.pack();
       return;
     }

@@ -88,10 +88,70 @@ export class QuantileSketch {
 
   merge(other: QuantileSketch): void {
     if (other.count === 0) return;
-    if (this.packed !== null) this.unpack();
+    if (this.packed !== null) {
+      let bins = 0;
+      other.forEachBin((key, n) => (bins = addMergeBin(bins, key, n)));
+      return this.mergePacked(other.zeroCount, bins);
+    }
     this.count += other.count;
     this.zeroCount += other.zeroCount;
     other.forEachBin((key, n) => this.addToBin(key, n));
+  }
+
+  /** Adds the values of keyOf's answers keys[0, n), sorting them in place. */
+  addKeys(keys: Int32Array, n: number): void {
+    if (this.packed === null) {
+      for (let i = 0; i < n; i++) this.addKey(keys[i]);
+      return;
+    }
+    sortKeys(keys, n);
+    let zeros = 0;
+    let bins = 0;
+    for (let i = 0; i < n; ) {
+      const key = keys[i];
+      let count = 1;
+      while (++i < n && keys[i] === key) count++;
+      if (key === ZERO_KEY) zeros = count;
+      else bins = addMergeBin(bins, key, count);
+    }
+    this.mergePacked(zeros, bins);
+  }
+
+  /**
+   * Merges zeros more zero values and the bins mergeKeys/mergeCounts[0, bins) (in key order) into this
+   * packed sketch, writing its merged text straight from the two: a job's merged top table keeps its
+   * 100,000+ sketches packed, and unpacking each into dense bins to pack it again was a third of a
+   * merge's time.
+   */
+  private mergePacked(zeros: number, bins: number): void {
+    const keys = mergeKeys;
+    const counts = mergeCounts;
+    const out = textWriter;
+    out.reset();
+    out.integer(this.zeroCount + zeros);
+    out.byte(SEMICOLON);
+    let added = zeros;
+    let previous = 0;
+    let first = true;
+    const write = (key: number, n: number): void => {
+      if (!first) out.byte(COMMA);
+      out.integer(first ? key : key - previous);
+      out.byte(COLON);
+      out.integer(n);
+      previous = key;
+      first = false;
+    };
+    let j = 0;
+    scanPackedBins(this.packed!, (key, n) => {
+      for (; j < bins && keys[j] < key; j++) write(keys[j], counts[j]);
+      if (j < bins && keys[j] === key) n += counts[j++];
+      write(key, n);
+    });
+    for (; j < bins; j++) write(keys[j], counts[j]);
+    for (let i = 0; i < bins; i++) added += counts[i];
+    this.packed = out.text();
+    this.count += added;
+    this.zeroCount += zeros;
   }
 
   /** A sketch with the same contents, sharing nothing mutable with this one. */
@@ -175,12 +235,7 @@ export class QuantileSketch {
    * clearing a sketch's bins for each of 100,000 paths cost more than the text.
    */
   static textOfKeys(keys: Int32Array, n: number): string {
-    for (let i = 1; i < n; i++) {
-      const key = keys[i];
-      let at = i;
-      for (; at > 0 && keys[at - 1] > key; at--) keys[at] = keys[at - 1];
-      keys[at] = key;
-    }
+    sortKeys(keys, n);
     let i = 0;
     while (i < n && keys[i] === ZERO_KEY) i++;
     const out = textWriter;
@@ -307,6 +362,35 @@ export class QuantileSketch {
     this.offset = newOffset;
     return grown;
   }
+}
+
+/** Insertion sort: a key's listed values are at most a few dozen. */
+function sortKeys(keys: Int32Array, n: number): void {
+  for (let i = 1; i < n; i++) {
+    const key = keys[i];
+    let at = i;
+    for (; at > 0 && keys[at - 1] > key; at--) keys[at] = keys[at - 1];
+    keys[at] = key;
+  }
+}
+
+/** The bins merged into a packed sketch (mergePacked's), grown to the most bins one sketch had. */
+let mergeKeys = new Int32Array(1024);
+let mergeCounts = new Float64Array(1024);
+
+/** Appends a bin at index `bins` of mergeKeys/mergeCounts; the new bin count. */
+function addMergeBin(bins: number, key: number, n: number): number {
+  if (bins === mergeKeys.length) {
+    const keys = new Int32Array(2 * bins);
+    keys.set(mergeKeys);
+    mergeKeys = keys;
+    const counts = new Float64Array(2 * bins);
+    counts.set(mergeCounts);
+    mergeCounts = counts;
+  }
+  mergeKeys[bins] = key;
+  mergeCounts[bins] = n;
+  return bins + 1;
 }
 
 /**
