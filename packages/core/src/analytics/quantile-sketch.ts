@@ -47,8 +47,42 @@ const MINUS = 0x2d;
 const DIGIT_0 = 0x30;
 const DIGIT_1 = 0x31;
 
-/** Shared by every sketch's serialize(): one text at a time, and this thread's only. */
-const textWriter = new AsciiWriter(4096);
+/**
+ * Writes serialize()'s text: the zero count, then the bins in key order, each key after the first as
+ * its distance from the one before. Written as bytes and decoded once: a string per bin, then a join,
+ * was most of the garbage of a pass, since every past minute's sketch is serialized when it is packed.
+ * Shared by every sketch: one text at a time, and this thread's only.
+ */
+class BinTextWriter {
+  private readonly out = new AsciiWriter(4096);
+  private previous = 0;
+  private first = true;
+
+  start(zeroCount: number): void {
+    this.out.reset();
+    this.out.integer(zeroCount);
+    this.out.byte(SEMICOLON);
+    this.previous = 0;
+    this.first = true;
+  }
+
+  /** The next bin: its key above the last one's, and a count of at least 1. */
+  bin(key: number, n: number): void {
+    const out = this.out;
+    if (!this.first) out.byte(COMMA);
+    out.integer(this.first ? key : key - this.previous);
+    out.byte(COLON);
+    out.integer(n);
+    this.previous = key;
+    this.first = false;
+  }
+
+  text(): string {
+    return this.out.text();
+  }
+}
+
+const binText = new BinTextWriter();
 
 const zeros = (n: number): number[] => new Array<number>(n).fill(0);
 
@@ -126,28 +160,16 @@ export class QuantileSketch {
   private mergePacked(zeros: number, bins: number): void {
     const keys = mergeKeys;
     const counts = mergeCounts;
-    const out = textWriter;
-    out.reset();
-    out.integer(this.zeroCount + zeros);
-    out.byte(SEMICOLON);
+    const out = binText;
+    out.start(this.zeroCount + zeros);
     let added = zeros;
-    let previous = 0;
-    let first = true;
-    const write = (key: number, n: number): void => {
-      if (!first) out.byte(COMMA);
-      out.integer(first ? key : key - previous);
-      out.byte(COLON);
-      out.integer(n);
-      previous = key;
-      first = false;
-    };
     let j = 0;
     scanPackedBins(this.packed!, (key, n) => {
-      for (; j < bins && keys[j] < key; j++) write(keys[j], counts[j]);
+      for (; j < bins && keys[j] < key; j++) out.bin(keys[j], counts[j]);
       if (j < bins && keys[j] === key) n += counts[j++];
-      write(key, n);
+      out.bin(key, n);
     });
-    for (; j < bins; j++) write(keys[j], counts[j]);
+    for (; j < bins; j++) out.bin(keys[j], counts[j]);
     for (let i = 0; i < bins; i++) added += counts[i];
     this.packed = out.text();
     this.count += added;
@@ -206,25 +228,11 @@ export class QuantileSketch {
     if (this.packed !== null) return this.packed;
     // Written as bytes and decoded once: a string per bin (then a join) was most of the garbage of a
     // pass, since every past minute's sketch is serialized when it is packed.
-    const out = textWriter;
-    out.reset();
-    out.integer(this.zeroCount);
-    out.byte(SEMICOLON);
+    const out = binText;
+    out.start(this.zeroCount);
     const bins = this.bins;
     if (bins !== null) {
-      let previous = 0;
-      let first = true;
-      for (let i = this.low; i <= this.high; i++) {
-        const n = bins[i];
-        if (n === 0) continue;
-        const key = i + this.offset;
-        if (!first) out.byte(COMMA);
-        out.integer(first ? key : key - previous);
-        out.byte(COLON);
-        out.integer(n);
-        previous = key;
-        first = false;
-      }
+      for (let i = this.low; i <= this.high; i++) if (bins[i] !== 0) out.bin(i + this.offset, bins[i]);
     }
     return out.text();
   }
@@ -238,20 +246,13 @@ export class QuantileSketch {
     sortKeys(keys, n);
     let i = 0;
     while (i < n && keys[i] === ZERO_KEY) i++;
-    const out = textWriter;
-    out.reset();
-    out.integer(i);
-    out.byte(SEMICOLON);
-    let previous = 0;
-    for (let first = true; i < n; first = false) {
+    const out = binText;
+    out.start(i);
+    while (i < n) {
       const key = keys[i];
       let count = 1;
       while (++i < n && keys[i] === key) count++;
-      if (!first) out.byte(COMMA);
-      out.integer(first ? key : key - previous);
-      out.byte(COLON);
-      out.integer(count);
-      previous = key;
+      out.bin(key, count);
     }
     return out.text();
   }
