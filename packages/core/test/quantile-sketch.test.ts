@@ -95,7 +95,9 @@ it.each(Object.keys(DISTRIBUTIONS))('round-trips serialize and deserialize with 
 
 it('rejects text that is not a serialized sketch, or whose keys no value maps to', () => {
   expect([MIN_SKETCH_KEY, MAX_SKETCH_KEY]).toStrictEqual([-35452, 35488]);
-  const outOfRange = [`0;${MIN_SKETCH_KEY - 1}:1`, `0;${MAX_SKETCH_KEY + 1}:1`, `0;${MIN_SKETCH_KEY}:1,${MAX_SKETCH_KEY - MIN_SKETCH_KEY + 1}:1`, '0;0:1,9007199254740991:1'];
+  // Values past 2^53 in all, though each number is within it: the count would not be exact.
+  const tooMany = [`${Number.MAX_SAFE_INTEGER};0:1`, `0;0:${Number.MAX_SAFE_INTEGER},1:1`];
+  const outOfRange = [...tooMany, `0;${MIN_SKETCH_KEY - 1}:1`, `0;${MAX_SKETCH_KEY + 1}:1`, `0;${MIN_SKETCH_KEY}:1,${MAX_SKETCH_KEY - MIN_SKETCH_KEY + 1}:1`, '0;0:1,9007199254740991:1'];
   // Characters whose code's low byte is a digit or separator ('İ' is 0x130, 'ĺ' 0x13a): a scanner that read
   // each character's low byte would take them for '0' and ':'.
   const notAscii = ['0;1:1\u0130', '0;1\u013a1', '\u0130;1:1', '0;1:１'];

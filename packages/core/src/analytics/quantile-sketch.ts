@@ -19,7 +19,6 @@
 import { DDSketch } from '@datadog/sketches-js';
 import { AsciiWriter } from '../text/ascii-writer';
 import { asciiBytes } from '../text/ascii-bytes';
-import { readDecimal } from '../text/decimal-scan';
 
 export const SKETCH_RELATIVE_ACCURACY = 0.01;
 
@@ -125,7 +124,7 @@ export class QuantileSketch {
     if (this.packed !== null) {
       let bins = 0;
       other.forEachBin((key, n) => (bins = addMergeBin(bins, key, n)));
-      return this.mergePacked(other.zeroCount, bins);
+      return this.mergePacked(other.zeroCount, bins, other.count);
     }
     this.count += other.count;
     this.zeroCount += other.zeroCount;
@@ -148,21 +147,20 @@ export class QuantileSketch {
       if (key === ZERO_KEY) zeros = count;
       else bins = addMergeBin(bins, key, count);
     }
-    this.mergePacked(zeros, bins);
+    this.mergePacked(zeros, bins, n);
   }
 
   /**
-   * Merges zeros more zero values and the bins mergeKeys/mergeCounts[0, bins) (in key order) into this
-   * packed sketch, writing its merged text straight from the two: a job's merged top table keeps its
+   * Merges `added` values, zeros of them zero values and the rest the bins mergeKeys/mergeCounts[0,
+   * bins) (in key order), into this packed sketch, writing its merged text straight from the two: a job's merged top table keeps its
    * 100,000+ sketches packed, and unpacking each into dense bins to pack it again was a third of a
    * merge's time.
    */
-  private mergePacked(zeros: number, bins: number): void {
+  private mergePacked(zeros: number, bins: number, added: number): void {
     const keys = mergeKeys;
     const counts = mergeCounts;
     const out = binText;
     out.start(this.zeroCount + zeros);
-    let added = zeros;
     let j = 0;
     scanPackedBins(this.packed!, (key, n) => {
       for (; j < bins && keys[j] < key; j++) out.bin(keys[j], counts[j]);
@@ -170,7 +168,6 @@ export class QuantileSketch {
       out.bin(key, n);
     });
     for (; j < bins; j++) out.bin(keys[j], counts[j]);
-    for (let i = 0; i < bins; i++) added += counts[i];
     this.packed = out.text();
     this.count += added;
     this.zeroCount += zeros;
@@ -261,25 +258,22 @@ export class QuantileSketch {
   static deserialize(encoded: string): QuantileSketch {
     const count = QuantileSketch.countOfText(encoded);
     if (count < 0) throw new Error('not a serialized quantile sketch');
-    return QuantileSketch.packedFrom(count, readDecimal(encoded, 0, false), encoded);
+    return QuantileSketch.packedFrom(count, zeroCountOf(encoded), encoded);
   }
 
   /** deserialize() of a text countOfText has already accepted, with its answer: the text is not scanned again. */
   static ofCheckedText(encoded: string, count: number): QuantileSketch {
-    return QuantileSketch.packedFrom(count, readDecimal(encoded, 0, false), encoded);
+    return QuantileSketch.packedFrom(count, zeroCountOf(encoded), encoded);
   }
 
   /** How many values serialize()'s text holds, or -1 when the text is anything else; makes no sketch. */
   static countOfText(encoded: string): number {
-    const zeroCount = readDecimal(encoded, 0, false);
-    const binCount = zeroCount < 0 ? -1 : scanPackedBins(encoded, null);
-    const count = zeroCount + binCount;
-    return binCount < 0 || !Number.isSafeInteger(count) ? -1 : count;
+    return scanPackedBins(encoded, null);
   }
 
   /** forEachKey of the sketch a text countOfText has accepted, read from the text. */
   static forEachKeyOfText(encoded: string, visit: (key: number, n: number) => void): void {
-    const zeroCount = readDecimal(encoded, 0, false);
+    const zeroCount = zeroCountOf(encoded);
     if (zeroCount > 0) visit(ZERO_KEY, zeroCount);
     scanPackedBins(encoded, visit);
   }
@@ -365,6 +359,16 @@ export class QuantileSketch {
   }
 }
 
+/** The zero count that starts a text countOfText has accepted: its digits before the ';'. */
+function zeroCountOf(text: string): number {
+  let value = 0;
+  for (let i = 0; ; i++) {
+    const c = text.charCodeAt(i) - DIGIT_0;
+    if (!(c >= 0 && c <= 9)) return value;
+    value = value * 10 + c;
+  }
+}
+
 /** Insertion sort: a key's listed values are at most a few dozen. */
 function sortKeys(keys: Int32Array, n: number): void {
   for (let i = 1; i < n; i++) {
@@ -396,8 +400,9 @@ function addMergeBin(bins: number, key: number, n: number): number {
 
 /**
  * Walks the bins of "zeroCount;key:n,Δkey:n,…" (the first key may be negative; deltas and counts are at
- * least 1) and returns the sum of their counts, or -1 as soon as the text departs from that grammar, a
- * number passes 2^53 or a key leaves [MIN_SKETCH_KEY, MAX_SKETCH_KEY]. Visits happen as it goes, so only
+ * least 1) and returns how many values it holds (the zero count and the bins' counts), or -1 as soon
+ * as the text departs from that grammar, a number or the sum passes 2^53 or a key leaves
+ * [MIN_SKETCH_KEY, MAX_SKETCH_KEY]. Visits happen as it goes, so only
  * text already checked (a packed sketch's own) is visited; a visit must not scan another text (the
  * bytes are asciiBytes' scratch).
  */
@@ -410,7 +415,7 @@ function scanPackedBins(packed: string, visit: ((key: number, n: number) => void
   let zeroCount = 0;
   while ((c = bytes[i] - DIGIT_0) >= 0 && c <= 9) (zeroCount = zeroCount * 10 + c), i++;
   if (i === 0 || zeroCount > Number.MAX_SAFE_INTEGER || bytes[i] !== SEMICOLON) return -1;
-  if (++i === end) return 0;
+  if (++i === end) return zeroCount;
   const negative = bytes[i] === MINUS;
   if (negative) i++;
   const keyStart = i;
@@ -418,7 +423,7 @@ function scanPackedBins(packed: string, visit: ((key: number, n: number) => void
   while ((c = bytes[i] - DIGIT_0) >= 0 && c <= 9) (firstKey = firstKey * 10 + c), i++;
   if (i === keyStart || firstKey > Number.MAX_SAFE_INTEGER) return -1;
   let key = negative ? -firstKey : firstKey;
-  let total = 0;
+  let total = zeroCount;
   // Locals: the compiled module reads an exported constant as a property of its exports on every use.
   const minKey = MIN_SKETCH_KEY;
   const maxKey = MAX_SKETCH_KEY;
@@ -431,7 +436,7 @@ function scanPackedBins(packed: string, visit: ((key: number, n: number) => void
     if (n > Number.MAX_SAFE_INTEGER) return -1;
     if (visit !== null) visit(key, n);
     total += n;
-    if (i === end) return total;
+    if (i === end) return Number.isSafeInteger(total) ? total : -1;
     if (bytes[i] !== COMMA || (c = bytes[++i] - DIGIT_1) < 0 || c > 8) return -1;
     let delta = c + 1;
     while ((c = bytes[++i] - DIGIT_0) >= 0 && c <= 9) delta = delta * 10 + c;
