@@ -282,3 +282,55 @@ it('merges a key into itself as twice its values, listed in a block or not', () 
     expect({ n, text: latencies.serialize(0) }).toStrictEqual({ n, text: reference.serialize() });
   }
 });
+
+it('keeps at most its budget of sketches unpacked while counting, and the rest read the same values through every path', () => {
+  const random = mulberry32(47);
+  const budget = 3;
+  const keys = 12;
+  // Lengths around the list's size and its multiples, so that pending lists are empty, part full and just flushed.
+  const lengths = Array.from({ length: keys }, (_, id) => LISTED_LATENCY_VALUES + 1 + ((id * 29) % (3 * LISTED_LATENCY_VALUES)));
+  const valuesOf = lengths.map((n) => Array.from({ length: n }, () => QuantileSketch.keyOf(Math.floor(random() * 30_000) / 10)));
+  const references = valuesOf.map((values) => {
+    const reference = QuantileSketch.empty();
+    for (const key of values) reference.addKey(key);
+    return reference;
+  });
+  const counted = new KeyLatencies(budget);
+  const longest = Math.max(...lengths);
+  for (let i = 0; i < longest; i++) valuesOf.forEach((values, id) => i < values.length && counted.addKey(id, values[i]));
+  expect(counted.unpackedSketches()).toBe(budget);
+  // Read before anything settles them: count must include the values still pending.
+  expect(valuesOf.map((_, id) => counted.count(id))).toStrictEqual(lengths);
+  const expected = references.map((r) => [r.count, r.serialize(), r.quantile(0.95)]);
+  const read = (latencies: KeyLatencies, id: number) => [latencies.count(id), latencies.serialize(id), latencies.quantile(id, 0.95)];
+
+  const copied = new KeyLatencies();
+  const moved = new KeyLatencies();
+  const mergedInto = new KeyLatencies(0);
+  valuesOf.forEach((values, id) => {
+    copied.copy(id, counted, id);
+    // One listed value first, so that the merge adds a sketch with pending values to a listed key.
+    mergedInto.addKey(id, values[0]);
+  });
+  const source = new KeyLatencies(0);
+  valuesOf.forEach((values, id) => values.slice(1).forEach((key) => source.addKey(id, key)));
+  valuesOf.forEach((_, id) => {
+    mergedInto.merge(id, source, id);
+    moved.move(id, counted, id);
+  });
+  expect(valuesOf.map((_, id) => read(copied, id))).toStrictEqual(expected);
+  expect(valuesOf.map((_, id) => read(mergedInto, id))).toStrictEqual(expected);
+  expect(valuesOf.map((_, id) => read(moved, id))).toStrictEqual(expected);
+  expect(mergedInto.unpackedSketches()).toBe(0);
+
+  // A key with pending values merged into itself doubles every value.
+  const twice = new KeyLatencies(0);
+  const doubled = QuantileSketch.empty();
+  for (const key of valuesOf[1]) {
+    twice.addKey(0, key);
+    doubled.addKey(key);
+    doubled.addKey(key);
+  }
+  twice.merge(0, twice, 0);
+  expect(read(twice, 0)).toStrictEqual([doubled.count, doubled.serialize(), doubled.quantile(0.95)]);
+});

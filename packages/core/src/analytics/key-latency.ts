@@ -2,14 +2,23 @@
 // holds mostly keys seen a few times, and a QuantileSketch's dense bins cost one to eight kilobytes
 // each: so a key's first values are listed as their sketch keys, in typed arrays shared by the whole
 // table (four per id, then a block of the rest from a pool), and a sketch is made only for a key seen
-// more often. Either way the key serializes to the same canonical sketch text, so chunking changes
-// nothing.
+// more often. Only the first UNPACKED_SKETCH_BUDGET keys to need a sketch (the heavy keys, in a
+// Zipf-like stream) keep its dense bins; every later one is packed to its text at once and lists its
+// new values again, LISTED_LATENCY_VALUES at a time, merged into the text when the list is full. (One
+// 1 GiB chunk of an access log held 60,000 keys past the list, whose dense bins took a worker's peak
+// RSS to 500 MB.) Either way the key serializes to the same canonical sketch text, so chunking
+// changes nothing.
 import { QuantileSketch } from './quantile-sketch';
 
 /** Values listed as sketch keys before a key gets a sketch of its own. */
 export const LISTED_LATENCY_VALUES = 32;
 const INLINE = 4;
 const BLOCK = LISTED_LATENCY_VALUES - INLINE;
+/**
+ * Keys of a table whose sketch may hold dense bins while values are added (~4–8 KB each, so a few
+ * MB in all); the rest keep their sketch packed (a few hundred bytes) between flushes of their list.
+ */
+export const UNPACKED_SKETCH_BUDGET = 1024;
 /** listed[id] of a key whose values are in its sketch. */
 const SKETCHED = -1;
 
@@ -17,6 +26,8 @@ const SKETCHED = -1;
 const scratch = QuantileSketch.empty();
 /** A key's listed values, copied to be sorted into their text. */
 const listedScratch = new Int32Array(LISTED_LATENCY_VALUES);
+/** The other key's listed values in a merge, which adds them through paths that use listedScratch. */
+const mergeScratch = new Int32Array(LISTED_LATENCY_VALUES);
 
 export class KeyLatencies {
   /** Values listed per id (in inline, then its block), or SKETCHED. */
@@ -28,27 +39,79 @@ export class KeyLatencies {
   private blocksUsed = 0;
   private readonly freeBlocks: number[] = [];
   private readonly sketches = new Map<number, QuantileSketch>();
+  /**
+   * Per id of a packed sketch: values listed since it was packed (in inline, then its block, as a
+   * key's first values are), to be merged into its text in one pass when the list is full.
+   */
+  private pending = new Int32Array(16);
+  /** Sketches addKey may still leave unpacked. */
+  private unpackedLeft: number;
+
+  constructor(unpackedBudget = UNPACKED_SKETCH_BUDGET) {
+    this.unpackedLeft = unpackedBudget;
+  }
 
   count(id: number): number {
     if (id >= this.listed.length) return 0;
     const listed = this.listed[id];
-    return listed === SKETCHED ? this.sketches.get(id)!.count : listed;
+    return listed === SKETCHED ? this.sketches.get(id)!.count + this.pending[id] : listed;
   }
 
   /** Adds a value by its QuantileSketch.keyOf. */
   addKey(id: number, key: number): void {
     if (id >= this.listed.length) this.growIds(id + 1);
     const listed = this.listed[id];
-    if (listed < INLINE) {
-      if (listed === SKETCHED) return this.sketches.get(id)!.addKey(key);
-      this.inline[INLINE * id + listed] = key;
-    } else if (listed === LISTED_LATENCY_VALUES) {
-      return this.promote(id).addKey(key);
-    } else {
-      if (listed === INLINE) this.blockOf[id] = 1 + this.takeBlock();
-      this.blocks[BLOCK * (this.blockOf[id] - 1) + listed - INLINE] = key;
+    if (listed === SKETCHED) {
+      const sketch = this.sketches.get(id)!;
+      return sketch.isPacked ? this.addPending(id, sketch, key) : sketch.addKey(key);
     }
+    if (listed === LISTED_LATENCY_VALUES) {
+      const sketch = this.promote(id);
+      if (this.unpackedLeft > 0) {
+        this.unpackedLeft--;
+        return sketch.addKey(key);
+      }
+      sketch.pack();
+      return this.addPending(id, sketch, key);
+    }
+    this.putListed(id, listed, key);
     this.listed[id] = listed + 1;
+  }
+
+  /** Stores a key's i-th listed (or pending) value. */
+  private putListed(id: number, i: number, key: number): void {
+    if (i < INLINE) {
+      this.inline[INLINE * id + i] = key;
+      return;
+    }
+    if (i === INLINE) this.blockOf[id] = 1 + this.takeBlock();
+    this.blocks[BLOCK * (this.blockOf[id] - 1) + i - INLINE] = key;
+  }
+
+  /** A value for a key whose sketch is packed: listed, and the list merged into the text when full. */
+  private addPending(id: number, sketch: QuantileSketch, key: number): void {
+    const pending = this.pending[id];
+    this.putListed(id, pending, key);
+    this.pending[id] = pending + 1;
+    if (pending + 1 === LISTED_LATENCY_VALUES) this.settle(id, sketch);
+  }
+
+  /** Merges a packed sketch's pending values into it, so that the sketch alone holds the key's values. */
+  private settle(id: number, sketch: QuantileSketch): void {
+    const pending = this.pending[id];
+    if (pending === 0) return;
+    for (let i = 0; i < pending; i++) listedScratch[i] = this.listedKey(id, i);
+    this.releaseBlock(id);
+    this.pending[id] = 0;
+    sketch.addKeys(listedScratch, pending);
+  }
+
+  /** Key id's sketch with its pending values merged in, or null when its values are listed. */
+  private sketchOf(id: number): QuantileSketch | null {
+    if (id >= this.listed.length || this.listed[id] !== SKETCHED) return null;
+    const sketch = this.sketches.get(id)!;
+    this.settle(id, sketch);
+    return sketch;
   }
 
   /**
@@ -60,16 +123,20 @@ export class KeyLatencies {
    */
   merge(id: number, other: KeyLatencies, otherId: number): void {
     if (otherId >= other.listed.length) return;
+    // Pending values merged first, each side's, so that a sketch alone holds its key's values below.
+    other.sketchOf(otherId);
+    this.sketchOf(id);
     const listed = other.listed[otherId];
     if (listed !== SKETCHED) {
       // Read first: merging a key into itself would free the block (promote) it is still reading.
-      for (let i = 0; i < listed; i++) listedScratch[i] = other.listedKey(otherId, i);
+      for (let i = 0; i < listed; i++) mergeScratch[i] = other.listedKey(otherId, i);
       if (id < this.listed.length && this.listed[id] === SKETCHED) {
-        this.sketches.get(id)!.addKeys(listedScratch, listed);
+        this.sketches.get(id)!.addKeys(mergeScratch, listed);
       } else {
-        for (let i = 0; i < listed; i++) this.addKey(id, listedScratch[i]);
+        for (let i = 0; i < listed; i++) this.addKey(id, mergeScratch[i]);
       }
-      if (this.listed[id] === SKETCHED) this.sketches.get(id)!.pack();
+      // Adding may have promoted the key, and left values pending if its sketch was packed at once.
+      this.sketchOf(id)?.pack();
       return;
     }
     const theirs = other.sketches.get(otherId)!;
@@ -87,7 +154,7 @@ export class KeyLatencies {
     if (id >= this.listed.length) this.growIds(id + 1);
     if (listed === SKETCHED) {
       this.listed[id] = SKETCHED;
-      this.sketches.set(id, other.sketches.get(otherId)!.copy());
+      this.sketches.set(id, other.sketchOf(otherId)!.copy());
       return;
     }
     // Listed values are copied as they lie (inline, then a block): a merge copies 100,000+ keys' values.
@@ -108,7 +175,8 @@ export class KeyLatencies {
    * (a table rebuilt into new ids), whose key otherId must not be read again.
    */
   move(id: number, other: KeyLatencies, otherId: number): void {
-    if (otherId < other.listed.length && other.listed[otherId] === SKETCHED) this.adopt(id, other.sketches.get(otherId)!);
+    const sketch = other.sketchOf(otherId);
+    if (sketch !== null) this.adopt(id, sketch);
     else this.copy(id, other, otherId);
   }
 
@@ -165,16 +233,19 @@ export class KeyLatencies {
     if (this.listed[id] === SKETCHED) this.sketches.delete(id);
     this.releaseBlock(id);
     this.listed[id] = 0;
+    this.pending[id] = 0;
   }
 
   quantile(id: number, q: number): number | null {
-    return this.listed[id] === SKETCHED ? this.sketches.get(id)!.quantile(q) : this.withScratch(id, (s) => s.quantile(q));
+    const sketch = this.sketchOf(id);
+    return sketch !== null ? sketch.quantile(q) : this.withScratch(id, (s) => s.quantile(q));
   }
 
   /** QuantileSketch's text of key id's values. */
   serialize(id: number): string {
+    const sketch = this.sketchOf(id);
+    if (sketch !== null) return sketch.serialize();
     const listed = id < this.listed.length ? this.listed[id] : 0;
-    if (listed === SKETCHED) return this.sketches.get(id)!.serialize();
     for (let i = 0; i < listed; i++) listedScratch[i] = this.listedKey(id, i);
     return QuantileSketch.textOfKeys(listedScratch, listed);
   }
@@ -231,5 +302,8 @@ export class KeyLatencies {
     const blockOf = new Int32Array(room);
     blockOf.set(this.blockOf);
     this.blockOf = blockOf;
+    const pending = new Int32Array(room);
+    pending.set(this.pending);
+    this.pending = pending;
   }
 }
