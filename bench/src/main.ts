@@ -77,8 +77,10 @@ async function run(options: BenchOptions): Promise<BenchResult> {
   // At sizes up to 64 MiB both chunk sizes are the whole file: measure it once.
   const rssChunkSizes = [...new Set([64 * MiB, Math.min(GiB, options.size)])];
   const workerRss: WorkerPeakRss[] = [];
-  for (const chunkSize of rssChunkSizes) {
-    workerRss.push(...present([await attempt(`worker peak RSS: ${sizeLabel(chunkSize)} chunks`, () => measureWorkerPeakRss(applog, chunkSize))]));
+  for (const input of inputs) {
+    for (const chunkSize of rssChunkSizes) {
+      workerRss.push(...present([await attempt(`worker peak RSS: ${input.format}, ${sizeLabel(chunkSize)} chunks`, () => measureWorkerPeakRss(input, chunkSize))]));
+    }
   }
 
   const wc: BaselineRun | null = await attempt('baseline: wc -l', () => measureWcLines(applog, options.runs));
@@ -106,7 +108,7 @@ async function run(options: BenchOptions): Promise<BenchResult> {
     commit_cost: commit,
     resume,
     peers,
-    targets: checkTargets({ core, order, cluster, workerRss, rssChunkSizes, wc, awk, durability, commit, resume, peers }),
+    targets: checkTargets({ core, order, cluster, workerRss, rssFormats: inputs.map((input) => input.format), rssChunkSizes, wc, awk, durability, commit, resume, peers }),
     failures,
     notes: lineCountNotes(core, cluster, wc),
   };

@@ -11,7 +11,7 @@ import type { PeerComparison } from './peers/peers';
 import type { ResumeTime } from './resume-time';
 import type { WorkerPeakRss } from './rss';
 import { count, fixed, renderTable, times } from './table';
-import { orderTargetKey, peerTargetKey } from './targets';
+import { orderTargetKey, peerTargetKey, rssTargetKey } from './targets';
 import type { TargetCheck } from './targets';
 
 /** A measurement that broke; its figures are missing from the result. */
@@ -105,13 +105,18 @@ function clusterTable(result: BenchResult): string {
 
 function rssTable(result: BenchResult): string {
   return renderTable({
-    title: 'worker peak RSS (VmHWM): 1 worker, 1 thread, applog file',
-    headers: ['chunk size', 'chunks', 'seconds', 'idle MB', 'peak MB', 'target', 'result'],
-    align: ['left', 'right', 'right', 'right', 'right', 'left', 'left'],
-    rows: result.worker_rss.map((run) => {
-      const size = sizeLabel(run.chunk_size);
-      return [size, String(run.chunks), fixed(run.seconds, 3), fixed(run.idle_peak_rss_mb), fixed(run.peak_rss_mb), ...targetCells(result, `worker_rss.chunk_${size}`)];
-    }),
+    title: 'worker peak RSS (VmHWM): 1 worker, 1 thread, each file',
+    headers: ['format', 'chunk size', 'chunks', 'seconds', 'idle MB', 'peak MB', 'target', 'result'],
+    align: ['left', 'left', 'right', 'right', 'right', 'right', 'left', 'left'],
+    rows: result.worker_rss.map((run) => [
+      run.format,
+      sizeLabel(run.chunk_size),
+      String(run.chunks),
+      fixed(run.seconds, 3),
+      fixed(run.idle_peak_rss_mb),
+      fixed(run.peak_rss_mb),
+      ...targetCells(result, rssTargetKey(run.format, run.chunk_size)),
+    ]),
   });
 }
 

@@ -1,6 +1,8 @@
 // Worker memory: the peak resident set (VmHWM, which includes the worker's analysis threads) of a
-// single worker with one thread, after it has analyzed a file in chunks of a given size. Each chunk
-// size gets a fresh cluster, because VmHWM only ever grows over a process's life.
+// single worker with one thread, after it has analyzed a file in chunks of a given size. Each file and
+// chunk size gets a fresh cluster, because VmHWM only ever grows over a process's life. Every format
+// is measured, not only applog: an access log's top tables (100,000+ paths, each with its latencies)
+// are most of a worker's memory, and the applog file has none.
 import { readFileSync } from 'node:fs';
 import { LocalCluster } from '@loganalyzer/cli';
 import { benchClient, runTimedJob } from './cluster-throughput';
@@ -8,6 +10,7 @@ import type { BenchInput } from './inputs';
 import { MB } from './measure';
 
 export interface WorkerPeakRss {
+  format: string;
   chunk_size: number;
   chunks: number;
   /** Peak RSS of the worker after start-up, before the job. */
@@ -32,6 +35,7 @@ export async function measureWorkerPeakRss(input: BenchInput, chunkSize: number)
     const idle = peakRssBytes(pid);
     const { job, seconds } = await runTimedJob(benchClient(cluster), input, chunkSize);
     return {
+      format: input.format,
       chunk_size: chunkSize,
       chunks: job.progress.chunks_total,
       idle_peak_rss_mb: idle / MB,

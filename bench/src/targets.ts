@@ -45,7 +45,8 @@ export interface Figures {
   order: OrderThroughput[];
   cluster: ClusterThroughput[];
   workerRss: WorkerPeakRss[];
-  /** The chunk sizes the RSS measurement tried, whether or not it succeeded. */
+  /** The formats and chunk sizes the RSS measurement tried, whether or not it succeeded. */
+  rssFormats: string[];
   rssChunkSizes: number[];
   wc: BaselineRun | null;
   awk: BaselineRun | null;
@@ -62,6 +63,8 @@ function check(key: string, description: string, figure: number | null, target: 
 const keyPart = (name: string): string => name.toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_|_$/g, '');
 /** `order.applog_busy_2_000_lines_s` for "applog, busy (~2,000 lines/s)". */
 export const orderTargetKey = (name: string): string => `order.${keyPart(name)}`;
+/** `worker_rss.combined_64MiB` for the combined file in 64 MiB chunks. */
+export const rssTargetKey = (format: string, chunkSize: number): string => `worker_rss.${keyPart(format)}_${sizeLabel(chunkSize)}`;
 /** `peers.combined` for the combined file's row. */
 export const peerTargetKey = (name: string): string => `peers.${keyPart(name)}`;
 
@@ -83,10 +86,13 @@ export function checkTargets(figures: Figures): TargetCheck[] {
   const awkName = figures.awk?.tool ?? 'awk';
   checks.push(check('cluster.applog_vs_awk', `end to end applog ÷ ${awkName}`, ratio(applog, figures.awk?.mb_per_s), `≥ ${clusterApplogTimesAwk}×`, (f) => f >= clusterApplogTimesAwk));
   checks.push(check('cluster.applog_vs_wc', 'end to end applog ÷ wc -l', ratio(applog, figures.wc?.mb_per_s), `≥ 1/${clusterApplogWithinWcFactor}×`, (f) => f >= 1 / clusterApplogWithinWcFactor));
-  for (const chunkSize of figures.rssChunkSizes) {
-    const size = sizeLabel(chunkSize);
-    const run = figures.workerRss.find((r) => r.chunk_size === chunkSize);
-    checks.push(check(`worker_rss.chunk_${size}`, `worker peak RSS, ${size} chunks, MB`, run?.peak_rss_mb ?? null, `≤ ${TARGETS.workerPeakRssMb} MB`, (f) => f <= TARGETS.workerPeakRssMb));
+  for (const format of figures.rssFormats) {
+    for (const chunkSize of figures.rssChunkSizes) {
+      const size = sizeLabel(chunkSize);
+      const run = figures.workerRss.find((r) => r.format === format && r.chunk_size === chunkSize);
+      const description = `worker peak RSS, ${format}, ${size} chunks, MB`;
+      checks.push(check(rssTargetKey(format, chunkSize), description, run?.peak_rss_mb ?? null, `≤ ${TARGETS.workerPeakRssMb} MB`, (f) => f <= TARGETS.workerPeakRssMb));
+    }
   }
   const { sqliteWithinMemoryFraction, commitMsPer64MiB, resumeSeconds } = TARGETS;
   const minRatio = 1 - sqliteWithinMemoryFraction;
