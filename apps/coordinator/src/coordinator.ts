@@ -56,6 +56,11 @@ export interface CoordinatorOptions {
   stragglerMinMs?: number;
   /** Finished jobs kept (older ones are pruned); default 1000. */
   retainFinishedJobs?: number;
+  /**
+   * Chunks a worker may hold beyond its concurrency, queued in its pool, while a job has more chunks
+   * waiting than there are active workers; default 1 (see Dispatcher).
+   */
+  prefetch?: number;
   /** How long an inactive worker stays listed; default one hour. */
   forgetInactiveAfterMs?: number;
   now?: () => number;
@@ -152,9 +157,12 @@ export class Coordinator {
       forgetInactiveAfterMs,
       wakeDispatch: () => this.scheduleDispatch(),
     });
+    const prefetch = options.prefetch ?? 1;
+    if (!Number.isInteger(prefetch) || prefetch < 0) throw new RangeError(`prefetch must be a non-negative integer, got ${prefetch}`);
     this.dispatcher = new Dispatcher(this.leases, this.registry, (job, chunk, lease, worker) => this.send(job, chunk, lease, worker), {
       stragglerFactor: this.stragglerFactor,
       stragglerMinMs: this.stragglerMinMs,
+      prefetch,
     });
     this.events.on((event) => this.dispatcher.noteWorkerOutcome(event, this.now()));
   }

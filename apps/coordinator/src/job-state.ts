@@ -57,6 +57,11 @@ export class JobState {
     return this.queueHead < this.queue.length;
   }
 
+  /** Chunks in the queue: at least the pending ones (a chunk committed by its backup may still be listed). */
+  queuedCount(): number {
+    return this.queue.length - this.queueHead;
+  }
+
   takePending(): ChunkRecord | undefined {
     while (this.queueHead < this.queue.length) {
       const chunk = this.chunks[this.queue[this.queueHead++]];

@@ -54,6 +54,7 @@ async function main(): Promise<void> {
     .option('checkpoint-interval', { type: 'number', default: 30_000, describe: "a running job's merged metrics are checkpointed after 64 commits or this many ms; a finished job's once the coordinator is idle" })
     .option('straggler-min', { type: 'number', default: 10_000, describe: 'ms a chunk must run (and 4x the median) before it gets a backup attempt' })
     .option('retain', { type: 'number', default: 1000, describe: 'finished jobs kept; older ones are deleted with their partials' })
+    .option('prefetch', { type: 'number', default: 1, describe: "chunks a worker may hold queued beyond its concurrency while a job has plenty waiting, so its threads do not idle through each commit's round trip" })
     .options(LOG_FLAGS)
     .option('exit-with-pid', { type: 'number', describe: 'shut down when the process with this pid is gone (for embedded clusters)' })
     .check((a) => {
@@ -65,7 +66,9 @@ async function main(): Promise<void> {
       for (const name of ['max-attempts', 'max-chunks-per-job'] as const) {
         if (!Number.isInteger(a[name]) || a[name] < 1) throw new Error(`--${name} must be a positive integer, got ${a[name]}`);
       }
-      if (!Number.isInteger(a.retain) || a.retain < 0) throw new Error(`--retain must be a non-negative integer, got ${a.retain}`);
+      for (const name of ['retain', 'prefetch'] as const) {
+        if (!Number.isInteger(a[name]) || a[name] < 0) throw new Error(`--${name} must be a non-negative integer, got ${a[name]}`);
+      }
       return true;
     })
     .strict()
@@ -94,6 +97,7 @@ async function main(): Promise<void> {
     checkpointIntervalMs: argv['checkpoint-interval'],
     stragglerMinMs: argv['straggler-min'],
     retainFinishedJobs: argv.retain,
+    prefetch: argv.prefetch,
   });
   const logger = createLogger({ name: 'coordinator', ...logSettingsFrom(argv) });
   logEvents(coordinator.events, logger);

@@ -94,6 +94,10 @@ export class WorkerRegistry {
     return [...this.activeWorkers];
   }
 
+  activeCount(): number {
+    return this.activeWorkers.size;
+  }
+
   /** Active workers whose last heartbeat is older than timeoutMs. */
   expired(now: number, timeoutMs: number): WorkerEntry[] {
     return this.active().filter((w) => now - w.last_heartbeat > timeoutMs);

@@ -267,6 +267,8 @@ it('refuses options that cannot work, naming them', () => {
     [{ stragglerFactor: -2 }, 'straggler factor must be a positive number, got -2'],
     [{ retainFinishedJobs: -1 }, 'retained jobs must be a non-negative integer, got -1'],
     [{ forgetInactiveAfterMs: 0 }, 'forget-inactive delay must be a positive number, got 0'],
+    [{ prefetch: -1 }, 'prefetch must be a non-negative integer, got -1'],
+    [{ prefetch: 0.5 }, 'prefetch must be a non-negative integer, got 0.5'],
   ];
   expect(cases.map(([options]) => errorMessageOf(() => new Coordinator({ sendChunk, ...options })))).toStrictEqual(cases.map(([, message]) => message));
 });

@@ -44,6 +44,43 @@ it('gives a worker no more chunks at once than its concurrency, the freest worke
   ]);
 });
 
+it('queues one chunk per worker beyond its threads while more chunks wait than there are workers, none near the end', async () => {
+  const { coordinator, sent } = setup({ prefetch: 1 });
+  registerWorker(coordinator, 'a', 2);
+  registerWorker(coordinator, 'b', 1);
+  const log = logs.applog('prefetched.log', 200);
+  const jobId = await startJob(coordinator, { filepath: log.path, chunk_size: Math.ceil(log.size / 7) });
+  // Threads first, the freest worker first (a: 2 + 1 queued, b: 1 + 1 queued), then the queues.
+  expect(sends(sent)).toStrictEqual([
+    ['a', 0, 1],
+    ['a', 1, 1],
+    ['b', 2, 1],
+    ['a', 3, 1],
+    ['b', 4, 1],
+  ]);
+  // Two chunks wait and two workers are active: the next free slot is a thread's, not a queue's.
+  sent[0].accept();
+  expect(reportDone(coordinator, sent[0])).toStrictEqual({ accepted: true, reason: 'committed' });
+  await settle();
+  expect(sends(sent).slice(5)).toStrictEqual([]);
+  for (const s of sent.slice(1, 3)) {
+    s.accept();
+    reportDone(coordinator, s);
+  }
+  await settle();
+  // Only a's thread is free: b's one thread still runs chunk 4.
+  expect(sends(sent).slice(5)).toStrictEqual([['a', 5, 1]]);
+  for (let reported = 3; reported < sent.length; reported++) {
+    sent[reported].accept();
+    reportDone(coordinator, sent[reported]);
+    await settle();
+  }
+  // Chunk 3 (a's) commits before chunk 4 (b's): a's thread is the one free.
+  expect(sends(sent).slice(6)).toStrictEqual([['a', 6, 1]]);
+  await coordinator.idle();
+  expect(coordinator.getJob(jobId).metrics).toStrictEqual(await analyzeFile(log.path));
+});
+
 it('leaves a job queued while no worker is active and sends its chunks once one registers', async () => {
   const { coordinator, sent } = setup();
   const log = logs.applog('queued.log', 50);

@@ -67,11 +67,14 @@ export interface Setup {
   events: CoordinatorEvent[];
 }
 
-/** A coordinator on a fake sender and clock, recording its events; not started (tests sweep by hand). */
+/**
+ * A coordinator on a fake sender and clock, recording its events; not started (tests sweep by hand).
+ * No prefetch unless asked: these tests count what each worker is sent against its concurrency.
+ */
 export function setup(options: Partial<CoordinatorOptions> = {}): Setup {
   const { sendChunk, sent } = fakeSender();
   const clock = fakeClock();
-  const coordinator = new Coordinator({ sendChunk, now: clock.now, ...options });
+  const coordinator = new Coordinator({ sendChunk, now: clock.now, prefetch: 0, ...options });
   const events: CoordinatorEvent[] = [];
   coordinator.events.on((event) => events.push(event));
   return { coordinator, sent, clock, events };

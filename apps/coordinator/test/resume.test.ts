@@ -46,7 +46,8 @@ function sqliteStore(): StoreUnderTest {
 function coordinatorOn(store: StateStore, clock: ReturnType<typeof fakeClock>) {
   const { sendChunk, sent } = fakeSender();
   const events: CoordinatorEvent[] = [];
-  const coordinator = new Coordinator({ sendChunk, store, now: clock.now, checkpointIntervalMs: 5000, heartbeatIntervalMs: 1000, workerTimeoutMs: 60_000, leaseMs: 60_000 });
+  // No prefetch: the test lists every chunk sent, each worker's up to its concurrency.
+  const coordinator = new Coordinator({ sendChunk, store, now: clock.now, checkpointIntervalMs: 5000, heartbeatIntervalMs: 1000, workerTimeoutMs: 60_000, leaseMs: 60_000, prefetch: 0 });
   coordinator.events.on((e) => events.push(e));
   return { coordinator, sent, events };
 }

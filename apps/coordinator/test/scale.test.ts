@@ -68,7 +68,9 @@ async function runScenario(store: StateStore): Promise<ScenarioResult> {
   const chunkSize = Math.floor(log.size / WANTED_CHUNKS);
   const clock = fakeClock();
   const fleet = new SimulatedFleet(
-    (sendChunk) => new Coordinator({ sendChunk, store, now: clock.now, heartbeatIntervalMs: HEARTBEAT_MS, workerTimeoutMs: 3 * HEARTBEAT_MS }),
+    // No prefetch: a simulated worker runs every chunk it holds at once (a real one queues those past
+    // its threads), so a queued chunk would count as one more slot and skew the spread checked below.
+    (sendChunk) => new Coordinator({ sendChunk, store, now: clock.now, heartbeatIntervalMs: HEARTBEAT_MS, workerTimeoutMs: 3 * HEARTBEAT_MS, prefetch: 0 }),
     analyzeOnce,
   );
   const { coordinator } = fleet;

@@ -51,7 +51,8 @@ it('keeps the window of a job across a restart on its state file', async () => {
   await first.coordinator.close();
 
   const { sendChunk, sent } = fakeSender();
-  const second = new Coordinator({ sendChunk, store: new SqliteStore(path) });
+  // No prefetch: the one chunk b's one thread takes is the one checked.
+  const second = new Coordinator({ sendChunk, store: new SqliteStore(path), prefetch: 0 });
   second.start();
   await registerWorker(second, 'b', 1);
   await settle();

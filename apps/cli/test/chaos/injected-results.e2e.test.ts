@@ -32,7 +32,8 @@ it('commits each chunk once whatever is injected, and refuses what does not hold
   const client = createCoordinatorClient(cluster.coordinatorUrl, { token: cluster.token });
   try {
     const jobId = await createJob(cluster, [logfile], 64 * 1024);
-    await until('two tasks sent to the injector', () => injector.received.length === 2);
+    // Two, or three with the one a worker may hold queued beyond its threads (--prefetch).
+    await until('two tasks sent to the injector', () => injector.received.length >= 2);
     const [first, second] = injector.received;
 
     const undecodable = { ...partialOf(first), latency: 'not a sketch' };
