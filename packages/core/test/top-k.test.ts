@@ -351,8 +351,8 @@ function mergedByRule(a: SerializedTopK, b: SerializedTopK): SerializedTopK {
   };
 }
 
-it('merges as the rule over key strings says, ties and UTF-16 order included, and keeps counting as a table decoded from that result', () => {
-  const random = mulberry32(41);
+/** Random keys (shared prefixes, UTF-16 order traps, a skewed tail) and tables counting them, with errors and latencies. */
+function randomTables(random: Random) {
   const pieces = ['/p/', '/p/1', 'é', '\ue000', '\uffff', '\u{1f600}', '\u{10000}', 'a'];
   // Lone surrogates do not sort as their bytes: such tables take the merge by strings.
   const lone = ['\ud800', '\udfff'];
@@ -372,6 +372,22 @@ it('merges as the rule over key strings says, ties and UTF-16 order included, an
     }
     return top;
   };
+  return { keyFrom, tableOf };
+}
+
+/** Counts the same 200 random keys, with latencies, into both tables. */
+function countOnBoth(a: TopK, b: TopK, keyFrom: (withLone: boolean) => string, withLone: boolean): void {
+  for (let i = 0; i < 200; i++) {
+    const key = keyFrom(withLone);
+    const sketchKey = QuantileSketch.keyOf(i);
+    a.recordLatencyAt(a.countString(key), sketchKey);
+    b.recordLatencyAt(b.countString(key), sketchKey);
+  }
+}
+
+it('merges as the rule over key strings says, ties and UTF-16 order included, and keeps counting as a table decoded from that result', () => {
+  const random = mulberry32(41);
+  const { keyFrom, tableOf } = randomTables(random);
   let approximate = 0;
   for (let round = 0; round < 60; round++) {
     const withLone = round % 3 === 2;
@@ -384,13 +400,33 @@ it('merges as the rule over key strings says, ties and UTF-16 order included, an
     if (!expected.exact) approximate++;
     // Ids, and so the counters evicted next, are as a table decoded from the result has them.
     const decoded = TopK.deserialize(expected, true);
-    for (let i = 0; i < 200; i++) {
-      const key = keyFrom(withLone);
-      const sketchKey = QuantileSketch.keyOf(i);
-      a.recordLatencyAt(a.countString(key), sketchKey);
-      decoded.recordLatencyAt(decoded.countString(key), sketchKey);
-    }
+    countOnBoth(a, decoded, keyFrom, withLone);
     expect({ round, after: a.serialize() }).toStrictEqual({ round, after: decoded.serialize() });
   }
   expect(approximate).toBeGreaterThan(20);
+});
+
+it('merges into a merged or decoded table in place as the rule says, chain after chain, and keeps counting as a table decoded from the result', () => {
+  const random = mulberry32(43);
+  const { keyFrom, tableOf } = randomTables(random);
+  let cut = 0;
+  for (let round = 0; round < 60; round++) {
+    const capacity = randomInt(random, 4, 80);
+    // Decoded, as the coordinator's totals are: no Space-Saving list, so merges go in place.
+    const total = TopK.deserialize(tableOf(capacity, randomInt(random, 0, 300), false).serialize(), true);
+    let expected = total.serialize();
+    for (let step = 0; step < 4; step++) {
+      const other = tableOf(randomInt(random, 4, 80), randomInt(random, 0, 300), false);
+      const before = expected.entries.length + other.serialize().entries.length;
+      expected = mergedByRule(expected, other.serialize());
+      if (expected.entries.length < before && expected.entries.length === capacity) cut++;
+      total.merge(other);
+      expect({ round, step, merged: total.serialize() }).toStrictEqual({ round, step, merged: expected });
+    }
+    const decoded = TopK.deserialize(expected, true);
+    countOnBoth(total, decoded, keyFrom, false);
+    expect({ round, after: total.serialize() }).toStrictEqual({ round, after: decoded.serialize() });
+  }
+  // Most chains pass the capacity, so the cut at the threshold (ties by key) is exercised.
+  expect(cut).toBeGreaterThan(60);
 });

@@ -43,6 +43,24 @@ export class CountBuckets {
     return this.tallies[2 * id];
   }
 
+  /** Whether the bucket list exists (a table that evicted); set and truncate need it not to. */
+  get listBuilt(): boolean {
+    return this.built;
+  }
+
+  /** Sets an existing counter's count, as its latest change; only before the list is built. */
+  set(id: number, count: number): void {
+    if (this.built) throw new Error('a count is set only before the bucket list is built');
+    this.tallies[2 * id] = count;
+    this.tallies[2 * id + 1] = ++this.clock;
+  }
+
+  /** Forgets counters size.. (the list must not be built). */
+  truncate(size: number): void {
+    if (this.built) throw new Error('counters are truncated only before the bucket list is built');
+    this.size = Math.min(this.size, size);
+  }
+
   /** Forgets every counter (and the list), keeping the arrays. */
   clear(): void {
     this.size = 0;

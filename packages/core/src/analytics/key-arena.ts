@@ -184,6 +184,17 @@ export class KeyArena {
     return ids;
   }
 
+  /** Sorts the given ids in the order of their keys' strings, ties by id (for an arena whose keys sort as strings). */
+  sortIds(ids: Int32Array): void {
+    this.sortRange(ids, 0, ids.length, 0);
+  }
+
+  /** Forgets ids count.. (their bytes are left for compaction). */
+  truncate(count: number): void {
+    for (let id = count; id < this.idCount; id++) this.wasted += this.spans[STRIDE * id + 2];
+    this.idCount = Math.min(this.idCount, count);
+  }
+
   /**
    * Whether every key's string sorts as its bytes and is the only string they give (all UTF-8, none
    * kept as given): keys then compare, meet and sort by their bytes alone.

@@ -11,10 +11,13 @@
 // are looked up by a hash of their bytes, so a line's key costs no string unless it is new, and a
 // table's strings are made only when it is read.
 //
-// A table decoded or merged places its counters in key order, so it serializes without a sort, and a
-// merge of two such tables (the coordinator's merge of every chunk into its job) meets keys by hash
-// and bytes and walks both key orders once; only keys whose strings do not sort as their bytes (lone
-// surrogates, invalid UTF-8) take the slower merge by strings.
+// A decoded table places its counters in key order, so it serializes without a sort. A merge (the
+// coordinator's merge of every chunk into its job) meets keys by hash and bytes, adds to the keys
+// both tables hold where they are and appends the other's new keys; past the capacity it cuts the
+// table back in place, keeping the largest counts and, at the threshold count, the first keys. Only
+// keys whose strings do not sort as their bytes (lone surrogates, invalid UTF-8) take the slower
+// merge by strings, and a table that has evicted (its Space-Saving list built) merges by rebuilding
+// in key order.
 import { hashBytes } from './byte-hash';
 import { CountBuckets } from './count-buckets';
 import { HashSlots } from './hash-slots';
@@ -113,6 +116,12 @@ export class TopK {
    * table serializes without sorting and merges into another by one pass over both key orders.
    */
   private idsInKeyOrder = true;
+  /**
+   * Set by mergeInPlace: ids and their counters' stamps are not those a table decoded from this one's
+   * serialization would have, so the first line counted puts them back in key order first
+   * (canonicalIds), and a merged table goes on counting lines exactly as one decoded from its result.
+   */
+  private mergedInPlace = false;
 
   constructor(
     readonly capacity: number = DEFAULT_TOP_K_CAPACITY,
@@ -189,8 +198,9 @@ export class TopK {
     // A key missing from an approximate summary may still have occurred there up to its minimum count.
     const thisFloor = this.exact ? 0 : this.minCount();
     const otherFloor = other.exact ? 0 : other.minCount();
-    if (this.keys.sortsAsStrings() && other.keys.sortsAsStrings()) this.mergeByBytes(other, thisFloor, otherFloor);
-    else this.mergeByStrings(other, thisFloor, otherFloor);
+    if (!this.keys.sortsAsStrings() || !other.keys.sortsAsStrings()) this.mergeByStrings(other, thisFloor, otherFloor);
+    else if (other === this || this.counts.listBuilt) this.mergeByBytes(other, thisFloor, otherFloor);
+    else this.mergeInPlace(other, thisFloor, otherFloor);
   }
 
   serialize(): SerializedTopK {
@@ -292,6 +302,8 @@ export class TopK {
 
   /** Counts the key buf[start, end) (given as `key` when it came as a string); returns its id. */
   private countKey(buf: Buffer, start: number, end: number, key: string | null): number {
+    // Before any count changes: counters' stamps decide what Space-Saving evicts.
+    if (this.mergedInPlace) this.canonicalIds();
     const hash = hashBytes(buf, start, end);
     let id = this.find(hash, buf, start, end);
     if (id < 0) id = this.insert(buf, start, end, hash, key);
@@ -394,6 +406,125 @@ export class TopK {
     this.latencies = anyLatency ? latencies : null;
   }
 
+  /**
+   * mergeByBytes' result without rebuilding the table: the keys both hold are added to where they are,
+   * other's new keys are appended, and when they take the table past its capacity the rows that
+   * lose (the smallest counts; at the threshold count, the last keys) leave, the survivors beyond the
+   * capacity moving into their ids. A job's merged paths table holds its 131,072 keys from the second
+   * chunk on, and rebuilding it in key order on every merge was three quarters of the coordinator's
+   * merge time on access logs. Ids then no longer follow key order: serialize() sorts, and a table
+   * that goes on counting lines puts its ids back in key order first (see canonicalIds).
+   */
+  private mergeInPlace(other: TopK, thisFloor: number, otherFloor: number): void {
+    const keys = this.keys;
+    const counts = this.counts;
+    const before = this.ids;
+    if (otherFloor > 0) {
+      for (let id = 0; id < before; id++) {
+        counts.set(id, counts.count(id) + otherFloor);
+        this.errors[id] += otherFloor;
+      }
+    }
+    const theirs = other.latencies;
+    const latencies = theirs !== null ? (this.latencies ??= new KeyLatencies()) : this.latencies;
+    for (let from = 0; from < other.ids; from++) {
+      const id = findKey(this.slots, keys, other.keys, from);
+      if (id >= 0) {
+        // Also a key other holds twice (a table decoded from repeated keys): the second adds to the first.
+        counts.set(id, counts.count(id) + other.counts.count(from) - otherFloor);
+        this.errors[id] += other.errors[from] - otherFloor;
+        this.errorLines[id] += other.errorLines[from];
+        if (theirs !== null) latencies!.merge(id, theirs, from);
+        continue;
+      }
+      const added = this.newId();
+      keys.copyFrom(added, other.keys, from);
+      this.slots.add(keys.hash(added), added);
+      counts.place(added, other.counts.count(from) + thisFloor);
+      this.errors[added] = other.errors[from] + thisFloor;
+      this.errorLines[added] = other.errorLines[from];
+      if (theirs !== null) latencies!.copy(added, theirs, from);
+    }
+    this.total += other.total;
+    this.exact = this.exact && other.exact && this.ids <= this.capacity;
+    if (this.ids > before) this.idsInKeyOrder = false;
+    if (this.ids > this.capacity) this.keepLargest();
+    this.mergedInPlace = true;
+  }
+
+  /** Rebuilds the table with ids in key order, each counter stamped in that order: as fromChecked places them. */
+  private canonicalIds(): void {
+    this.mergedInPlace = false;
+    const n = this.ids;
+    const keys = this.keys;
+    const strings = keys.sortsAsStrings() ? null : keys.keys(n);
+    const order = keys.sortedIds(n) ?? Int32Array.from({ length: n }, (_, id) => id).sort((a, b) => compareStrings(strings![a], strings![b]) || a - b);
+    const counts = new Float64Array(n);
+    for (let id = 0; id < n; id++) counts[id] = this.counts.count(id);
+    const mine = this.latencies;
+    const latencies = new KeyLatencies();
+    this.placeRows(order, n, null, keys, counts, this.errors.slice(0, n), this.errorLines.slice(0, n), (id, row) => {
+      if (mine !== null) latencies.move(id, mine, row);
+    });
+    this.latencies = mine !== null ? latencies : null;
+  }
+
+  /** Cuts the table to its capacity as keptRows chooses: the largest counts, ties at the threshold by key. */
+  private keepLargest(): void {
+    const n = this.ids;
+    const capacity = this.capacity;
+    const counts = this.counts;
+    const all = new Float64Array(n);
+    for (let id = 0; id < n; id++) all[id] = counts.count(id);
+    // The capacity-th largest count: rows above it stay, rows below it go, rows at it are tied.
+    const threshold = nthLargest(all, capacity);
+    let above = 0;
+    let tied = 0;
+    for (let id = 0; id < n; id++) {
+      const count = counts.count(id);
+      if (count > threshold) above++;
+      else if (count === threshold) tied++;
+    }
+    const ties = new Int32Array(tied);
+    for (let id = 0, t = 0; id < n; id++) if (counts.count(id) === threshold) ties[t++] = id;
+    this.keys.sortIds(ties);
+    const leaving = new Uint8Array(n);
+    for (let id = 0; id < n; id++) if (counts.count(id) < threshold) leaving[id] = 1;
+    for (let t = capacity - above; t < tied; t++) leaving[ties[t]] = 1;
+    for (let id = 0; id < n; id++) {
+      if (leaving[id] === 0) continue;
+      this.slots.remove(this.keys.hash(id), id);
+      this.latencies?.clear(id);
+    }
+    // Survivors past the capacity move down into the ids that left below it.
+    let hole = 0;
+    for (let id = capacity; id < n; id++) {
+      if (leaving[id] === 1) continue;
+      while (leaving[hole] === 0) hole++;
+      this.moveRow(id, hole);
+      hole++;
+    }
+    this.ids = capacity;
+    counts.truncate(capacity);
+    this.keys.truncate(capacity);
+  }
+
+  /** Gives row `to` (emptied: out of the slots, no latencies) everything of row `from`, which is then dropped. */
+  private moveRow(from: number, to: number): void {
+    const keys = this.keys;
+    this.slots.remove(keys.hash(from), from);
+    keys.copyFrom(to, keys, from);
+    this.slots.add(keys.hash(to), to);
+    this.counts.set(to, this.counts.count(from));
+    this.errors[to] = this.errors[from];
+    this.errorLines[to] = this.errorLines[from];
+    const latencies = this.latencies;
+    if (latencies !== null) {
+      latencies.move(to, latencies, from);
+      latencies.clear(from);
+    }
+  }
+
   /** merge() by the keys' strings, for tables holding keys whose strings do not sort as their bytes. */
   private mergeByStrings(other: TopK, thisFloor: number, otherFloor: number): void {
     const merged = new Map<string, MergedRow>();
@@ -466,6 +597,7 @@ export class TopK {
     }
     this.keys = arena;
     this.idsInKeyOrder = true;
+    this.mergedInPlace = false;
   }
 
   /**
@@ -507,6 +639,7 @@ export class TopK {
     this.keys = keys;
     this.latencies = anyLatency ? latencies : null;
     this.idsInKeyOrder = false;
+    this.mergedInPlace = false;
   }
 
   /**
@@ -648,4 +781,31 @@ export function selectTop<T>(items: Iterable<T>, k: number, compare: (a: T, b: T
     best[at] = item;
   }
   return best;
+}
+
+/** The k-th largest of values (1-based; values is reordered): quickselect. */
+function nthLargest(values: Float64Array, k: number): number {
+  let lo = 0;
+  let hi = values.length - 1;
+  const target = k - 1;
+  while (lo < hi) {
+    const pivot = values[(lo + hi) >> 1];
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (values[i] > pivot) i++;
+      while (values[j] < pivot) j--;
+      if (i <= j) {
+        const v = values[i];
+        values[i] = values[j];
+        values[j] = v;
+        i++;
+        j--;
+      }
+    }
+    if (target <= j) hi = j;
+    else if (target >= i) lo = i;
+    else return values[target];
+  }
+  return values[target];
 }
