@@ -334,3 +334,27 @@ it('keeps at most its budget of sketches unpacked while counting, and the rest r
   twice.merge(0, twice, 0);
   expect(read(twice, 0)).toStrictEqual([doubled.count, doubled.serialize(), doubled.quantile(0.95)]);
 });
+
+it("lists the few values merged into a packed sketch, merging them into its text 32 at a time, with every read the same", () => {
+  const random = mulberry32(53);
+  const total = new KeyLatencies();
+  const reference = QuantileSketch.empty();
+  const first = new KeyLatencies();
+  for (let i = 0; i < LISTED_LATENCY_VALUES + 5; i++) {
+    const key = QuantileSketch.keyOf(1 + i);
+    first.addKey(0, key);
+    reference.addKey(key);
+  }
+  total.merge(0, first, 0);
+  for (let merge = 0; merge < 100; merge++) {
+    const chunk = new KeyLatencies();
+    for (let n = randomInt(random, 1, 3); n > 0; n--) {
+      const key = QuantileSketch.keyOf(Math.floor(random() * 30_000) / 10);
+      chunk.addKey(0, key);
+      reference.addKey(key);
+    }
+    total.merge(0, chunk, 0);
+    expect({ merge, count: total.count(0), unpacked: total.unpackedSketches() }).toStrictEqual({ merge, count: reference.count, unpacked: 0 });
+  }
+  expect([total.serialize(0), total.quantile(0, 0.5)]).toStrictEqual([reference.serialize(), reference.quantile(0.5)]);
+});
