@@ -3,7 +3,8 @@
 import { HLL_STANDARD_ERROR, HyperLogLog } from './analytics/hyperloglog';
 import { QuantileSketch, SKETCH_RELATIVE_ACCURACY } from './analytics/quantile-sketch';
 import { Timeline } from './analytics/timeline';
-import { compareByGuaranteedCount, SerializedTopK, selectTop, TopK } from './analytics/top-k';
+import { compareByGuaranteedCount, selectTop } from './analytics/rows-by-count';
+import { SerializedTopK, TopK } from './analytics/top-k';
 import { MalformedSample, PartialMetrics, sortKeys, TOP_DIMENSIONS, TopDimension } from './partial-metrics';
 import type { TimeWindow } from './time-window';
 

@@ -1,6 +1,6 @@
 // The rebuild order of a top-k table: count descending, then key rank; packed into one number sort
 // when counts allow, else a comparator sort, and both must be that order.
-import { rowsByCountThenKey } from '../src/analytics/rows-by-count';
+import { nthLargest, rowsByCountThenKey } from '../src/analytics/rows-by-count';
 import { mulberry32, randomInt, shuffled } from './helpers';
 
 function reference(counts: Float64Array, n: number, keyOrder: Int32Array | null): number[] {
@@ -23,5 +23,17 @@ it('orders rows by count, then key rank, for small counts, counts past what pack
         expect({ shape: shape.name, n, rows: Array.from(rowsByCountThenKey(counts, n, keyOrder)) }).toStrictEqual({ shape: shape.name, n, rows: reference(counts, n, keyOrder) });
       }
     }
+  }
+});
+
+it('finds the k-th largest count, ties and all, as a sort would', () => {
+  const random = mulberry32(59);
+  for (let round = 0; round < 200; round++) {
+    const n = 1 + Math.floor(random() * 300);
+    // Few distinct values, so that most rounds have long runs of ties around k.
+    const values = Float64Array.from({ length: n }, () => Math.floor(random() * (1 + (round % 7)) ** 2));
+    const k = 1 + Math.floor(random() * n);
+    const sorted = [...values].sort((a, b) => b - a);
+    expect({ round, value: nthLargest(values.slice(), k) }).toStrictEqual({ round, value: sorted[k - 1] });
   }
 });

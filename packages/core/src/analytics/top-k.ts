@@ -24,7 +24,7 @@ import { HashSlots } from './hash-slots';
 import { KeyArena } from './key-arena';
 import { KeyLatencies } from './key-latency';
 import { QuantileSketch } from './quantile-sketch';
-import { rowsByCountThenKey } from './rows-by-count';
+import { keptRows, nthLargest, selectTop } from './rows-by-count';
 
 /**
  * 2^17 distinct keys: a 64 MiB combined log of ~120,000 distinct paths stays exact, and the table
@@ -749,63 +749,3 @@ function findKey(slots: HashSlots, keys: KeyArena, otherKeys: KeyArena, otherId:
 }
 
 const compareStrings = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-/** The rows a table of `capacity` keeps, the largest counts (then the first keys), or null for all. */
-function keptRows(counts: Float64Array, n: number, keyOrder: Int32Array | null, capacity: number): Uint8Array | null {
-  if (n <= capacity) return null;
-  const byCount = rowsByCountThenKey(counts, n, keyOrder);
-  const kept = new Uint8Array(n);
-  for (let i = 0; i < capacity; i++) kept[byCount[i]] = 1;
-  return kept;
-}
-
-/**
- * The order tables are read in: the guaranteed count (count - error) first, so a row above another is
- * surely at least as frequent when both are exact, then the larger upper bound, then the key.
- */
-export function compareByGuaranteedCount(countA: number, errorA: number, keyA: string, countB: number, errorB: number, keyB: string): number {
-  return countB - errorB - (countA - errorA) || countB - countA || (keyA < keyB ? -1 : keyA > keyB ? 1 : 0);
-}
-
-/** The k first of items in compare's order, without sorting them all (tables hold 100,000+ keys). */
-export function selectTop<T>(items: Iterable<T>, k: number, compare: (a: T, b: T) => number): T[] {
-  const best: T[] = [];
-  if (k <= 0) return best;
-  for (const item of items) {
-    if (best.length === k && compare(item, best[k - 1]) >= 0) continue;
-    let at = best.length === k ? k - 1 : best.length;
-    while (at > 0 && compare(item, best[at - 1]) < 0) {
-      best[at] = best[at - 1];
-      at--;
-    }
-    best[at] = item;
-  }
-  return best;
-}
-
-/** The k-th largest of values (1-based; values is reordered): quickselect. */
-function nthLargest(values: Float64Array, k: number): number {
-  let lo = 0;
-  let hi = values.length - 1;
-  const target = k - 1;
-  while (lo < hi) {
-    const pivot = values[(lo + hi) >> 1];
-    let i = lo;
-    let j = hi;
-    while (i <= j) {
-      while (values[i] > pivot) i++;
-      while (values[j] < pivot) j--;
-      if (i <= j) {
-        const v = values[i];
-        values[i] = values[j];
-        values[j] = v;
-        i++;
-        j--;
-      }
-    }
-    if (target <= j) hi = j;
-    else if (target >= i) lo = i;
-    else return values[target];
-  }
-  return values[target];
-}
