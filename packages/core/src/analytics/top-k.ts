@@ -194,18 +194,22 @@ export class TopK {
 
   /** Adds another summary's counts into this one (the mergeable-summaries rule for Space-Saving). */
   merge(other: TopK): void {
-    if (this.exact && other.exact && this.mergeExactInPlace(other)) return;
     // A key missing from an approximate summary may still have occurred there up to its minimum count.
     const thisFloor = this.exact ? 0 : this.minCount();
     const otherFloor = other.exact ? 0 : other.minCount();
-    if (!this.keys.sortsAsStrings() || !other.keys.sortsAsStrings()) this.mergeByStrings(other, thisFloor, otherFloor);
-    else if (other === this || this.counts.listBuilt) this.mergeByBytes(other, thisFloor, otherFloor);
-    else this.mergeInPlace(other, thisFloor, otherFloor);
+    const byBytes = this.keys.sortsAsStrings() && other.keys.sortsAsStrings();
+    // In place unless the table is read by itself or has evicted (its counters' stamps would be lost).
+    // Keys that do not sort as their bytes can still merge in place when no cut is needed: only the
+    // cut's ties at the threshold are broken by key order.
+    const inPlace = other !== this && !this.counts.listBuilt && (byBytes || (this.exact && other.exact && this.ids + this.keysMissingFrom(other) <= this.capacity));
+    if (inPlace) this.mergeInPlace(other, thisFloor, otherFloor);
+    else if (byBytes) this.mergeByBytes(other, thisFloor, otherFloor);
+    else this.mergeByStrings(other, thisFloor, otherFloor);
   }
 
   serialize(): SerializedTopK {
     const keys = this.keys.keys(this.ids);
-    const order = this.idsInKeyOrder ? null : (this.keys.sortedIds(this.ids) ?? Int32Array.from({ length: this.ids }, (_, id) => id).sort((a, b) => compareStrings(keys[a], keys[b]) || a - b));
+    const order = this.idsInKeyOrder ? null : this.idsInStringOrder(keys);
     const latencies = this.latencies;
     const entries = new Array<SerializedEntry>(this.ids);
     for (let i = 0; i < this.ids; i++) {
@@ -407,7 +411,7 @@ export class TopK {
   }
 
   /**
-   * mergeByBytes' result without rebuilding the table: the keys both hold are added to where they are,
+   * The merge without rebuilding the table (mergeByBytes' result): the keys both hold are added to where they are,
    * other's new keys are appended, and when they take the table past its capacity the rows that
    * lose (the smallest counts; at the threshold count, the last keys) leave, the survivors beyond the
    * capacity moving into their ids. A job's merged paths table holds its 131,072 keys from the second
@@ -421,7 +425,7 @@ export class TopK {
     const before = this.ids;
     if (otherFloor > 0) {
       for (let id = 0; id < before; id++) {
-        counts.set(id, counts.count(id) + otherFloor);
+        counts.raise(id, otherFloor);
         this.errors[id] += otherFloor;
       }
     }
@@ -431,7 +435,7 @@ export class TopK {
       const id = findKey(this.slots, keys, other.keys, from);
       if (id >= 0) {
         // Also a key other holds twice (a table decoded from repeated keys): the second adds to the first.
-        counts.set(id, counts.count(id) + other.counts.count(from) - otherFloor);
+        counts.raise(id, other.counts.count(from) - otherFloor);
         this.errors[id] += other.errors[from] - otherFloor;
         this.errorLines[id] += other.errorLines[from];
         if (theirs !== null) latencies!.merge(id, theirs, from);
@@ -452,13 +456,17 @@ export class TopK {
     this.mergedInPlace = true;
   }
 
+  /** Ids in the order of their keys' strings, ties by id: by the bytes when they sort so, else by `strings` (the keys). */
+  private idsInStringOrder(strings: string[] | null): Int32Array {
+    return this.keys.sortedIds(this.ids) ?? Int32Array.from({ length: this.ids }, (_, id) => id).sort((a, b) => compareStrings(strings![a], strings![b]) || a - b);
+  }
+
   /** Rebuilds the table with ids in key order, each counter stamped in that order: as fromChecked places them. */
   private canonicalIds(): void {
     this.mergedInPlace = false;
     const n = this.ids;
     const keys = this.keys;
-    const strings = keys.sortsAsStrings() ? null : keys.keys(n);
-    const order = keys.sortedIds(n) ?? Int32Array.from({ length: n }, (_, id) => id).sort((a, b) => compareStrings(strings![a], strings![b]) || a - b);
+    const order = this.idsInStringOrder(keys.sortsAsStrings() ? null : keys.keys(n));
     const counts = new Float64Array(n);
     for (let id = 0; id < n; id++) counts[id] = this.counts.count(id);
     const mine = this.latencies;
@@ -642,39 +650,11 @@ export class TopK {
     this.mergedInPlace = false;
   }
 
-  /**
-   * Both exact: adds other's counts in place when all its keys fit, so merging a chunk's few keys into a
-   * running table costs those keys, not a rebuild of the table. False, having changed nothing, when
-   * they do not fit (merge then takes the general path, which truncates).
-   */
-  private mergeExactInPlace(other: TopK): boolean {
-    const found = new Int32Array(other.ids);
-    let newKeys = 0;
-    for (let id = 0; id < other.ids; id++) {
-      found[id] = this.findKeyOf(other, id);
-      if (found[id] < 0) newKeys++;
-    }
-    if (this.ids + newKeys > this.capacity) return false;
-    for (let id = 0; id < other.ids; id++) {
-      // Looked up again if new: other may hold the same bytes twice (a table decoded from strings with
-      // lone surrogates), and the second then counts into the first one's copy.
-      let mine = found[id] >= 0 ? found[id] : this.findKeyOf(other, id);
-      if (mine >= 0) {
-        this.errorLines[mine] += other.errorLines[id];
-        if (other.latencies !== null) (this.latencies ??= new KeyLatencies()).merge(mine, other.latencies, id);
-        this.counts.raise(mine, other.counts.count(id));
-      } else {
-        mine = this.newId();
-        this.idsInKeyOrder = false;
-        this.keys.copyFrom(mine, other.keys, id);
-        this.slots.add(this.keys.hash(mine), mine);
-        this.errorLines[mine] = other.errorLines[id];
-        if (other.latencies !== null) (this.latencies ??= new KeyLatencies()).copy(mine, other.latencies, id);
-        this.counts.place(mine, other.counts.count(id));
-      }
-    }
-    this.total += other.total;
-    return true;
+  /** How many of other's ids hold keys this table lacks (a key other holds twice counts twice). */
+  private keysMissingFrom(other: TopK): number {
+    let missing = 0;
+    for (let id = 0; id < other.ids; id++) if (this.findKeyOf(other, id) < 0) missing++;
+    return missing;
   }
 
   private insert(buf: Buffer, start: number, end: number, hash: number, key: string | null): number {
