@@ -9,7 +9,7 @@ import { createCoordinatorClient, embedJson } from '@loganalyzer/contract';
 import type { ChunkTask, CoordinatorClient } from '@loganalyzer/contract';
 import { createApp, MemoryStore, SqliteStore } from '@loganalyzer/coordinator';
 import type { Coordinator, StateStore } from '@loganalyzer/coordinator';
-import { analyzeRange } from '@loganalyzer/core';
+import { createChunkPool } from '@loganalyzer/core';
 import type { PartialMetrics } from '@loganalyzer/core';
 import { listen } from '@loganalyzer/server-kit';
 import type { BenchInput } from './inputs';
@@ -101,10 +101,20 @@ async function timeCommits(input: BenchInput, metricsJson: Buffer, path: CommitP
   }
 }
 
+/** The chunk's partial as a worker sends it: the JSON bytes of a pool thread's runAsJson. */
+async function workerPartialJson(input: BenchInput, chunkBytes: number): Promise<{ json: Buffer; lines: number }> {
+  const pool = createChunkPool({ concurrency: 1 });
+  try {
+    const json = Buffer.concat(await pool.runAsJson({ filepath: input.path, start: 0, size: chunkBytes, options: { format: input.format } }));
+    return { json, lines: (JSON.parse(json.toString('utf8')) as PartialMetrics).lines };
+  } finally {
+    await pool.close();
+  }
+}
+
 export async function measureCommitCost(input: BenchInput, commits = TIMED_COMMITS): Promise<CommitCost> {
   const chunkBytes = Math.min(COMMIT_CHUNK_SIZE, input.bytes);
-  const partial = analyzeRange(input.path, 0, chunkBytes, { format: input.format });
-  const metricsJson = Buffer.from(JSON.stringify(partial));
+  const { json: metricsJson, lines } = await workerPartialJson(input, chunkBytes);
   const dir = mkdtempSync(join(tmpdir(), 'loganalyzer-bench-commit-'));
   try {
     const results: CommitTimes[] = [];
@@ -117,7 +127,7 @@ export async function measureCommitCost(input: BenchInput, commits = TIMED_COMMI
         results.push({ path, store: storeKind, ...spread(runMs), run_ms: runMs });
       }
     }
-    return { format: input.format, chunk_bytes: chunkBytes, lines: partial.lines, partial_bytes: metricsJson.length, body_bytes: bodyBytes, results };
+    return { format: input.format, chunk_bytes: chunkBytes, lines, partial_bytes: metricsJson.length, body_bytes: bodyBytes, results };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -6,6 +6,7 @@
 // are the durable record, and a restart replays them.
 import type { MetricsReport } from '@loganalyzer/contract';
 import { CheckedPartial, checkPartial, MetricsMerger, PartialMetrics, TimeWindow } from '@loganalyzer/core';
+import { utf8Text } from '@loganalyzer/server-kit';
 import type { StateStore } from './state/state-store';
 
 interface JobMerge {
@@ -56,7 +57,7 @@ export class JobResults {
     if (checkpoint !== null) merger.add(JSON.parse(checkpoint) as PartialMetrics);
     let replayed = 0;
     for (const body of this.store.partialsOf(jobId)) {
-      const text = typeof body === 'string' ? body : Buffer.from(body.buffer, body.byteOffset, body.byteLength).toString('utf8');
+      const text = typeof body === 'string' ? body : utf8Text(body);
       merger.add((JSON.parse(text) as { metrics: PartialMetrics }).metrics);
       replayed++;
     }

@@ -35,13 +35,17 @@ export const SerializedTopKSchema = z.object({
     ),
 }).strict();
 
+// A chunk's timeline has an item per minute in each array, thousands of them (2,645 in 64 MiB of applog).
+const isEpochMs = (v: unknown): boolean => typeof v === 'number' && Number.isInteger(v);
+const isSketchOrNull = (v: unknown): boolean => v === null || typeof v === 'string';
+
 export const SerializedTimelineSchema = z.object({
-  minutes: z.array(epochMs),
-  requests: z.array(count),
-  errors: z.array(count),
-  timed: z.array(count),
-  duration_us: z.array(count),
-  sketches: z.array(sketchText("the minute's response times").nullable()),
+  minutes: checkedArray(epochMs, isEpochMs),
+  requests: checkedArray(count, isCount),
+  errors: checkedArray(count, isCount),
+  timed: checkedArray(count, isCount),
+  duration_us: checkedArray(count, isCount),
+  sketches: checkedArray(sketchText("the minute's response times").nullable(), isSketchOrNull),
   seconds: z
     .string()
     .regex(/^(?:-?\d+:[1-9]\d*(?:,(?:[1-9]\d*)?:[1-9]\d*)*)?$/)

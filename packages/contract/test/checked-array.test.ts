@@ -5,7 +5,7 @@ import { initContract } from '@ts-rest/core';
 import { generateOpenApi } from '@ts-rest/open-api';
 import { z } from 'zod';
 import { checkedArray } from '../src/checked-array';
-import { SerializedTopKSchema } from '../src/metrics';
+import { SerializedTimelineSchema, SerializedTopKSchema } from '../src/metrics';
 
 const entrySchema = SerializedTopKSchema.shape.entries.element;
 const plainEntries = z.array(entrySchema);
@@ -52,6 +52,25 @@ it('answers every entry, alone or among good ones, as z.array of the entry tuple
   // The variants hold both kinds, so the comparison above saw the fast path and zod's own.
   expect(inputs.filter((input) => checkedEntries.safeParse(input).success).length).toBeGreaterThan(3);
   expect(inputs.filter((input) => !checkedEntries.safeParse(input).success).length).toBeGreaterThan(20);
+});
+
+it('answers the timeline\'s per-minute arrays as z.array of their item does', () => {
+  const values: unknown[] = [0, -0, 3, -3, 1.5, NaN, Infinity, -Infinity, 9007199254740993, '3', null, undefined, '0;402:3', '', {}, []];
+  const shape = SerializedTimelineSchema.shape;
+  const arrays = { minutes: shape.minutes, requests: shape.requests, errors: shape.errors, timed: shape.timed, duration_us: shape.duration_us, sketches: shape.sketches };
+  let accepted = 0;
+  let refused = 0;
+  for (const [name, checked] of Object.entries(arrays)) {
+    const plain = z.array(checked.element);
+    const inputs: unknown[] = [[], values, 'not an array', null];
+    for (const value of values) inputs.push([value], [value, value], [1, value]);
+    for (const input of inputs) {
+      expect([name, parsedAlike(checked, input)]).toStrictEqual([name, parsedAlike(plain, input)]);
+      if (checked.safeParse(input).success) accepted++;
+      else refused++;
+    }
+  }
+  expect([accepted > 30, refused > 100]).toStrictEqual([true, true]);
 });
 
 it('passes a valid array through without copying it, and keeps its description and length limits', () => {

@@ -17,18 +17,40 @@ function randomValue(random: Random, depth: number): unknown {
 }
 
 const text = (blocks: Uint8Array[]) => Buffer.concat(blocks).toString('utf8');
+const isAsciiText = (blocks: Uint8Array[]) => blocks.every((b) => b.every((byte) => byte < 0x80));
+const isAsciiString = (s: string) => Buffer.byteLength(s) === s.length;
 
-it('writes what JSON.stringify writes for any plain JSON value', () => {
+/** The checks every output passes: all ASCII, the same value as JSON.stringify's, and its very text when that is ASCII. */
+function expectStringifyInAscii(value: unknown): void {
+  const blocks = jsonBlocks(value);
+  const stringified = JSON.stringify(value);
+  expect(isAsciiText(blocks)).toBe(true);
+  expect(JSON.parse(text(blocks))).toStrictEqual(JSON.parse(stringified));
+  if (isAsciiString(stringified)) expect(text(blocks)).toBe(stringified);
+}
+
+it('writes JSON.stringify\'s value, in ASCII, for any plain JSON value', () => {
   const random = mulberry32(42);
+  let nonAscii = 0;
   for (let run = 0; run < 2000; run++) {
     const value = { run, value: randomValue(random, 0) };
-    expect(text(jsonBlocks(value))).toBe(JSON.stringify(value));
+    expectStringifyInAscii(value);
+    if (!isAsciiString(JSON.stringify(value))) nonAscii++;
   }
+  // Both kinds were tried.
+  expect(nonAscii).toBeGreaterThan(100);
+  expect(nonAscii).toBeLessThan(1900);
+});
+
+it('writes characters past ASCII as \\u escapes, surrogate pairs as two, and leaves the rest of the text as JSON.stringify has it', () => {
+  const value = { 'k\u00e9': ['\u2603 \ud83d\ude00', '\ud800', 'plain'] };
+  expect(text(jsonBlocks(value))).toBe('{"k\\u00e9":["\\u2603 \\ud83d\\ude00","\\ud800","plain"]}');
 });
 
 it('leaves out undefined properties, writes undefined array items and non-finite numbers as null', () => {
-  const value = { a: undefined, b: [1, undefined, NaN, -Infinity], 'c"\u00e9': 'x\u2603\ud83d\ude00\n', d: -0, e: 1e21 };
+  const value = { a: undefined, b: [1, undefined, NaN, -Infinity], c: 'x\n', d: -0, e: 1e21 };
   expect(text(jsonBlocks(value))).toBe(JSON.stringify(value));
+  expectStringifyInAscii({ ...value, 'c"\u00e9': 'x\u2603\ud83d\ude00\n' });
 });
 
 it('splits long output into blocks, a long string into one exactly sized block', () => {
@@ -37,9 +59,10 @@ it('splits long output into blocks, a long string into one exactly sized block',
   const tuples = Array.from({ length: 100_000 }, (_, i) => (i % 997 === 0 ? [[i], { i }] : [`/p/${i}é`, i, 0, i % 3, i % 2 ? null : '0;1:1']));
   const value = { many: Array.from({ length: 400_000 }, (_, i) => `item ${i}`), tuples, long, after: [1, 2] };
   const blocks = jsonBlocks(value);
-  expect(text(blocks)).toBe(JSON.stringify(value));
+  expectStringifyInAscii(value);
   expect(blocks.length).toBeGreaterThan(3);
-  expect(blocks.some((b) => b.byteLength === Buffer.byteLength(JSON.stringify(long)))).toBe(true);
+  // Its own block: 3,000,000 escapes of 6 characters and the quotes.
+  expect(blocks.some((b) => b.byteLength === 6 * long.length + 2)).toBe(true);
   expect(blocks.every((b) => b.byteOffset === 0)).toBe(true);
 });
 
@@ -49,10 +72,11 @@ it('refuses values that are not plain data rather than writing something else', 
   expect(() => jsonBlocks({ f: () => 1 })).toThrow('not plain JSON data');
 });
 
-it('writes a real partial exactly as JSON.stringify does', async () => {
+it('writes a real partial, whose samples and keys quote non-ASCII lines, in ASCII', async () => {
   const filepath = temp.path('mixed.log');
   writeLogFile(filepath, generateMixedLog(3000, { seed: 5 }));
   const partial = await analyzeFilePartial(filepath);
   expect(partial.lines).toBe(3000);
-  expect(text(jsonBlocks(partial))).toBe(JSON.stringify(partial));
+  expect(isAsciiString(JSON.stringify(partial))).toBe(false);
+  expectStringifyInAscii(partial);
 });

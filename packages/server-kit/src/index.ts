@@ -11,6 +11,7 @@ export type { TokenSources } from './cluster-token';
 export { chooseListenHost, describeExposure, isLoopbackHost, LOOPBACK_HOST } from './exposure';
 export { DataRoots } from './data-root';
 export { jsonBodies } from './json-body';
+export { utf8Text } from './utf8-text';
 export type { JsonBodyLimits } from './json-body';
 export { exitWhenProcessDies } from './parent-watch';
 export { CLIENT_FLAGS, SERVER_FLAGS, TOKEN_FLAGS, securityFrom } from './security-flags';

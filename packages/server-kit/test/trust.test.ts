@@ -22,6 +22,16 @@ import {
   tokenMatches,
 } from '../src';
 
+/** JSON.parse's message for a text that is not JSON. */
+function jsonError(text: string): string {
+  try {
+    JSON.parse(text);
+  } catch (err) {
+    return (err as Error).message;
+  }
+  throw new Error(`${text} is JSON`);
+}
+
 let dir = '';
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'loganalyzer-server-kit-test-'));
@@ -181,6 +191,32 @@ describe('body limits per route', () => {
     const [big, small] = await Promise.all([request(app).post('/big').send(payload), request(app).post('/small').send(payload)]);
 
     expect([big.status, big.body, small.status, small.body.error]).toStrictEqual([200, { n: 10_000 }, 413, 'body_too_large']);
+  });
+
+  it('parses UTF-8 bodies (non-ASCII and invalid bytes as JSON.parse of their UTF-8 text) and refuses what is not JSON', async () => {
+    const app = express();
+    const seen: Buffer[] = [];
+    app.use(jsonBodies({ byPath: {}, otherwise: '1mb', verify: (_req, body) => seen.push(body) }));
+    app.post('/echo', (req, res) => res.json({ body: req.body }));
+    app.use(errorHandler());
+    const utf8 = Buffer.concat([Buffer.from('{"path":"/caf\u00e9 ' + 'x'.repeat(70_000) + '","bad":"'), Buffer.from([0xff, 0xc3]), Buffer.from('"}')]);
+    // Over a socket: supertest would send a Buffer as JSON of its own.
+    const running = await listen(app, { port: 0, host: '127.0.0.1' });
+    const post = async (body: Buffer | string, type = 'application/json') => {
+      const response = await fetch(`${running.url}/echo`, { method: 'POST', headers: { 'content-type': type }, body });
+      return { status: response.status, body: (await response.json()) as Record<string, unknown> };
+    };
+    try {
+      const [parsed, empty, notJson, otherType] = await Promise.all([post(utf8), post(''), post('{"a":'), post('{"a":1}', 'text/plain')]);
+
+      expect([parsed.status, parsed.body.body]).toStrictEqual([200, JSON.parse(utf8.toString('utf8'))]);
+      expect(seen[0]).toStrictEqual(utf8);
+      expect([empty.status, empty.body]).toStrictEqual([200, { body: {} }]);
+      expect([notJson.status, notJson.body.error, notJson.body.message]).toStrictEqual([400, 'invalid_json', `request body is not valid JSON: ${jsonError('{"a":')}`]);
+      expect([otherType.status, otherType.body]).toStrictEqual([200, { body: {} }]);
+    } finally {
+      await running.close();
+    }
   });
 });
 
