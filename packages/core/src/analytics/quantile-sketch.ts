@@ -425,21 +425,29 @@ function scanPackedBins(packed: string, visit: ((key: number, n: number) => void
   let key = negative ? -firstKey : firstKey;
   let total = zeroCount;
   // Locals: the compiled module reads an exported constant as a property of its exports on every use.
-  const minKey = MIN_SKETCH_KEY;
-  const maxKey = MAX_SKETCH_KEY;
-  // The sentinel after the text is no digit, colon or comma, so every loop stops at the end.
+  const maxSafe = Number.MAX_SAFE_INTEGER;
+  // Gaps are at least 1, so keys only grow: the first key and the last decide whether all are in range.
+  if (key < MIN_SKETCH_KEY || key > MAX_SKETCH_KEY) return -1;
+  // Most counts and gaps are one digit, read without a loop (20% faster over a chunk's minute
+  // sketches), and a one-digit count needs no test against 2^53. The sentinel after the text is no
+  // digit, colon or comma, so every loop stops at the end.
   for (;;) {
-    if (key < minKey || key > maxKey || bytes[i] !== COLON) return -1;
-    if ((c = bytes[++i] - DIGIT_1) < 0 || c > 8) return -1;
+    if (bytes[i] !== COLON || (c = bytes[++i] - DIGIT_1) < 0 || c > 8) return -1;
     let n = c + 1;
-    while ((c = bytes[++i] - DIGIT_0) >= 0 && c <= 9) n = n * 10 + c;
-    if (n > Number.MAX_SAFE_INTEGER) return -1;
+    if ((c = bytes[++i] - DIGIT_0) >= 0 && c <= 9) {
+      do n = n * 10 + c;
+      while ((c = bytes[++i] - DIGIT_0) >= 0 && c <= 9);
+      if (n > maxSafe) return -1;
+    }
     if (visit !== null) visit(key, n);
     total += n;
-    if (i === end) return Number.isSafeInteger(total) ? total : -1;
+    if (i === end) return key <= MAX_SKETCH_KEY && total <= maxSafe ? total : -1;
     if (bytes[i] !== COMMA || (c = bytes[++i] - DIGIT_1) < 0 || c > 8) return -1;
     let delta = c + 1;
-    while ((c = bytes[++i] - DIGIT_0) >= 0 && c <= 9) delta = delta * 10 + c;
+    if ((c = bytes[++i] - DIGIT_0) >= 0 && c <= 9) {
+      do delta = delta * 10 + c;
+      while ((c = bytes[++i] - DIGIT_0) >= 0 && c <= 9);
+    }
     key += delta;
   }
 }

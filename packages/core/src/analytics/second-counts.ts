@@ -112,8 +112,12 @@ export class SecondCounts {
     for (;;) {
       if (bytes[i] !== COLON || (c = bytes[++i] - DIGIT_1) < 0 || c > 8) return null;
       let n = c + 1;
-      while ((c = bytes[++i] - DIGIT_0) >= 0 && c <= 9) n = n * 10 + c;
-      if (n > MAX_SECOND_COUNT) return null;
+      // Most counts are one digit: read without a loop, and with no test against the limit.
+      if ((c = bytes[++i] - DIGIT_0) >= 0 && c <= 9) {
+        do n = n * 10 + c;
+        while ((c = bytes[++i] - DIGIT_0) >= 0 && c <= 9);
+        if (n > MAX_SECOND_COUNT) return null;
+      }
       if (second - base >= PAGE_SIZE) {
         const pageNumber = Math.floor(second / PAGE_SIZE);
         base = pageNumber * PAGE_SIZE;
