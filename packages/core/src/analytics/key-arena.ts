@@ -184,9 +184,46 @@ export class KeyArena {
     return ids;
   }
 
-  /** Sorts the given ids in the order of their keys' strings, ties by id (for an arena whose keys sort as strings). */
-  sortIds(ids: Int32Array): void {
-    this.sortRange(ids, 0, ids.length, 0);
+  /**
+   * Reorders the given ids so that ids[0, k) are the first k in the order of their keys' strings,
+   * ties by id (in no particular order among themselves; for an arena whose keys sort as strings). A
+   * cut keeps the first k of the keys tied at its threshold: selecting them partitions only the side
+   * holding the k-th key, where sorting all the ties (tens of thousands of count-1 keys a merge) was
+   * 18 ms of every cut of a combined job's 131,072-key path table.
+   */
+  selectFirstIds(ids: Int32Array, k: number): void {
+    let lo = 0;
+    let hi = ids.length;
+    let depth = 0;
+    while (k > lo && k < hi) {
+      if (hi - lo <= INSERTION_SORT_MAX) {
+        this.sortRange(ids, lo, hi, depth);
+        return;
+      }
+      const pivot = median3(this.rankAt(ids[lo], depth), this.rankAt(ids[(lo + hi) >> 1], depth), this.rankAt(ids[hi - 1], depth));
+      let lt = lo;
+      let gt = hi - 1;
+      let i = lo;
+      while (i <= gt) {
+        const rank = this.rankAt(ids[i], depth);
+        if (rank < pivot) swap(ids, lt++, i++);
+        else if (rank > pivot) swap(ids, i, gt--);
+        else i++;
+      }
+      if (k <= lt) {
+        hi = lt;
+      } else if (k > gt) {
+        lo = gt + 1;
+      } else if (pivot < 0) {
+        // The k-th falls among keys equal to the end: they go by id.
+        ids.subarray(lt, gt + 1).sort();
+        return;
+      } else {
+        lo = lt;
+        hi = gt + 1;
+        depth++;
+      }
+    }
   }
 
   /** Forgets ids count.. (their bytes are left for compaction). */

@@ -495,7 +495,7 @@ export class TopK {
     }
     const ties = new Int32Array(tied);
     for (let id = 0, t = 0; id < n; id++) if (counts.count(id) === threshold) ties[t++] = id;
-    this.keys.sortIds(ties);
+    this.keys.selectFirstIds(ties, capacity - above);
     const leaving = new Uint8Array(n);
     for (let id = 0; id < n; id++) if (counts.count(id) < threshold) leaving[id] = 1;
     for (let t = capacity - above; t < tied; t++) leaving[ties[t]] = 1;
