@@ -79,10 +79,24 @@ export class HashSlots {
     table[2 * slot + 1] = hash;
   }
 
+  /**
+   * Makes room for `ids` ids in all without growing on the way: a table decoded from a partial knows
+   * its size, and growing to 131,072 keys one doubling at a time rehashed them all 13 times.
+   */
+  reserve(ids: number): void {
+    let slots = this.mask + 1;
+    while (2 * ids > slots) slots *= 2;
+    if (slots > this.mask + 1) this.resize(slots);
+  }
+
   private grow(): void {
+    this.resize(2 * (this.mask + 1));
+  }
+
+  private resize(slots: number): void {
     const old = this.table;
-    this.table = new Int32Array(2 * old.length);
-    this.mask = this.table.length / 2 - 1;
-    for (let i = 0; i < old.length; i += 2) if (old[i] !== 0) this.place(old[i + 1], old[i]);
+    this.table = new Int32Array(2 * slots);
+    this.mask = slots - 1;
+    if (this.used > 0) for (let i = 0; i < old.length; i += 2) if (old[i] !== 0) this.place(old[i + 1], old[i]);
   }
 }

@@ -589,6 +589,7 @@ export class TopK {
     this.slots.clear();
     this.counts.clear();
     const size = Math.min(n, this.capacity);
+    this.slots.reserve(size);
     this.errors = new Float64Array(Math.max(16, size));
     this.errorLines = new Float64Array(Math.max(16, size));
     this.ids = 0;
