@@ -5,6 +5,7 @@ import { accessSync, constants, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import type { BenchInput } from './inputs';
+import { warmPageCache } from './inputs';
 import { bestOf, mbPerSecond, secondsSince } from './measure';
 
 export interface BaselineRun {
@@ -53,6 +54,7 @@ function timeCommand(file: string, args: string[]): { seconds: number; stdout: s
 }
 
 async function measureCommand(tool: string, file: string, args: string[], input: BenchInput, runs: number, shownCommand: string): Promise<BaselineRun> {
+  warmPageCache(input.path);
   const { best, runSeconds } = await bestOf(runs, () => timeCommand(file, args));
   return {
     tool,

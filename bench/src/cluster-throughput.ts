@@ -4,6 +4,7 @@ import { LocalCluster } from '@loganalyzer/cli';
 import { createCoordinatorClient } from '@loganalyzer/contract';
 import type { CoordinatorClient, Job } from '@loganalyzer/contract';
 import type { BenchInput } from './inputs';
+import { warmPageCache } from './inputs';
 import { log } from './log';
 import { bestOf, mbPerSecond, perSecond, secondsSince } from './measure';
 
@@ -83,6 +84,7 @@ export async function measureClusterThroughput(input: BenchInput, runs: number, 
   const cluster = await LocalCluster.start({ workers: CLUSTER_WORKERS, concurrency: workerConcurrency });
   try {
     const client = benchClient(cluster);
+    warmPageCache(input.path);
     const { best, runSeconds } = await bestOf(runs, () => runTimedJob(client, input));
     const { metrics, progress } = best.job;
     return {

@@ -133,7 +133,12 @@ export function ensureGeneratedInput(
   return { format, path, bytes: written.bytes, lines: written.lines, generated: true };
 }
 
-/** Reads a file once so that every measurement after it reads from the page cache. */
+/**
+ * Reads a file once so that the measurement after it reads from the page cache. Called right before
+ * each tool's timed runs, not once per file: this machine's kernel reclaims file pages not used for a
+ * while (DAMON), and a 1 GiB input measured last minutes before was found half evicted (524 of 1024
+ * MiB resident), so whichever tool ran first on it paid the disk.
+ */
 export function warmPageCache(path: string): void {
   const fd = openSync(path, 'r');
   const buffer = Buffer.allocUnsafe(8 << 20);

@@ -5,6 +5,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { measureWcLines } from '../baselines';
 import type { BenchInput } from '../inputs';
+import { warmPageCache } from '../inputs';
 import { bestOf, mbPerSecond } from '../measure';
 import { runMawkParallel } from './mawk-parallel';
 import type { PeerName } from './peer-queries';
@@ -39,6 +40,7 @@ function runPeer(peersDir: string, peer: PeerName, input: BenchInput, threads: n
 }
 
 async function timed(tool: string, input: BenchInput, runs: number, measure: () => { seconds: number; row: unknown } | Promise<{ seconds: number; row: unknown }>): Promise<PeerRun> {
+  warmPageCache(input.path);
   const { best, runSeconds } = await bestOf(runs, measure);
   return { tool, seconds: best.seconds, mb_per_s: mbPerSecond(input.bytes, best.seconds), run_seconds: runSeconds, row: best.row };
 }
