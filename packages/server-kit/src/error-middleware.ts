@@ -13,6 +13,8 @@ export function notFoundHandler(): RequestHandler {
 export function toAppError(err: unknown): AppError {
   if (err instanceof AppError) return err;
   const type = (err as { type?: string } | null)?.type;
+  // express.json's own parse error (jsonBodies throws invalid_json itself).
+  if (type === 'entity.parse.failed') return new AppError('invalid_json', `request body is not valid JSON: ${(err as Error).message}`, { cause: err });
   if (type === 'entity.too.large') return new AppError('body_too_large', (err as Error).message, { cause: err });
   return new AppError('internal_error', 'internal error', { cause: err });
 }
