@@ -8,7 +8,7 @@ import { Timeline } from './analytics/timeline';
 import { DEFAULT_TOP_K_CAPACITY, TopK } from './analytics/top-k';
 import { CheckedPartial, checkPartial } from './partial-check';
 import { COUNTED_FIELDS, CountedField, SUMMED_FIELDS, SummedField } from './partial-fields';
-import { MetricsReport, reportWithTops, topReportOfTable, TopReport } from './report';
+import { MetricsReport, reportOf, topReportOfTable, TopReport } from './report';
 import type { TimeWindow } from './time-window';
 import { keepFirstSamples, MalformedSample, PARTIAL_METRICS_VERSION, PartialMetrics, sortKeys, TOP_DIMENSIONS, TopDimension } from './partial-metrics';
 
@@ -75,7 +75,9 @@ export class MetricsMerger {
   }
 
   result(): PartialMetrics {
-    return this.assemble(Object.fromEntries(TOP_DIMENSIONS.map((d) => [d, this.tableOf(d).serialize()])) as PartialMetrics['top']);
+    const { timeline, ...rest } = this.assemble(Object.fromEntries(TOP_DIMENSIONS.map((d) => [d, this.tableOf(d).serialize()])) as PartialMetrics['top']);
+    // Field order as the accumulator writes it (timeline last), so equal results serialize identically.
+    return { ...rest, timeline: timeline.serialize() };
   }
 
   /**
@@ -83,15 +85,16 @@ export class MetricsMerger {
    * their sketches for the ten that are shown made every poll of a running job cost a merge.
    */
   report(window?: TimeWindow): MetricsReport {
-    const { top: _, ...rest } = this.assemble(null);
-    return reportWithTops(rest, window, Object.fromEntries(TOP_DIMENSIONS.map((d) => [d, topReportOfTable(this.tableOf(d), d)])) as Record<TopDimension, TopReport>);
+    const { top: _, timeline, ...rest } = this.assemble(null);
+    return reportOf(rest, timeline, window, Object.fromEntries(TOP_DIMENSIONS.map((d) => [d, topReportOfTable(this.tableOf(d), d)])) as Record<TopDimension, TopReport>);
   }
 
   private tableOf(d: TopDimension): TopK {
     return this.top[d] ?? new TopK(DEFAULT_TOP_K_CAPACITY);
   }
 
-  private assemble<T>(top: T): Omit<PartialMetrics, 'top'> & { top: T } {
+  /** The merged fields, with `top` as given and the live timeline (result() writes it out). */
+  private assemble<T>(top: T): Omit<PartialMetrics, 'top' | 'timeline'> & { top: T; timeline: Timeline } {
     const sums = this.sums;
     // Field order as the accumulator writes it, so equal results serialize identically.
     return {
@@ -121,7 +124,7 @@ export class MetricsMerger {
       latency: this.latency === null ? null : this.latency.serialize(),
       unique_clients: this.clients.serialize(),
       top,
-      timeline: this.timeline.serialize(),
+      timeline: this.timeline,
     };
   }
 }

@@ -156,7 +156,7 @@ function statusClasses(statuses: Record<string, number>): Record<string, number>
   return sortKeys(classes);
 }
 
-function bucketsSpanned(m: Omit<PartialMetrics, 'top'>, bucketMs: number): number {
+function bucketsSpanned(m: Pick<PartialMetrics, 'first_timestamp_ms' | 'last_timestamp_ms'>, bucketMs: number): number {
   if (m.first_timestamp_ms === null || m.last_timestamp_ms === null) return 1;
   return Math.floor(m.last_timestamp_ms / bucketMs) - Math.floor(m.first_timestamp_ms / bucketMs) + 1;
 }
@@ -184,14 +184,19 @@ function clampedPercentiles(latency: QuantileSketch | null, minUs: number | null
 
 /** The report of merged partials; `window` is the one they were analyzed in, if any (partials do not carry it). */
 export function toReport(m: PartialMetrics, window?: TimeWindow): MetricsReport {
-  return reportWithTops(m, window, Object.fromEntries(TOP_DIMENSIONS.map((d) => [d, topReport(m.top[d], d)])) as Record<TopDimension, TopReport>);
+  const { top: tables, timeline, ...rest } = m;
+  const top = Object.fromEntries(TOP_DIMENSIONS.map((d) => [d, topReport(tables[d], d)])) as Record<TopDimension, TopReport>;
+  return reportOf(rest, Timeline.deserialize(timeline), window, top);
 }
 
-/** toReport with the top tables' reports given (a live merger makes them from its tables). */
-export function reportWithTops(m: Omit<PartialMetrics, 'top'>, window: TimeWindow | undefined, top: Record<TopDimension, TopReport>): MetricsReport {
+/**
+ * toReport with the top tables' reports and the timeline given as they are: a live merger passes its
+ * own, since writing its timeline out for this to read back was half of a report's time (a 1 GiB
+ * applog job's 42,000 minute sketches, 120 of 230 ms). The timeline is only read.
+ */
+export function reportOf(m: Omit<PartialMetrics, 'top' | 'timeline'>, timeline: Timeline, window: TimeWindow | undefined, top: Record<TopDimension, TopReport>): MetricsReport {
   const total = m.total_response_time_us / 1000;
   const latency = m.latency === null ? null : QuantileSketch.deserialize(m.latency);
-  const timeline = Timeline.deserialize(m.timeline);
   const buckets = timeline.minuteBuckets();
   const peakSecond = timeline.peakSecond();
   let peakMinute: { at: number; errors: number } | null = null;

@@ -122,7 +122,10 @@ it("reports a live merger's tables as toReport reports its serialized result, ex
     for (const r of ranges) merger.add(analyzeRange(mixed, r.start, r.size, { topCapacity }));
     const tables = merger.result().top;
     expect({ topCapacity, approximate: Object.values(tables).some((t) => !t.exact) }).toStrictEqual({ topCapacity, approximate: topCapacity === 16 });
+    const before = JSON.stringify(merger.result());
     expect(merger.report()).toStrictEqual(toReport(merger.result()));
+    // The report reads the merger's own timeline: reading it changes nothing.
+    expect(JSON.stringify(merger.result())).toBe(before);
     const window = { sinceMs: Date.UTC(2024, 0, 24, 10, 20), untilMs: Date.UTC(2024, 0, 24, 11) };
     expect(merger.report(window)).toStrictEqual(toReport(merger.result(), window));
   }
