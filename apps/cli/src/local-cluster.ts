@@ -11,14 +11,6 @@ export const coordinatorScript = require.resolve('@loganalyzer/coordinator/dist/
 export const workerScript = require.resolve('@loganalyzer/worker/dist/main.js');
 
 const DEFAULT_WORKERS = 2;
-/**
- * The embedded cluster's processes share this machine's cores, with as many analysis threads as there
- * are cores: V8's garbage-collector helper threads (four a process here) only take cores from the
- * analysis. Collecting on the thread that allocates cost 0.95-0.97x the job time on access logs and
- * JSON (1 GiB, 2 workers, interleaved pairs) and nothing on applog; a coordinator or worker started on
- * its own keeps V8's default.
- */
-const EMBEDDED_NODE_ARGS = ['--single-threaded-gc'];
 
 export interface LocalClusterOptions {
   workers?: number;
@@ -88,7 +80,7 @@ export class LocalCluster {
 
   static async start(options: LocalClusterOptions = {}): Promise<LocalCluster> {
     const token = newClusterToken();
-    const coordinator = await startChild(coordinatorScript, LocalCluster.coordinatorArgs(options, 0), { inheritStderr: options.verbose, env: LocalCluster.childEnv(token), nodeArgs: EMBEDDED_NODE_ARGS });
+    const coordinator = await startChild(coordinatorScript, LocalCluster.coordinatorArgs(options, 0), { inheritStderr: options.verbose, env: LocalCluster.childEnv(token) });
     const cluster = new LocalCluster(coordinator.url, coordinator.process, token, createCoordinatorClient(coordinator.url, { token }), options);
     try {
       const count = options.workers ?? DEFAULT_WORKERS;
@@ -115,7 +107,7 @@ export class LocalCluster {
     // stop() waits 5 s before SIGKILL: a worker stopped mid-job hands its chunks back well before that.
     if (!(this.options.workerArgs ?? []).includes('--shutdown-grace')) args.push('--shutdown-grace', '3000');
     args.push(...(this.options.workerArgs ?? []));
-    const started = await startChild(workerScript, args, { inheritStderr: this.options.verbose, env: LocalCluster.childEnv(this.token), nodeArgs: EMBEDDED_NODE_ARGS });
+    const started = await startChild(workerScript, args, { inheritStderr: this.options.verbose, env: LocalCluster.childEnv(this.token) });
     const worker = { id, process: started.process, url: started.url };
     this.workers.set(id, worker);
     await this.waitForActiveWorker(id, started.url);
@@ -136,7 +128,7 @@ export class LocalCluster {
   /** Starts the coordinator again on the same port and state, as an operator restarting it would. */
   async restartCoordinator(): Promise<void> {
     const port = Number(new URL(this.coordinatorUrl).port);
-    const started = await startChild(coordinatorScript, LocalCluster.coordinatorArgs(this.options, port), { inheritStderr: this.options.verbose, env: LocalCluster.childEnv(this.token), nodeArgs: EMBEDDED_NODE_ARGS });
+    const started = await startChild(coordinatorScript, LocalCluster.coordinatorArgs(this.options, port), { inheritStderr: this.options.verbose, env: LocalCluster.childEnv(this.token) });
     this.coordinatorProcess = started.process;
   }
 

@@ -57,15 +57,6 @@ it('hands the token to its children in their environment, never on their command
   }
 });
 
-it('runs its children with the garbage collector on their own threads (they share the cores), and only with that', () => {
-  for (const child of [cluster.coordinatorProcess, cluster.workers.get('local-1')!.process]) {
-    const argv = readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0');
-    // argv: node, its options, then the script.
-    const script = argv.findIndex((arg) => arg.endsWith('main.js'));
-    expect(argv.slice(1, script)).toStrictEqual(['--single-threaded-gc']);
-  }
-});
-
 it("shares this machine's cores among its workers unless told, one thread each at least", async () => {
   expect([sharedConcurrency(2, 2), sharedConcurrency(2, 8), sharedConcurrency(3, 8), sharedConcurrency(4, 2), sharedConcurrency(0, 4)]).toStrictEqual([1, 4, 2, 1, 4]);
   const shared = await LocalCluster.start({ workers: 2 });
