@@ -50,7 +50,7 @@ class BlockWriter {
   }
 }
 
-/** JSON text with every character past U+007F as its \\u escape (outside strings JSON.stringify writes none). */
+/** JSON text with every character past U+007F as its \u escape (outside strings JSON.stringify writes none). */
 function escapeNonAscii(json: string): string {
   return json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }

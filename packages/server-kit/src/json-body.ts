@@ -19,7 +19,7 @@ export interface JsonBodyLimits {
 }
 
 /** The body's JSON value; an empty body is {} (as express.json has it: a common client mistake). */
-export function parseJsonBytes(bytes: Buffer): unknown {
+function parseJsonBytes(bytes: Buffer): unknown {
   if (bytes.length === 0) return {};
   try {
     return JSON.parse(utf8Text(bytes));
