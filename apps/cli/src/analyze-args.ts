@@ -32,7 +32,7 @@ export function parseAnalyzeArgs(args: string[]) {
     .option('concurrency', { type: 'number', describe: 'threads per embedded worker (default: the CPU count shared among the workers, at least 1)' })
     .option('format', { choices: FORMATS, default: 'auto' as const, describe: 'log format; auto detects each line' })
     .option('log-format', { type: 'string', describe: "a custom format as an nginx log_format string, e.g. '$remote_addr - $remote_user [$time_local] \"$request\" $status $body_bytes_sent $request_time'" })
-    .option('chunk-size', { type: 'number', describe: 'bytes per chunk (default: at least 4 chunks per worker, at most 64 MiB)' })
+    .option('chunk-size', { type: 'number', describe: 'bytes per chunk (default: at least 2 chunks per worker, at most 256 MiB)' })
     .option('verbose', { type: 'boolean', default: false, describe: "show the embedded cluster's event log (instead of the progress line)" })
     .check((a) => {
       if (!Number.isInteger(a.workers) || a.workers < 1) throw new Error('--workers must be a positive integer');

@@ -29,7 +29,7 @@ it('prints the job as JSON with metrics equal to a single pass, using an embedde
   expect(job.status).toBe('completed');
   expect(job.filepath).toBe(logfile);
   expect(job.metrics).toStrictEqual(await analyzeFile(logfile));
-  expect(job.progress.chunks_total).toBe(8); // 4 chunks for each of the 2 embedded workers
+  expect(job.progress.chunks_total).toBe(4); // 2 chunks for each of the 2 embedded workers
 });
 
 it('prints a readable report that starts with the seed metrics', async () => {

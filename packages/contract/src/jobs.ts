@@ -26,7 +26,7 @@ export const CreateJobBodySchema = FormatFieldsSchema.extend({
     .positive()
     .max(Number.MAX_SAFE_INTEGER)
     .optional()
-    .describe('bytes per chunk; default: at least 4 chunks per active worker, at most 64 MiB. Raised when a job would exceed the coordinator\'s chunk limit'),
+    .describe('bytes per chunk; default: at least 2 chunks per active worker, at most 256 MiB. Raised when a job would exceed the coordinator\'s chunk limit'),
 }).superRefine((body, ctx) => {
   if ((body.inputs === undefined) === (body.filepath === undefined)) {
     ctx.addIssue({ code: z.ZodIssueCode.custom, path: ['inputs'], message: 'give either inputs or filepath' });

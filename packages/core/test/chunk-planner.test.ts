@@ -56,9 +56,9 @@ it('tiles [0, size) exactly for random sizes: consecutive, numbered in order, fu
 
 it('handles a file larger than 4 GiB without overflow', () => {
   const fileSize = 5 * 1024 * MiB + 7;
-  const chunks = planChunks(fileSize, MAX_DEFAULT_CHUNK_SIZE);
+  const chunks = planChunks(fileSize, 64 * MiB);
   expect(chunks.length).toBe(81);
-  expect(chunks[80]).toStrictEqual({ chunk_id: 80, start: 80 * MAX_DEFAULT_CHUNK_SIZE, size: 7 });
+  expect(chunks[80]).toStrictEqual({ chunk_id: 80, start: 80 * 64 * MiB, size: 7 });
 });
 
 it.each([
@@ -90,13 +90,14 @@ it('rejects an invalid chunk size even for an empty file', () => {
   expect((err as AnalyzerError).code).toBe('invalid_argument');
 });
 
-it('splits a file into 4 equal chunks per worker', () => {
-  expect(defaultChunkSize(1600, 2)).toBe(200);
-  expect(planChunks(1600, defaultChunkSize(1600, 2)).length).toBe(8);
+it('splits a file into 2 equal chunks per worker', () => {
+  expect(CHUNKS_PER_WORKER).toBe(2);
+  expect(defaultChunkSize(1600, 2)).toBe(400);
+  expect(planChunks(1600, defaultChunkSize(1600, 2)).length).toBe(4);
 });
 
 it('treats zero active workers as one', () => {
-  expect(defaultChunkSize(400, 0)).toBe(100);
+  expect(defaultChunkSize(400, 0)).toBe(200);
 });
 
 it('gives an empty file a chunk size of 1, which plans no chunks', () => {
@@ -104,25 +105,27 @@ it('gives an empty file a chunk size of 1, which plans no chunks', () => {
   expect(planChunks(0, defaultChunkSize(0, 3))).toStrictEqual([]);
 });
 
-it('gives a file smaller than 4 bytes per worker one byte per chunk', () => {
-  expect(defaultChunkSize(7, 2)).toBe(1);
+it('gives a file smaller than 2 bytes per worker one byte per chunk', () => {
+  expect(defaultChunkSize(3, 2)).toBe(1);
 });
 
-it('gives at least 4 chunks per worker even when rounding up the chunk size would leave fewer', () => {
-  // Rounding up would give 3 chunks of 2 bytes, 15 of 7, and 150 of 2.
-  expect([defaultChunkSize(5, 1), planChunks(5, defaultChunkSize(5, 1)).length]).toStrictEqual([1, 5]);
-  expect([defaultChunkSize(100, 4), planChunks(100, defaultChunkSize(100, 4)).length]).toStrictEqual([6, 17]);
-  expect([defaultChunkSize(300, 64), planChunks(300, defaultChunkSize(300, 64)).length]).toStrictEqual([1, 300]);
+it('gives at least 2 chunks per worker even when rounding up the chunk size would leave fewer', () => {
+  // 4, 16 and 256 chunks wanted: rounding up would give 3 chunks of 2 bytes, 15 of 7, and 150 of 2.
+  expect([defaultChunkSize(5, 2), planChunks(5, defaultChunkSize(5, 2)).length]).toStrictEqual([1, 5]);
+  expect([defaultChunkSize(100, 8), planChunks(100, defaultChunkSize(100, 8)).length]).toStrictEqual([6, 17]);
+  expect([defaultChunkSize(300, 128), planChunks(300, defaultChunkSize(300, 128)).length]).toStrictEqual([1, 300]);
 });
 
-it('caps the default chunk size at 64 MiB', () => {
+it('caps the default chunk size at 256 MiB', () => {
   expect(defaultChunkSize(100 * 1024 * MiB, 1)).toBe(MAX_DEFAULT_CHUNK_SIZE);
-  expect(defaultChunkSize(4 * MAX_DEFAULT_CHUNK_SIZE, 1)).toBe(MAX_DEFAULT_CHUNK_SIZE);
-  expect(defaultChunkSize(4 * MAX_DEFAULT_CHUNK_SIZE + 4, 1)).toBe(MAX_DEFAULT_CHUNK_SIZE);
-  expect(MAX_DEFAULT_CHUNK_SIZE).toBe(64 * MiB);
+  expect(defaultChunkSize(2 * MAX_DEFAULT_CHUNK_SIZE, 1)).toBe(MAX_DEFAULT_CHUNK_SIZE);
+  expect(defaultChunkSize(2 * MAX_DEFAULT_CHUNK_SIZE + 2, 1)).toBe(MAX_DEFAULT_CHUNK_SIZE);
+  expect(MAX_DEFAULT_CHUNK_SIZE).toBe(256 * MiB);
+  // The bench's case: 1 GiB on 2 workers is 4 chunks of 256 MiB.
+  expect(planChunks(1024 * MiB, defaultChunkSize(1024 * MiB, 2)).length).toBe(4);
 });
 
-it('gives at least 4 chunks per worker (or one per byte) and never more than 64 MiB per chunk, for random sizes', () => {
+it('gives at least 2 chunks per worker (or one per byte) and never more than 256 MiB per chunk, for random sizes', () => {
   const random = mulberry32(202);
   for (let round = 0; round < 2000; round++) {
     const workers = randomInt(random, 1, 64);
