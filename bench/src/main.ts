@@ -8,6 +8,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { sharedConcurrency } from '@loganalyzer/cli';
+import { MAX_DEFAULT_CHUNK_SIZE } from '@loganalyzer/core';
 import { BaselineRun, measureAwkSeedMetrics, measureGoaccess, measureWcLines } from './baselines';
 import { CLUSTER_WORKERS, ClusterThroughput, measureClusterThroughput } from './cluster-throughput';
 import { measureCommitCost } from './commit-cost';
@@ -74,8 +75,9 @@ async function run(options: BenchOptions): Promise<BenchResult> {
     cluster.push(...present([await attempt(`end to end, ${CLUSTER_WORKERS} workers: ${input.format}`, measure)]));
   }
 
-  // At sizes up to 64 MiB both chunk sizes are the whole file: measure it once.
-  const rssChunkSizes = [...new Set([64 * MiB, Math.min(GiB, options.size)])];
+  // 64 MiB, the default chunks' largest size, and one chunk of the whole (1 GiB) file; a size past
+  // the input is the whole file, measured once.
+  const rssChunkSizes = [...new Set([64 * MiB, MAX_DEFAULT_CHUNK_SIZE, GiB].map((size) => Math.min(size, options.size)))];
   const workerRss: WorkerPeakRss[] = [];
   for (const input of inputs) {
     for (const chunkSize of rssChunkSizes) {
