@@ -200,16 +200,9 @@ export class KeyArena {
         this.sortRange(ids, lo, hi, depth);
         return;
       }
-      const pivot = median3(this.rankAt(ids[lo], depth), this.rankAt(ids[(lo + hi) >> 1], depth), this.rankAt(ids[hi - 1], depth));
-      let lt = lo;
-      let gt = hi - 1;
-      let i = lo;
-      while (i <= gt) {
-        const rank = this.rankAt(ids[i], depth);
-        if (rank < pivot) swap(ids, lt++, i++);
-        else if (rank > pivot) swap(ids, i, gt--);
-        else i++;
-      }
+      const pivot = this.partition(ids, lo, hi, depth);
+      const lt = this.equalStart;
+      const gt = this.equalEnd;
       if (k <= lt) {
         hi = lt;
       } else if (k > gt) {
@@ -248,20 +241,36 @@ export class KeyArena {
     this.invalid.clear();
   }
 
+  /** partition()'s answer besides the pivot: ids[equalStart, equalEnd] rank as the pivot. */
+  private equalStart = 0;
+  private equalEnd = 0;
+
+  /**
+   * Partitions ids[lo, hi) three ways by the rank of byte `depth` around a median-of-three pivot, which
+   * it returns: ids[lo, equalStart) rank below it, ids[equalStart, equalEnd] equal it, the rest above.
+   */
+  private partition(ids: Int32Array, lo: number, hi: number, depth: number): number {
+    const pivot = median3(this.rankAt(ids[lo], depth), this.rankAt(ids[(lo + hi) >> 1], depth), this.rankAt(ids[hi - 1], depth));
+    let lt = lo;
+    let gt = hi - 1;
+    let i = lo;
+    while (i <= gt) {
+      const rank = this.rankAt(ids[i], depth);
+      if (rank < pivot) swap(ids, lt++, i++);
+      else if (rank > pivot) swap(ids, i, gt--);
+      else i++;
+    }
+    this.equalStart = lt;
+    this.equalEnd = gt;
+    return pivot;
+  }
+
   /** Sorts ids[lo, hi), whose keys share their first `depth` bytes. */
   private sortRange(ids: Int32Array, lo: number, hi: number, depth: number): void {
     while (hi - lo > INSERTION_SORT_MAX) {
-      const pivot = median3(this.rankAt(ids[lo], depth), this.rankAt(ids[(lo + hi) >> 1], depth), this.rankAt(ids[hi - 1], depth));
-      // ids[lo, lt) rank below the pivot at depth, ids[lt, i) equal it, ids(gt, hi) above it.
-      let lt = lo;
-      let gt = hi - 1;
-      let i = lo;
-      while (i <= gt) {
-        const rank = this.rankAt(ids[i], depth);
-        if (rank < pivot) swap(ids, lt++, i++);
-        else if (rank > pivot) swap(ids, i, gt--);
-        else i++;
-      }
+      const pivot = this.partition(ids, lo, hi, depth);
+      const lt = this.equalStart;
+      const gt = this.equalEnd;
       this.sortRange(ids, lo, lt, depth);
       this.sortRange(ids, gt + 1, hi, depth);
       if (pivot < 0) {
