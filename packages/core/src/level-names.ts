@@ -1,6 +1,9 @@
 // Turns a level's bytes into its upper-case name without allocating a string per line: names are
 // cached under a number packed from their letters (5 bits each, so up to 10 letters pack exactly
-// into a double). Case is folded: "error", "Error" and "ERROR" are one level.
+// into a double). Case is folded: "error", "Error" and "ERROR" are one level. Synonyms are folded
+// too, for every format alike: an applog `ERR` line, a JSON `"level":"err"` and a syslog `<11>` are
+// one ERROR, and `WARNING` is WARN wherever it was written, so a file that mixes sources shows one
+// row per level and counts every error.
 
 export interface LevelInfo {
   name: string;
@@ -9,19 +12,54 @@ export interface LevelInfo {
   id: number;
 }
 
+/** Level words in the spellings programs write them, and the one name each is counted under. */
+export const LEVEL_SYNONYMS: ReadonlyArray<readonly [string, string]> = [
+  ['TRACE', 'TRACE'],
+  ['FINEST', 'FINEST'],
+  ['FINER', 'FINER'],
+  ['FINE', 'FINE'],
+  ['VERBOSE', 'VERBOSE'],
+  ['DEBUG', 'DEBUG'],
+  ['DBG', 'DEBUG'],
+  ['INFO', 'INFO'],
+  ['NOTICE', 'NOTICE'],
+  ['WARN', 'WARN'],
+  ['WARNING', 'WARN'],
+  ['ERROR', 'ERROR'],
+  ['ERR', 'ERROR'],
+  ['SEVERE', 'SEVERE'],
+  ['CRIT', 'CRITICAL'],
+  ['CRITICAL', 'CRITICAL'],
+  ['ALERT', 'ALERT'],
+  ['EMERG', 'EMERG'],
+  ['EMERGENCY', 'EMERG'],
+  ['FATAL', 'FATAL'],
+  ['PANIC', 'PANIC'],
+];
+const CANONICAL_NAMES = new Map<string, string>(LEVEL_SYNONYMS);
+
 // EMERG, ALERT (syslog's severities above CRITICAL), SEVERE (java.util.logging) and PANIC are the
 // names the event formats give their worst levels.
 const ERROR_LEVELS = new Set(['ERROR', 'FATAL', 'CRITICAL', 'EMERG', 'ALERT', 'SEVERE', 'PANIC']);
 const MAX_PACKED_LETTERS = 10;
 const byPackedKey = new Map<number, LevelInfo>();
+/** By the name as given (upper case) and by its canonical name: synonyms share one LevelInfo. */
 const byName = new Map<string, LevelInfo>();
 let lastKey = -1;
 let lastInfo: LevelInfo | null = null;
 
+let levelsKnown = 0;
+
+/** The level an upper-case name stands for, its synonyms folded (WARNING → WARN). */
 export function levelInfo(name: string): LevelInfo {
   let found = byName.get(name);
   if (found === undefined) {
-    found = { name, isError: ERROR_LEVELS.has(name), id: byName.size };
+    const canonical = CANONICAL_NAMES.get(name) ?? name;
+    found = byName.get(canonical);
+    if (found === undefined) {
+      found = { name: canonical, isError: ERROR_LEVELS.has(canonical), id: levelsKnown++ };
+      byName.set(canonical, found);
+    }
     byName.set(name, found);
   }
   return found;

@@ -179,11 +179,11 @@ it('counts ERROR, FATAL and CRITICAL as errors but not WARN', async () => {
   });
 });
 
-it('does not count error-like levels that are not ERROR, FATAL or CRITICAL', async () => {
+it('folds level synonyms (ERR, EMERGENCY) and counts them as errors, but not words that only look like levels', async () => {
   const report = await analyzeText(
     ['2024-01-24 10:15:32 ERR x', '2024-01-24 10:15:32 ERRORS x', '2024-01-24 10:15:32 CRITICALLY x', '2024-01-24 10:15:32 EMERGENCY x', ''].join('\n'),
   );
-  expect([report.error_count, report.levels]).toStrictEqual([0, { CRITICALLY: 1, EMERGENCY: 1, ERR: 1, ERRORS: 1 }]);
+  expect([report.error_count, report.levels]).toStrictEqual([2, { CRITICALLY: 1, EMERG: 1, ERROR: 1, ERRORS: 1 }]);
 });
 
 it('keeps long level names apart, up to 16 letters', async () => {

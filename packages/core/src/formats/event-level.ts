@@ -1,7 +1,9 @@
 // Finds the level of a free-form log event in the places programs put it, and names it the one way:
 // `INFO`, `[error]`, `[core:error]`, `- WARNING -`, `<level>:`, logcat's single letter, Windows
 // CBS's `Info,`. Only known level words count, so a message's first word is not taken for a level;
-// synonyms are folded (WARNING → WARN, ERR → ERROR, CRIT → CRITICAL, EMERGENCY → EMERG).
+// synonyms are folded (WARNING → WARN, ERR → ERROR, CRIT → CRITICAL, EMERGENCY → EMERG) by
+// level-names.ts's table, which every format's levels go through.
+import { LEVEL_SYNONYMS } from '../level-names';
 
 const SPACE = 0x20;
 const TAB = 0x09;
@@ -21,30 +23,6 @@ const MAX_TOKENS = 5;
 const MAX_LEVEL_DISTANCE = 96;
 const MAX_BRACKET = 48;
 const MAX_PACKED_LETTERS = 10;
-
-const LEVEL_SYNONYMS: ReadonlyArray<[string, string]> = [
-  ['TRACE', 'TRACE'],
-  ['FINEST', 'FINEST'],
-  ['FINER', 'FINER'],
-  ['FINE', 'FINE'],
-  ['VERBOSE', 'VERBOSE'],
-  ['DEBUG', 'DEBUG'],
-  ['DBG', 'DEBUG'],
-  ['INFO', 'INFO'],
-  ['NOTICE', 'NOTICE'],
-  ['WARN', 'WARN'],
-  ['WARNING', 'WARN'],
-  ['ERROR', 'ERROR'],
-  ['ERR', 'ERROR'],
-  ['SEVERE', 'SEVERE'],
-  ['CRIT', 'CRITICAL'],
-  ['CRITICAL', 'CRITICAL'],
-  ['ALERT', 'ALERT'],
-  ['EMERG', 'EMERG'],
-  ['EMERGENCY', 'EMERG'],
-  ['FATAL', 'FATAL'],
-  ['PANIC', 'PANIC'],
-];
 
 /** logcat's priority letters: V D I W E F. */
 function logcatLevel(letter: number): string | null {
