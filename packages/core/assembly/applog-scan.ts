@@ -26,6 +26,27 @@ let slotsUsed = 0;
 let lastSlot = -1;
 let lastSlotKey: i64 = -1;
 
+/** Per slot, 1 when its letters spell a zone abbreviation (a timestamp's `UTC`, never a level). */
+const slotIsZone = memory.data(LEVEL_SLOTS, 1);
+
+/** The packed letters of src/formats/zone-abbreviations.ts's abbreviations, which JS adds at start-up. */
+const MAX_ZONES = 64;
+const MAX_ZONE_LETTERS = 4;
+const zoneKeys = memory.data(MAX_ZONES * 8, 8);
+let zonesUsed = 0;
+
+/** Adds one zone abbreviation's packed letters (exact in an f64: at most 4 letters, 20 bits). */
+export function addZoneKey(key: f64): void {
+  if (zonesUsed == MAX_ZONES) return;
+  store<i64>(zoneKeys + (<usize>zonesUsed << 3), <i64>key);
+  zonesUsed++;
+}
+
+function isZoneKey(key: i64): bool {
+  for (let z = 0; z < zonesUsed; z++) if (load<i64>(zoneKeys + (<usize>z << 3)) == key) return true;
+  return false;
+}
+
 /** The slot of a level by its packed letters, taking a free one for a new level; -1 when none is left. */
 function levelSlot(key: i64): i32 {
   if (key == lastSlotKey) return lastSlot;
@@ -34,6 +55,7 @@ function levelSlot(key: i64): i32 {
   if (slot == slotsUsed) {
     if (slotsUsed == LEVEL_SLOTS) return -1;
     store<i64>(slotKeys + (<usize>slot << 3), key);
+    store<u8>(slotIsZone + <usize>slot, isZoneKey(key) ? 1 : 0);
     slotsUsed++;
   }
   lastSlot = slot;
@@ -178,10 +200,13 @@ function scanApplog(data: usize, n: i32, start: i32, end: i32, sinceMs: f64, unt
   const levelEnd = i;
   const levelLength = levelEnd - levelStart;
   if (levelLength == 0 || levelLength > MAX_LEVEL_LENGTH || (i < end && byteAt(data, i) != SPACE)) return KIND_MALFORMED;
+  const slot = levelLength <= MAX_PACKED_LETTERS ? levelSlot(key) : -1;
+  // `… 10:15:32.123 UTC [1234] ERROR:` (PostgreSQL): the word is the time's zone, and the line no applog.
+  if (levelLength <= MAX_ZONE_LETTERS && (slot >= 0 ? load<u8>(slotIsZone + <usize>slot) != 0 : isZoneKey(key))) return KIND_MALFORMED;
   if (time < sinceMs || time >= untilMs) return KIND_OUTSIDE_WINDOW;
   const messageStart = min(levelEnd + 1, end);
   store<f64>(times + (<usize>n << 3), time);
-  store<i32>(levelSlots + (<usize>n << 2), levelLength <= MAX_PACKED_LETTERS ? levelSlot(key) : -1);
+  store<i32>(levelSlots + (<usize>n << 2), slot);
   store<u32>(levelStarts + (<usize>n << 2), levelStart);
   store<u32>(levelEnds + (<usize>n << 2), levelEnd);
   store<f64>(durations + (<usize>n << 3), findReportedDuration(data, messageStart, end));

@@ -13,7 +13,8 @@ const temp = useTempDir();
 const sizeOf = (path: string): number => statSync(path).size;
 
 const STAMPS = ['2024-01-24 10:15:32', '2024-01-24 10:15:32.5', '2024-01-24T10:15:32.123456Z', '2024-01-24 10:15:32+02:00', '2024-01-24 10:15:32-0130', '2024-01-24 10:15:32+2', '2024-02-29 23:59:60', '2023-02-29 10:00:00', '0024-01-01 00:00:00', '2024-01-24 09:59:59.999', '2024-12-31 23:59:59.', '2024-01-24 10:15:3x'];
-const LEVELS = ['INFO', 'ERROR', 'WARN', 'FATAL', 'CRITICAL', 'DEBUG', 'ABCDEFGHIJK', 'ABCDEFGHIJKLMNOPQ', 'error', 'E', ''];
+// UTC, CEST and BST are zone abbreviations, never levels; UTCX and UT are levels.
+const LEVELS = ['INFO', 'ERROR', 'WARN', 'FATAL', 'CRITICAL', 'DEBUG', 'ABCDEFGHIJK', 'ABCDEFGHIJKLMNOPQ', 'error', 'E', '', 'UTC', 'CEST', 'BST', 'UTCX', 'UT'];
 const MESSAGES = [
   'Request processed in 12ms', 'done in 0.004s', 'took 5000µs', 'took 5000μs now', 'in 250us', 'processed in 114.952 ms', 'in 1.5 s',
   'in 12msx', 'in 12 m', 'in .5s', 'in 5.s', 'in 1234567890123456ms', 'in 999999999999999s', 'in 0.0000000001s', 'in 2.5e3ms', 'took  5ms', 'in 1.0005ms', 'in 2.5us', 'took 0.0000005 s',

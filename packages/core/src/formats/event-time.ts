@@ -8,6 +8,7 @@
 // before for a month after the reference month (a December line in a file last written in January).
 import { isRealDate, monthAt, twoDigits, utcMinuteStart } from '../calendar';
 import type { LineRecord } from './line-record';
+import { isZoneKey, MAX_ZONE_LETTERS, zoneOffsetMinutes } from './zone-abbreviations';
 
 const DIGIT_0 = 0x30;
 const SPACE = 0x20;
@@ -103,12 +104,16 @@ function inferredYear(rec: LineRecord, month: number): number {
   return month > rec.referenceMonth ? rec.referenceYear - 1 : rec.referenceYear;
 }
 
-/** Offset east of UTC in ms for a zone at i (`Z`, `±HH:MM`, `±HHMM`, `±HH`), advancing eventTimeEnd. */
+/**
+ * Offset east of UTC in ms for a zone at i (`Z`, `±HH:MM`, `±HHMM`, `±HH`, or a space and an
+ * abbreviation such as PostgreSQL's ` UTC`), advancing eventTimeEnd.
+ */
 function readZone(buf: Buffer, i: number, end: number): number {
   if (i < end && buf[i] === UPPER_Z) {
     eventTimeEnd = i + 1;
     return 0;
   }
+  if (i < end && buf[i] === SPACE) return readZoneAbbreviation(buf, i + 1, end);
   if (i + 2 >= end || (buf[i] !== PLUS && buf[i] !== DASH)) return 0;
   const sign = buf[i] === DASH ? -1 : 1;
   const hours = twoDigits(buf, i + 1);
@@ -125,6 +130,16 @@ function readZone(buf: Buffer, i: number, end: number): number {
     return sign * hours * 3_600_000;
   }
   return 0;
+}
+
+/** `UTC`, `CEST` … (zone-abbreviations.ts) filling the word at i: its offset in ms, advancing eventTimeEnd; else 0. */
+function readZoneAbbreviation(buf: Buffer, i: number, end: number): number {
+  let key = 0;
+  let j = i;
+  while (j < end && j - i <= MAX_ZONE_LETTERS && buf[j] >= 0x41 && buf[j] <= UPPER_Z) key = key * 32 + (buf[j++] - 0x40);
+  if (j - i < 2 || j - i > MAX_ZONE_LETTERS || (j < end && buf[j] !== SPACE) || !isZoneKey(key)) return 0;
+  eventTimeEnd = j;
+  return zoneOffsetMinutes(key) * 60_000;
 }
 
 function digitRun(buf: Buffer, i: number, end: number): number {

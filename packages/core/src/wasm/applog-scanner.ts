@@ -5,6 +5,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isRealDate, utcMinuteStart } from '../calendar';
+import { packUpperLetters, ZONE_OFFSETS } from '../formats/zone-abbreviations';
 import type { LevelInfo } from '../level-names';
 
 /** Lines per scan call: ~170 KB of columns, so a batch stays in the L2 cache. */
@@ -34,6 +35,7 @@ interface ScanExports {
   levelEndColumn(): number;
   scanEnd(): number;
   scan(data: number, cursor: number, len: number, lastStart: number, eof: number, sinceMs: number, untilMs: number): number;
+  addZoneKey(key: number): void;
 }
 
 /** The calendar stays JS's own (timestamp.ts): the scanner asks it once per distinct minute. */
@@ -59,6 +61,8 @@ export class ApplogScanner {
 
   constructor(instance: { exports: object }) {
     this.exports = instance.exports as unknown as ScanExports;
+    // The scanner turns a zone abbreviation in the level's place away as the JS reader does, by one list.
+    for (const zone of ZONE_OFFSETS.keys()) this.exports.addZoneKey(packUpperLetters(zone));
     this.dataStart = this.exports.layout(BATCH_LINES);
     this.dataBuffer(0);
   }
