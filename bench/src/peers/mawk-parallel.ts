@@ -6,11 +6,12 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import type { BenchInput, InputFormat } from '../inputs';
 import { findOnPath } from '../baselines';
 import { secondsSince } from '../measure';
+import { APPLOG_ERROR_LEVELS } from './peer-queries';
 
 /** Per format, an awk program printing `name=sum` fields that add up across ranges; null: none. */
 const SUM_SCRIPTS: Record<InputFormat, string | null> = {
   applog: `
-$3 == "ERROR" || $3 == "FATAL" || $3 == "CRITICAL" { errors++ }
+$3 ~ /^(${APPLOG_ERROR_LEVELS.join('|')})$/ { errors++ }
 match($0, / in [0-9]+(\\.[0-9]+)? ?(ms|us|µs|s)([^A-Za-z0-9_]|$)/) {
   requests++; d = substr($0, RSTART + 4, RLENGTH - 4); v = d + 0
   if (d ~ /ms/) total += v; else if (d ~ /us|µs/) total += v / 1000; else total += v * 1000

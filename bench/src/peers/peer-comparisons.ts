@@ -1,8 +1,10 @@
-// The rows of the peers table: each bench input, the applog shuffled within each hour, and the
-// access log with flat keys (200,000 clients), the applog with 0.5% lines of 8–64 KiB; our
-// end-to-end figure on each beside the peers'.
+// The rows of the peers table: each bench input, the applog shuffled within each hour, the access
+// log with flat keys (200,000 clients), the applog with 0.5% lines of 8–64 KiB, and the applog with
+// twelve level spellings alike (half its lines errors with distinct messages); our end-to-end figure
+// on each beside the peers'.
 import type { ClusterThroughput } from '../cluster-throughput';
 import { measureClusterThroughput } from '../cluster-throughput';
+import { generateLevelMixApplog } from '../generators/level-mix';
 import { generateLongLineApplog } from '../generators/long-lines';
 import type { BenchInput } from '../inputs';
 import { ensureGeneratedInput } from '../inputs';
@@ -11,6 +13,9 @@ import type { BenchOptions } from '../options';
 import { ensureOrderPair, ORDER_PAIRS } from '../order-inputs';
 import { comparePeers, PeerComparison } from './peers';
 import { ensurePeers } from './peer-install';
+
+/** The level-mix row's name, as the table and README quote it. */
+export const LEVEL_MIX_ROW = 'applog, 12 level spellings alike, half errors (distinct messages)';
 
 type Attempt = <T>(measurement: string, measure: () => Promise<T>) => Promise<T | null>;
 
@@ -34,10 +39,12 @@ export async function measurePeerComparisons({ cacheDir, options, inputs, cluste
   const shuffled = ensureOrderPair(cacheDir, ORDER_PAIRS[0], options.size, options.seed, log).outOfOrder;
   const flatKeys = ensureOrderPair(cacheDir, ORDER_PAIRS[3], options.size, options.seed, log).inOrder;
   const longLines = ensureGeneratedInput(cacheDir, 'applog-long-lines', 'applog', generateLongLineApplog, options.size, options.seed, log);
+  const levelMix = ensureGeneratedInput(cacheDir, 'applog-level-mix', 'applog', generateLevelMixApplog, options.size, options.seed, log);
   const shapes: [string, BenchInput][] = [
     [`${ORDER_PAIRS[0].name}, ${ORDER_PAIRS[0].order}`, shuffled],
     ['combined, flat keys (200,000 clients)', flatKeys],
     ['applog, 0.5% lines of 8-64 KiB', longLines],
+    [LEVEL_MIX_ROW, levelMix],
   ];
   for (const [name, input] of shapes) {
     const ours = await attempt(`end to end, 2 workers: ${name}`, () => measureClusterThroughput(input, options.runs, options.workerConcurrency));

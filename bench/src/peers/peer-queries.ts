@@ -31,6 +31,9 @@ function chdbString(text: string): string {
 /** The applog durations: "in 12ms", "in 0.004s", "in 5000µs", "in 114.952 ms". */
 const APPLOG_DURATION = ' in ([0-9]+(?:\\.[0-9]+)?) ?(ms|s|µs|us)\\b';
 const APPLOG_LEVEL = '^\\S+ \\S+ ([A-Z]+) ';
+/** The applog levels we count as errors, every spelling (level-names.ts folds ERR, CRIT, EMERGENCY). */
+export const APPLOG_ERROR_LEVELS = ['ERROR', 'ERR', 'FATAL', 'CRITICAL', 'CRIT', 'EMERG', 'EMERGENCY', 'ALERT', 'SEVERE', 'PANIC'] as const;
+const APPLOG_ERROR_LIST = APPLOG_ERROR_LEVELS.map(sqlString).join(', ');
 const COMBINED = '^(\\S+) \\S+ \\S+ \\[([^\\]]+)\\] "\\S+ (\\S+)[^"]*" ([0-9]{3}) ([0-9]+|-) "[^"]*" "[^"]*" ([0-9.]+)';
 
 const duckdbQueries: Record<InputFormat, (path: string) => string> = {
@@ -46,7 +49,7 @@ const duckdbQueries: Record<InputFormat, (path: string) => string> = {
       FROM t
     )
     SELECT count(*) AS lines,
-           count(*) FILTER (WHERE level IN ('ERROR', 'FATAL', 'CRITICAL')) AS errors,
+           count(*) FILTER (WHERE level IN (${APPLOG_ERROR_LIST})) AS errors,
            count(ms) AS requests, sum(ms) AS total_ms,
            quantile_disc(ms, [0.5, 0.95, 0.99]) AS percentiles,
            count(DISTINCT minute) AS minutes
@@ -96,7 +99,7 @@ const chdbQueries: Record<InputFormat, (path: string) => string> = {
     WITH extract(line, ${chdbString(APPLOG_LEVEL)}) AS level,
          extractGroups(line, ${chdbString(APPLOG_DURATION)}) AS d,
          toFloat64OrNull(d[1]) * multiIf(d[2] = 'ms', 1, d[2] = 's', 1000, 0.001) AS ms
-    SELECT count() AS lines, countIf(level IN ('ERROR', 'FATAL', 'CRITICAL')) AS errors,
+    SELECT count() AS lines, countIf(level IN (${APPLOG_ERROR_LIST})) AS errors,
            count(ms) AS requests, sum(ms) AS total_ms, quantilesExact(0.5, 0.95, 0.99)(ms) AS percentiles,
            uniqExact(substring(line, 1, 16)) AS minutes
     FROM ${chdbLines(path)}`,
