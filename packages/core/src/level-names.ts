@@ -23,6 +23,8 @@ export const LEVEL_SYNONYMS: ReadonlyArray<readonly [string, string]> = [
   ['DBG', 'DEBUG'],
   ['INFO', 'INFO'],
   ['NOTICE', 'NOTICE'],
+  // PostgreSQL's severity for the server's own operational messages (startup, checkpoints): not an error.
+  ['LOG', 'LOG'],
   ['WARN', 'WARN'],
   ['WARNING', 'WARN'],
   ['ERROR', 'ERROR'],

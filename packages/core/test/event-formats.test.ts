@@ -1,5 +1,6 @@
 // The line formats beyond the named ones, on logs real programs wrote (dpkg, update-alternatives, apt,
-// Python's logging, nginx 1.22 and Apache 2.4 error logs, rsyslogd fed by logger: fixtures/real) and
+// Python's logging, nginx 1.22 and Apache 2.4 error logs, rsyslogd fed by logger, Ruby's Logger,
+// Redis 7, PostgreSQL 15, glog 0.6: fixtures/real) and
 // on samples made after each format's documentation (fixtures/documented). Every figure is held to a
 // count made here from the file's lines by regular expressions that share nothing with the parsers.
 import { execFileSync } from 'node:child_process';
@@ -16,7 +17,7 @@ const LEVEL_NAMES: Record<string, string> = { WARNING: 'WARN', ERR: 'ERROR', CRI
 const ERROR_LEVELS = new Set(['ERROR', 'FATAL', 'CRITICAL', 'EMERG', 'ALERT', 'SEVERE', 'PANIC']);
 const SYSLOG_SEVERITIES = ['EMERG', 'ALERT', 'CRITICAL', 'ERROR', 'WARN', 'NOTICE', 'INFO', 'DEBUG'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const CONTINUATION = /^(?:[ \t]+\S|at |Caused by:|Suppressed:|\.\.\.|Traceback \(most recent call last\):|The above exception|During handling|(?:Commandline|Requested-By|Install|Upgrade|Remove|Purge): |[A-Za-z][\w.$]*(?:Exception|Error|Throwable|Interrupt|Exit)(?::|$))/;
+const CONTINUATION = /^(?:[ \t]+\S|at |Caused by:|Suppressed:|\.\.\.|goroutine |[^\s:]+:\d+:in |Traceback \(most recent call last\):|The above exception|During handling|(?:Commandline|Requested-By|Install|Upgrade|Remove|Purge): |[A-Za-z][\w.$]*(?:Exception|Error|Throwable|Interrupt|Exit)(?::|$))/;
 
 const normalized = (level: string): string => LEVEL_NAMES[level.toUpperCase()] ?? level.toUpperCase();
 const utc = (y: number, mo: number, d: number, h: number, mi: number, s: number, ms = 0): number => Date.UTC(y, mo - 1, d, h, mi, s, ms);
@@ -41,12 +42,37 @@ function ctimeTime(line: string): number {
   return utc(+m[7], MONTHS.indexOf(m[1]) + 1, +m[2], +m[3], +m[4], +m[5], millis(m[6]));
 }
 
+/** glog's `Lyyyymmdd hh:mm:ss.uuuuuu`, or its header's `Log file created at: yyyy/mm/dd hh:mm:ss`; NaN for its other header lines. */
+function glogTime(line: string): number {
+  const m = /^[IWEF](\d{4})(\d\d)(\d\d) (\d\d):(\d\d):(\d\d)\.(\d+)/.exec(line) ?? /^Log file created at: (\d{4})\/(\d\d)\/(\d\d) (\d\d):(\d\d):(\d\d)/.exec(line);
+  return m ? utc(+m[1], +m[2], +m[3], +m[4], +m[5], +m[6], millis(m[7])) : NaN;
+}
+
+/** klog's year-less `Lmmdd hh:mm:ss.uuuuuu`, read as of the file's mtime. */
+function klogTime(line: string, mtime: Date): number {
+  const m = /^[IWEF](\d\d)(\d\d) (\d\d):(\d\d):(\d\d)\.(\d+)/.exec(line)!;
+  const month = +m[1];
+  const year = month > mtime.getUTCMonth() + 1 ? mtime.getUTCFullYear() - 1 : mtime.getUTCFullYear();
+  return utc(year, month, +m[2], +m[3], +m[4], +m[5], millis(m[6]));
+}
+
+/** Redis's `pid:role DD Mon YYYY HH:MM:SS.mmm`. */
+function redisTime(line: string): number {
+  const m = /^\d+:[XCSM] (\d+) (\w{3}) (\d{4}) (\d\d):(\d\d):(\d\d)\.(\d+)/.exec(line)!;
+  return utc(+m[3], MONTHS.indexOf(m[2]) + 1, +m[1], +m[4], +m[5], +m[6], millis(m[7]));
+}
+
+const REDIS_LEVELS: Record<string, string> = { '.': 'DEBUG', '-': 'VERBOSE', '*': 'NOTICE', '#': 'WARNING' };
+/** PostgreSQL's severities; DETAIL, HINT, STATEMENT, CONTEXT… lines belong to the message above and have none. */
+const POSTGRES_LEVELS = new Set(['DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR', 'LOG', 'FATAL', 'PANIC']);
+const KLOG_MTIME = new Date(Date.UTC(2025, 0, 15, 12));
+
 interface Sample {
   file: string;
   format: string;
   /** The level's word as the line writes it, or null. */
   level: (line: string) => string | null;
-  /** Epoch ms, or null for a format without timestamps. */
+  /** Epoch ms (NaN for a line without one), or null for a format without timestamps. */
   time: ((line: string) => number) | null;
   /** Set for files with year-less timestamps: the test copies the file and gives it this mtime. */
   mtime?: Date;
@@ -63,6 +89,11 @@ const SAMPLES: Sample[] = [
   { file: 'real/rsyslog.log', format: 'syslog', level: group(/^\w{3} +\d+ \S+ \S+ \S+: (error|warning):/), time: (l) => syslogTime(l, new Date(Date.UTC(2026, 11, 2, 12))), mtime: new Date(Date.UTC(2026, 11, 2, 12)) },
   { file: 'real/python-default.log', format: 'event', level: group(/^([A-Z]+):[^: ]+:/), time: null },
   { file: 'real/python-dashes.log', format: 'event', level: group(/^\S+ \S+ - \S+ - ([A-Z]+) - /), time: isoTime },
+  // Ruby's ANY (Logger#unknown) is no level; the `# Logfile created on` header is an event with a time.
+  { file: 'real/ruby-logger.log', format: 'event', level: (l) => (/^[DIWEFA], \[[^\]]+\] +([A-Z]+) -- /.exec(l)?.[1] ?? 'ANY').replace(/^ANY$/, '') || null, time: isoTime },
+  { file: 'real/redis.log', format: 'event', level: (l) => REDIS_LEVELS[/^\d+:[XCSM] \d+ \w{3} \d{4} \S+ ([.*#-]) /.exec(l)![1]], time: redisTime },
+  { file: 'real/postgresql.log', format: 'event', level: (l) => [/^\S+ \S+ UTC \[\d+\] ([A-Z]+):  /.exec(l)![1]].filter((w) => POSTGRES_LEVELS.has(w))[0] ?? null, time: isoTime },
+  { file: 'real/glog.log', format: 'event', level: group(/^([IWEF])\d{8} /), time: glogTime },
   { file: 'documented/log4j.log', format: 'event', level: group(/^\S+ \S+ ([A-Z]+) /), time: isoTime },
   { file: 'documented/zookeeper.log', format: 'event', level: group(/^\S+ \S+ - ([A-Z]+) +\[/), time: isoTime },
   { file: 'documented/spark.log', format: 'event', level: group(/^\S+ \S+ ([A-Z]+) /), time: (l) => isoTime(`20${l.slice(0, 8).replace(/\//g, '-')} ${l.slice(9, 17)}`) },
@@ -78,6 +109,7 @@ const SAMPLES: Sample[] = [
     mtime: new Date(Date.UTC(2025, 0, 15, 12)),
   },
   { file: 'documented/cbs.log', format: 'event', level: group(/^\S+ \S+, (\w+) /), time: isoTime },
+  { file: 'documented/klog.log', format: 'event', level: group(/^([IWEF])\d{4} /), time: (l) => klogTime(l, KLOG_MTIME), mtime: KLOG_MTIME },
   {
     file: 'documented/rfc5424.log',
     format: 'syslog',
@@ -127,7 +159,8 @@ function countByHand(sample: Sample, content: string): Counted {
         levels[name] = (levels[name] ?? 0) + 1;
         if (ERROR_LEVELS.has(name)) errors++;
       }
-      if (sample.time) times.push(sample.time(line));
+      const time = sample.time?.(line) ?? NaN;
+      if (!Number.isNaN(time)) times.push(time);
     }
   }
   const iso = (ms: number | undefined): string | null => (ms === undefined ? null : new Date(ms).toISOString());
@@ -174,9 +207,11 @@ it('finds levels, errors, continuation lines and timestamps in the samples that 
   expect(SAMPLES.filter((s) => counted[s.file].continuation_lines > 0).map((s) => s.file)).toStrictEqual([
     'real/python-default.log',
     'real/python-dashes.log',
+    'real/ruby-logger.log',
     'documented/log4j.log',
     'documented/zookeeper.log',
     'documented/spark.log',
+    'documented/klog.log',
   ]);
   expect([counted['real/python-dashes.log'].continuation_lines, counted['documented/log4j.log'].continuation_lines]).toStrictEqual([14, 8]);
 });
@@ -191,6 +226,17 @@ it('agrees with grep and awk on the real logs', async () => {
   expect(apache.error_count).toBe(Number(shell("grep -c '^\\[[^]]*\\] \\[[a-z_]*:error\\]' apache-error.log")));
   expect(python.levels.WARN).toBe(Number(shell("grep -c ' - WARNING - ' python-dashes.log")));
   expect(python.continuation_lines).toBe(Number(shell("awk '/^(Traceback|  |[A-Za-z]+Error:|The above)/' python-dashes.log | wc -l")));
+});
+
+it('agrees with grep on the real Ruby, Redis, PostgreSQL and glog logs', async () => {
+  const count = (command: string): number => Number(execFileSync('sh', ['-c', command], { cwd: join(FIXTURES, 'real') }).toString().trim());
+  const [ruby, redis, postgres, glog] = await Promise.all(['ruby-logger.log', 'redis.log', 'postgresql.log', 'glog.log'].map((f) => analyzeFile(join(FIXTURES, 'real', f))));
+  expect([ruby.error_count, ruby.levels.WARN, ruby.continuation_lines]).toStrictEqual([count("grep -Ec '^[EF], ' ruby-logger.log"), count("grep -c '^W, ' ruby-logger.log"), count("grep -c ':in ' ruby-logger.log")]);
+  expect([redis.levels.WARN, redis.levels.NOTICE, redis.levels.VERBOSE, redis.error_count]).toStrictEqual([count("grep -c '^[0-9]*:[XCSM] .* # ' redis.log"), count("grep -c '^[0-9]*:[XCSM] .* \\* ' redis.log"), count("grep -c '^[0-9]*:[XCSM] .* - ' redis.log"), 0]);
+  expect([postgres.error_count, postgres.levels.LOG, postgres.levels.DEBUG]).toStrictEqual([count("grep -Ec '\\] (ERROR|FATAL|PANIC):  ' postgresql.log"), count("grep -c '\\] LOG:  ' postgresql.log"), count("grep -c '\\] DEBUG:  ' postgresql.log")]);
+  expect([glog.error_count, glog.levels.INFO, glog.malformed_lines]).toStrictEqual([count("grep -Ec '^[EF][0-9]{8} ' glog.log"), count("grep -Ec '^I[0-9]{8} ' glog.log"), 0]);
+  // A count that found nothing would prove nothing.
+  expect([ruby.error_count > 0, redis.levels.WARN > 0, postgres.error_count > 0, glog.error_count > 0]).toStrictEqual([true, true, true, true]);
 });
 
 it("names each real nginx and Apache error line's client, without counting requests", async () => {

@@ -45,6 +45,14 @@ it.each([
   ['epoch milliseconds', '1706091332123 INFO x', '2024-01-24T10:15:32.123Z', 'INFO'],
   ['a bracketed ISO time', '[2024-01-24 10:15:32,001] ERROR x', '2024-01-24T10:15:32.001Z', 'ERROR'],
   ['ctime in brackets with microseconds', '[Wed Oct 11 14:32:52.123456 2000] [core:error] [pid 1] x', '2000-10-11T14:32:52.123Z', 'ERROR'],
+  ["Ruby Logger's bracketed time with its pid", 'E, [2024-01-24T10:15:32.123456 #1234] ERROR -- : x', '2024-01-24T10:15:32.123Z', 'ERROR'],
+  ["a space and a numeric zone (Ruby Logger's header)", '# Logfile created on 2024-01-24 10:15:32 -0500 by logger.rb/v1.5.0', '2024-01-24T15:15:32.000Z', null],
+  ['PostgreSQL with its zone and pid', '2024-01-24 10:15:32.123 CET [1234] LOG:  checkpoint starting', '2024-01-24T09:15:32.123Z', 'LOG'],
+  ['glog 0.6 (yyyymmdd)', 'W20240124 10:15:32.123456 1234 main.cc:12] x', '2024-01-24T10:15:32.123Z', 'WARN'],
+  ['klog (mmdd, the year inferred)', 'E0124 10:15:32.123456       1 main.go:12] x', '2025-01-24T10:15:32.123Z', 'ERROR'],
+  ['Redis 7', '1234:M 24 Jan 2024 10:15:32.123 # WARNING overcommit', '2024-01-24T10:15:32.123Z', 'WARN'],
+  ['Redis, a one-digit day', '7:S 3 Feb 2024 01:02:03.004 * Ready', '2024-02-03T01:02:03.004Z', 'NOTICE'],
+  ['DD Mon YYYY at the start', '24 Jan 2024 10:15:32 ERROR x', '2024-01-24T10:15:32.000Z', 'ERROR'],
 ])('reads %s', (_case, line, time, level) => {
   expect([event(line).time, event(line).level]).toStrictEqual([time, level]);
 });
@@ -70,6 +78,13 @@ it.each([
   ['a level past the first five tokens', '2024-01-24 10:15:32 a b c d e ERROR'],
   ['a single letter that is not after numbers', '03-17 16:13:38.811 app E x'],
   ['no level at all (dpkg)', '2025-06-24 14:36:25 status installed libc-bin:amd64 2.36-9'],
+  ["PostgreSQL's STATEMENT line", '2024-01-24 10:15:32.123 UTC [1234] STATEMENT:  select 1/0'],
+  ["Ruby Logger's ANY (Logger#unknown)", 'A, [2024-01-24T10:15:32.123456 #1234]   ANY -- : x'],
+  ["glog's header", 'Log file created at: 2024/01/24 10:15:30'],
+  ["glog's header without a time", 'Running on machine: build-7'],
+  // A leading word then a time: an event, but Redis's symbol is read only after a Redis pid and role.
+  ['a Redis pid without a level symbol', '1234:M 24 Jan 2024 10:15:32.123 started'],
+  ['a Redis pid with a role it does not have', '1234:Q 24 Jan 2024 10:15:32.123 # x'],
 ])('reads %s as an event without a level, not a malformed line', (_case, line) => {
   expect(event(line)).toMatchObject({ format: 'event', level: null });
 });
@@ -86,12 +101,21 @@ it('refuses February 29 when the inferred year is not a leap year', () => {
   expect(event('Feb 29 10:00:00 host app: x', Date.UTC(2024, 2, 1)).time).toBe('2024-02-29T10:00:00.000Z');
 });
 
+it('takes the message after Ruby Logger\'s `-- :`, after glog\'s `file:line]` and after Redis\'s level symbol', () => {
+  expect(event('I, [2024-01-24T10:15:32.123456 #1234]  INFO -- : Started GET').message).toBe('Started GET');
+  expect(event('I, [2024-01-24T10:15:32.123456 #1234]  INFO -- billing: Charged').message).toBe('billing: Charged');
+  expect(event('E0124 10:15:32.123456       1 reflector.go:147] Failed to watch').message).toBe('Failed to watch');
+  expect(event('1234:M 24 Jan 2024 10:15:32.123 * Ready to accept connections').message).toBe('Ready to accept connections');
+});
+
 it.each([
   ['a timestamp glued to a word', '2024-01-24 10:15:32lowercase', 'applog'],
   ['an impossible date', '2024-02-30 10:15:32 INFO x', 'applog'],
   ['a time without seconds', '2024-01-24 10:15 INFO x', 'applog'],
   ['a level-like word with a space after the colon', 'PANIC: no structure at all', 'unknown'],
   ['indentation before a control byte', ' \x0b x', 'unknown'],
+  ['a glog letter without its time', 'I0124 started', 'unknown'],
+  ['a day and a word that is no month', '12 errors found', 'unknown'],
 ])('counts %s as malformed', (_case, line, family) => {
   expect(readLine(line).outcome).toBe(family);
 });
@@ -162,10 +186,13 @@ it.each([
   'KeyboardInterrupt',
   'The above exception was the direct cause of the following exception:',
   'Commandline: apt-get install -y curl',
+  "app.rb:13:in `<main>'",
+  "/usr/lib/ruby/3.1.0/net/http.rb:987:in 'Net::HTTP#connect'",
+  'goroutine 1 [running]:',
 ])('counts %j as a continuation line', (line) => {
   expect(readLine(line).outcome).toBe(CONTINUATION);
 });
 
-it.each(['garbage line without any structure', 'Exceptions are rare', 'MyErrorHandler started', '<html><body>502 Bad Gateway</body></html>'])('does not count %j as a continuation line', (line) => {
+it.each(['garbage line without any structure', 'Exceptions are rare', 'see app.rb:13 in the docs', 'goroutines leaked', 'MyErrorHandler started', '<html><body>502 Bad Gateway</body></html>'])('does not count %j as a continuation line', (line) => {
   expect(readLine(line).outcome).toBe('unknown');
 });

@@ -19,7 +19,7 @@ it('reads PostgreSQL lines as events at their time, with their levels and errors
   const partial = analyzeFilePartial(temp.write('postgres.log', POSTGRES + '\n'));
   expect(partial.malformed_lines).toBe(0);
   expect(partial.formats).toEqual({ applog: 1, event: 4 });
-  expect(partial.levels).toEqual({ ERROR: 1, FATAL: 1, INFO: 1 });
+  expect(partial.levels).toEqual({ ERROR: 1, FATAL: 1, INFO: 1, LOG: 1 });
   expect(partial.error_count).toBe(2);
   expect(partial.first_timestamp_ms).toBe(Date.parse('2024-01-24T10:15:32.123Z'));
   expect(partial.last_timestamp_ms).toBe(Date.parse('2024-01-24T10:15:35Z'));

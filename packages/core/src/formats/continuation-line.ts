@@ -7,6 +7,8 @@
 //   Python:          "Traceback (most recent call last):", "During handling of the above exception…",
 //                    "The above exception was the direct cause…"
 //   an exception:    "java.lang.IllegalStateException: …", "ValueError: …", "KeyboardInterrupt"
+//   Ruby:            "app.rb:12:in `charge'", "/usr/lib/ruby/3.1.0/net/http.rb:987:in 'connect'"
+//   Go:              "goroutine 1 [running]:", the dump after a panic or klog's fatal line
 //   apt history:     "Commandline: …", "Requested-By: …", "Install: …", "Upgrade: …", "Remove: …", …
 
 const SPACE = 0x20;
@@ -24,6 +26,7 @@ const PREFIXES = [
   'Traceback (most recent call last):',
   'During handling of the above exception',
   'The above exception was the direct cause',
+  'goroutine ',
   // apt's history.log: the fields of the entry its Start-Date line begins.
   'Commandline: ',
   'Requested-By: ',
@@ -65,6 +68,23 @@ function isExceptionLine(buf: Buffer, start: number, end: number): boolean {
   return false;
 }
 
+const RUBY_FRAME_MARK = Buffer.from(':in ', 'latin1');
+const MAX_FRAME_PATH = 400;
+
+/** A Ruby backtrace frame: a path without spaces, `:`, the line number, `:in `. */
+function isRubyFrame(buf: Buffer, start: number, end: number): boolean {
+  const limit = Math.min(end, start + MAX_FRAME_PATH);
+  for (let i = start; i < limit; i++) {
+    const b = buf[i];
+    if (b === SPACE || b === TAB) return false;
+    if (b !== COLON || i === start) continue;
+    let j = i + 1;
+    while (j < end && buf[j] >= 0x30 && buf[j] <= 0x39) j++;
+    if (j > i + 1 && startsWith(buf, j, end, RUBY_FRAME_MARK)) return true;
+  }
+  return false;
+}
+
 /** Whether buf[start, end), a non-blank line no parser accepted, continues the event above it. */
 export function isContinuationLine(buf: Buffer, start: number, end: number): boolean {
   const first = buf[start];
@@ -75,5 +95,5 @@ export function isContinuationLine(buf: Buffer, start: number, end: number): boo
     return i < end && buf[i] > SPACE && buf[i] !== 0x7f;
   }
   for (const prefix of PREFIXES) if (startsWith(buf, start, end, prefix)) return true;
-  return isExceptionLine(buf, start, end);
+  return isExceptionLine(buf, start, end) || isRubyFrame(buf, start, end);
 }

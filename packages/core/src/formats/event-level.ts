@@ -145,12 +145,16 @@ export function findLevel(buf: Buffer, i: number, end: number, maxTokens = MAX_T
   return null;
 }
 
-/** Where the message starts after a level or timestamp ending at i: past spaces and `-`/`:` separators. */
+/**
+ * Where the message starts after a level or timestamp ending at i: past spaces and `-`/`:`
+ * separators, and Ruby Logger's `-- :` (`-- progname:` keeps the program's name in the message).
+ */
 export function messageStart(buf: Buffer, i: number, end: number): number {
   for (let n = 0; i < end && n < 8; n++) {
     const b = buf[i];
     if (b === SPACE || b === TAB) i++;
     else if ((b === DASH || b === COLON || b === COMMA) && (i + 1 >= end || buf[i + 1] === SPACE)) i++;
+    else if (b === DASH && buf[i + 1] === DASH && (i + 2 >= end || buf[i + 2] === SPACE)) i += 2;
     else break;
   }
   return i;

@@ -2,18 +2,47 @@
 // with one after a single leading word (`update-alternatives 2025-06-24 14:36:53: …`, apt's
 // `Start-Date: …`), is an event; its level, when it has one, is found by event-level.ts. A line with
 // a timestamp and no level is an event without a level (dpkg.log), not a malformed line. Python's
-// default format, `WARNING:root:message`, has no timestamp at all and is read here too.
-import { endsTimestamp, eventTimeEnd, readEventTime } from './event-time';
+// default format, `WARNING:root:message`, has no timestamp at all and is read here too, and so are
+// the shapes whose level or process comes before the time: glog/klog (`E0124 10:15:32.123456 …`),
+// Redis (`1234:M 24 Jan 2024 10:15:32.123 # …`) and Ruby's Logger (`E, [2024-01-24T… #1234] ERROR`).
+import { endsTimestamp, eventTimeEnd, readEventTime, readGlogTime } from './event-time';
 import { findLevel, knownLevelAt, levelEnd, messageStart } from './event-level';
+import { parseLogFileHeader } from './log-file-header';
 import type { LineParser, LineRecord } from './line-record';
 
 const SPACE = 0x20;
 const COMMA = 0x2c;
 const COLON = 0x3a;
+const CLOSE_BRACKET = 0x5d;
+/** glog's `file:line] ` ends its header: the message is after it, if it is this near the time. */
+const MAX_GLOG_HEADER = 120;
 /** A leading word before the timestamp: a program name or a `Key:` label, not a sentence. */
 const MAX_PREFIX_WORD = 40;
 
 const isUpper = (b: number): boolean => b >= 0x41 && b <= 0x5a;
+const isDigit = (b: number): boolean => b >= 0x30 && b <= 0x39;
+
+/** glog's and klog's severity letters. */
+function glogLevel(letter: number): string | null {
+  switch (letter) {
+    case 0x49: return 'INFO';
+    case 0x57: return 'WARN';
+    case 0x45: return 'ERROR';
+    case 0x46: return 'FATAL';
+    default: return null;
+  }
+}
+
+/** Redis's level symbols, at its verbosity levels debug, verbose, notice and warning. */
+function redisLevel(symbol: number): string | null {
+  switch (symbol) {
+    case 0x2e: return 'DEBUG'; // .
+    case 0x2d: return 'VERBOSE'; // -
+    case 0x2a: return 'NOTICE'; // *
+    case 0x23: return 'WARN'; // #
+    default: return null;
+  }
+}
 
 /** The rest of the line after the timestamp at eventTimeEnd: the level if any, then the message. */
 function fillEvent(buf: Buffer, end: number, rec: LineRecord, timeMs: number): boolean {
@@ -30,6 +59,46 @@ function fillEvent(buf: Buffer, end: number, rec: LineRecord, timeMs: number): b
   } else {
     rec.message.set(messageStart(buf, afterTime, end), end);
   }
+  return true;
+}
+
+/** glog/klog: `Lyyyymmdd hh:mm:ss.uuuuuu threadid file:line] msg`, or `Lmmdd …`; the level is the letter L. */
+function parseGlogLine(buf: Buffer, start: number, end: number, rec: LineRecord): boolean {
+  const level = glogLevel(buf[start]);
+  if (level === null || !isDigit(buf[start + 1])) return false;
+  const timeMs = readGlogTime(buf, start + 1, end, rec);
+  if (Number.isNaN(timeMs) || !endsTimestamp(buf, eventTimeEnd, end)) return false;
+  rec.format = 'event';
+  rec.timeMs = timeMs;
+  rec.levelName = level;
+  let messageFrom = eventTimeEnd;
+  const limit = Math.min(end, eventTimeEnd + MAX_GLOG_HEADER);
+  for (let i = eventTimeEnd; i < limit; i++) {
+    if (buf[i] === CLOSE_BRACKET) {
+      messageFrom = i + 1;
+      break;
+    }
+  }
+  rec.message.set(messageStart(buf, messageFrom, end), end);
+  return true;
+}
+
+/** Redis: `pid:role DD Mon YYYY HH:MM:SS.mmm <symbol> msg`, the role one of X C S M. */
+function parseRedisLine(buf: Buffer, start: number, end: number, rec: LineRecord): boolean {
+  let i = start;
+  while (i < end && isDigit(buf[i])) i++;
+  if (i === start || buf[i] !== COLON || buf[i + 2] !== SPACE) return false;
+  const role = buf[i + 1];
+  if (role !== 0x58 && role !== 0x43 && role !== 0x53 && role !== 0x4d) return false;
+  const timeMs = readEventTime(buf, i + 3, end, rec, false);
+  if (Number.isNaN(timeMs)) return false;
+  const at = eventTimeEnd;
+  const level = buf[at] === SPACE && (at + 2 >= end || buf[at + 2] === SPACE) ? redisLevel(buf[at + 1]) : null;
+  if (level === null) return false;
+  rec.format = 'event';
+  rec.timeMs = timeMs;
+  rec.levelName = level;
+  rec.message.set(messageStart(buf, at + 2, end), end);
   return true;
 }
 
@@ -52,6 +121,10 @@ function parsePythonDefault(buf: Buffer, start: number, end: number, rec: LineRe
 export const parseEventLine: LineParser = (buf, start, end, rec) => {
   const timeMs = readEventTime(buf, start, end, rec);
   if (!Number.isNaN(timeMs)) return fillEvent(buf, end, rec, timeMs);
+  const first = buf[start];
+  if (isUpper(first) && parseGlogLine(buf, start, end, rec)) return true;
+  if (isDigit(first) && parseRedisLine(buf, start, end, rec)) return true;
+  if (parseLogFileHeader(buf, start, end, rec)) return true;
   let wordEnd = start;
   while (wordEnd < end && buf[wordEnd] !== SPACE && wordEnd - start <= MAX_PREFIX_WORD) wordEnd++;
   if (wordEnd > start && wordEnd < end && buf[wordEnd] === SPACE) {

@@ -4,7 +4,8 @@
 //   2024/01/24 10:15:32 (nginx error), 17/06/09 20:10:40 (Spark), 081109 203615 (HDFS)
 //   20240124-10:15:32:123, 03-17 16:13:38.811 (logcat), Jun 14 15:16:01 (syslog)
 //   Sun Dec 04 04:47:44[.123456] 2005 (Apache error, ctime), 1706091332[.123] / 1706091332123 (epoch)
-// and any of them between brackets. Year-less shapes take the record's reference year, or the year
+//   24 Jan 2024 10:15:32.123 (Redis), 20240124 10:15:32.123456 / 0124 10:15:32.123456 (glog, klog)
+// and any of them between brackets (Ruby's Logger writes `[2024-01-24T10:15:32.123456 #1234]`). Year-less shapes take the record's reference year, or the year
 // before for a month after the reference month (a December line in a file last written in January).
 import { isRealDate, monthAt, twoDigits, utcMinuteStart } from '../calendar';
 import type { LineRecord } from './line-record';
@@ -19,6 +20,7 @@ const DOT = 0x2e;
 const SLASH = 0x2f;
 const COLON = 0x3a;
 const PLUS = 0x2b;
+const HASH = 0x23;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
 const UPPER_T = 0x54;
@@ -106,14 +108,25 @@ function inferredYear(rec: LineRecord, month: number): number {
 
 /**
  * Offset east of UTC in ms for a zone at i (`Z`, `±HH:MM`, `±HHMM`, `±HH`, or a space and an
- * abbreviation such as PostgreSQL's ` UTC`), advancing eventTimeEnd.
+ * abbreviation such as PostgreSQL's ` UTC`, or a space and `±HHMM` as Ruby's Logger header writes
+ * it), advancing eventTimeEnd.
  */
 function readZone(buf: Buffer, i: number, end: number): number {
   if (i < end && buf[i] === UPPER_Z) {
     eventTimeEnd = i + 1;
     return 0;
   }
-  if (i < end && buf[i] === SPACE) return readZoneAbbreviation(buf, i + 1, end);
+  if (i < end && buf[i] === SPACE) {
+    const sign = buf[i + 1];
+    // ` -0500` is a zone; ` - app - WARNING` (Python's dashes) is not: digits must follow the sign.
+    if ((sign === PLUS || sign === DASH) && digitRun(buf, i + 2, end) === 4) return readNumericZone(buf, i + 1, end);
+    return readZoneAbbreviation(buf, i + 1, end);
+  }
+  return readNumericZone(buf, i, end);
+}
+
+/** `±HH:MM`, `±HHMM` or `±HH` at i: its offset in ms, advancing eventTimeEnd; else 0. */
+function readNumericZone(buf: Buffer, i: number, end: number): number {
   if (i + 2 >= end || (buf[i] !== PLUS && buf[i] !== DASH)) return 0;
   const sign = buf[i] === DASH ? -1 : 1;
   const hours = twoDigits(buf, i + 1);
@@ -171,6 +184,32 @@ function readYearFirst(buf: Buffer, i: number, end: number): number {
   const ms = toEpochMs(numberAt(buf, i, 4), month, day);
   eventTimeEnd = clockEnd;
   return separator === DASH ? ms - readZone(buf, clockEnd, end) : ms;
+}
+
+/** `DD Mon YYYY HH:MM:SS[.mmm]` (Redis) at i, the day one or two digits long. */
+function readDayMonthYear(buf: Buffer, i: number, dayDigits: number, end: number): number {
+  const day = dayDigits === 2 ? twoDigits(buf, i) : buf[i] - DIGIT_0;
+  const m = i + dayDigits + 1;
+  const month = monthAt(buf, m);
+  if (month < 0 || buf[m + 3] !== SPACE || digitRun(buf, m + 4, end) !== 4 || buf[m + 8] !== SPACE) return NaN;
+  if (day < 1 || !readClock(buf, m + 9, end)) return NaN;
+  eventTimeEnd = clockEnd;
+  return toEpochMs(numberAt(buf, m + 4, 4), month, day);
+}
+
+/**
+ * glog's and klog's time after the level letter, at i: `yyyymmdd hh:mm:ss.uuuuuu` (glog 0.6) or
+ * `mmdd hh:mm:ss.uuuuuu` (klog, older glog; the year inferred). NaN for other bytes.
+ */
+export function readGlogTime(buf: Buffer, i: number, end: number, rec: LineRecord): number {
+  const digits = digitRun(buf, i, end);
+  if ((digits !== 4 && digits !== 8) || buf[i + digits] !== SPACE) return NaN;
+  const date = i + digits - 4;
+  const month = twoDigits(buf, date);
+  const day = twoDigits(buf, date + 2);
+  if (month < 1 || day < 1 || !readClock(buf, i + digits + 1, end)) return NaN;
+  eventTimeEnd = clockEnd;
+  return toEpochMs(digits === 8 ? numberAt(buf, i, 4) : inferredYear(rec, month), month, day);
 }
 
 /** `YYYYMMDD-HH:MM:SS[:mmm]` at i. */
@@ -261,6 +300,7 @@ function readBareTime(buf: Buffer, i: number, end: number, rec: LineRecord, allo
       return toEpochMs(2000 + twoDigits(buf, i), month, day);
     }
     if (digits === 8 && next === DASH) return readCompactDate(buf, i, end);
+    if (digits <= 2 && next === SPACE && isLetter(buf[i + digits + 1])) return readDayMonthYear(buf, i, digits, end);
     if (allowEpoch && (digits === 10 || digits === 13)) return readEpoch(buf, i, digits, end);
     return NaN;
   }
@@ -278,8 +318,15 @@ function readBareTime(buf: Buffer, i: number, end: number, rec: LineRecord, allo
 export function readEventTime(buf: Buffer, i: number, end: number, rec: LineRecord, allowEpoch = true): number {
   if (buf[i] !== OPEN_BRACKET) return readBareTime(buf, i, end, rec, allowEpoch);
   const ms = readBareTime(buf, i + 1, end, rec, allowEpoch);
-  if (Number.isNaN(ms) || buf[eventTimeEnd] !== CLOSE_BRACKET) return NaN;
-  eventTimeEnd++;
+  if (Number.isNaN(ms)) return NaN;
+  let close = eventTimeEnd;
+  // Ruby's Logger: the process id after the time, inside the brackets.
+  if (buf[close] === SPACE && buf[close + 1] === HASH) {
+    const pidDigits = digitRun(buf, close + 2, end);
+    if (pidDigits > 0) close += 2 + pidDigits;
+  }
+  if (buf[close] !== CLOSE_BRACKET) return NaN;
+  eventTimeEnd = close + 1;
   return ms;
 }
 
