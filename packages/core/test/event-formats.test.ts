@@ -110,6 +110,15 @@ const SAMPLES: Sample[] = [
   },
   { file: 'documented/cbs.log', format: 'event', level: group(/^\S+ \S+, (\w+) /), time: isoTime },
   { file: 'documented/klog.log', format: 'event', level: group(/^([IWEF])\d{4} /), time: (l) => klogTime(l, KLOG_MTIME), mtime: KLOG_MTIME },
+  { file: 'documented/env-logger.log', format: 'event', level: group(/^\[\S+ ([A-Z]+) +\S+\] /), time: isoTime },
+  // A time of day names no day: events with their levels and no timestamp.
+  { file: 'documented/logback-console.log', format: 'event', level: group(/^[\d:.]+ \[[^\]]+\] ([A-Z]+) /), time: null },
+  {
+    file: 'documented/journald.json.log',
+    format: 'json',
+    level: (l) => SYSLOG_SEVERITIES[Number(/"PRIORITY":"(\d)"/.exec(l)![1])],
+    time: (l) => Math.floor(Number(/"__REALTIME_TIMESTAMP":"(\d+)"/.exec(l)![1]) / 1000),
+  },
   {
     file: 'documented/rfc5424.log',
     format: 'syslog',
@@ -212,6 +221,7 @@ it('finds levels, errors, continuation lines and timestamps in the samples that 
     'documented/zookeeper.log',
     'documented/spark.log',
     'documented/klog.log',
+    'documented/logback-console.log',
   ]);
   expect([counted['real/python-dashes.log'].continuation_lines, counted['documented/log4j.log'].continuation_lines]).toStrictEqual([14, 8]);
 });

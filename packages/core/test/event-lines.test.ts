@@ -53,6 +53,8 @@ it.each([
   ['Redis 7', '1234:M 24 Jan 2024 10:15:32.123 # WARNING overcommit', '2024-01-24T10:15:32.123Z', 'WARN'],
   ['Redis, a one-digit day', '7:S 3 Feb 2024 01:02:03.004 * Ready', '2024-02-03T01:02:03.004Z', 'NOTICE'],
   ['DD Mon YYYY at the start', '24 Jan 2024 10:15:32 ERROR x', '2024-01-24T10:15:32.000Z', 'ERROR'],
+  ["env_logger's level inside the time's brackets", '[2024-01-24T10:15:32Z WARN  hyper::proto] x', '2024-01-24T10:15:32.000Z', 'WARN'],
+  ['a time of day alone, which gives no timestamp', '10:15:32.123 [main] ERROR com.example.App - x', null, 'ERROR'],
 ])('reads %s', (_case, line, time, level) => {
   expect([event(line).time, event(line).level]).toStrictEqual([time, level]);
 });
@@ -115,6 +117,8 @@ it.each([
   ['a level-like word with a space after the colon', 'PANIC: no structure at all', 'unknown'],
   ['indentation before a control byte', ' \x0b x', 'unknown'],
   ['a glog letter without its time', 'I0124 started', 'unknown'],
+  ['a time of day without a level', '10:15:32 something happened', 'unknown'],
+  ['a bracketed time and a word that is no level', '[2024-01-24T10:15:32Z started app] x', 'unknown'],
   ['a day and a word that is no month', '12 errors found', 'unknown'],
 ])('counts %s as malformed', (_case, line, family) => {
   expect(readLine(line).outcome).toBe(family);

@@ -4,8 +4,11 @@
 // a timestamp and no level is an event without a level (dpkg.log), not a malformed line. Python's
 // default format, `WARNING:root:message`, has no timestamp at all and is read here too, and so are
 // the shapes whose level or process comes before the time: glog/klog (`E0124 10:15:32.123456 …`),
-// Redis (`1234:M 24 Jan 2024 10:15:32.123 # …`) and Ruby's Logger (`E, [2024-01-24T… #1234] ERROR`).
-import { endsTimestamp, eventTimeEnd, readEventTime, readGlogTime } from './event-time';
+// Redis (`1234:M 24 Jan 2024 10:15:32.123 # …`) and Ruby's Logger (`E, [2024-01-24T… #1234] ERROR`),
+// Rust's env_logger (`[2024-01-24T10:15:32Z ERROR app::db] …`, the level inside the time's brackets)
+// and logback's console default (`10:15:32.123 [main] WARN …`, a time of day: an event with its level
+// and no timestamp, as no day can be inferred for it).
+import { endsTimestamp, eventTimeEnd, readEventTime, readGlogTime, readTimeOfDay } from './event-time';
 import { findLevel, knownLevelAt, levelEnd, messageStart } from './event-level';
 import { parseLogFileHeader } from './log-file-header';
 import type { LineParser, LineRecord } from './line-record';
@@ -13,7 +16,10 @@ import type { LineParser, LineRecord } from './line-record';
 const SPACE = 0x20;
 const COMMA = 0x2c;
 const COLON = 0x3a;
+const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
+/** env_logger's `[time LEVEL target]`: how far the `]` may be from the time. */
+const MAX_BRACKETED_HEADER = 200;
 /** glog's `file:line] ` ends its header: the message is after it, if it is this near the time. */
 const MAX_GLOG_HEADER = 120;
 /** A leading word before the timestamp: a program name or a `Key:` label, not a sentence. */
@@ -102,6 +108,36 @@ function parseRedisLine(buf: Buffer, start: number, end: number, rec: LineRecord
   return true;
 }
 
+/** env_logger: `[<time> <LEVEL> <target>] msg`, the level and the module inside the time's brackets. */
+function parseBracketedHeader(buf: Buffer, start: number, end: number, rec: LineRecord): boolean {
+  const timeMs = readEventTime(buf, start + 1, end, rec, false);
+  if (Number.isNaN(timeMs) || buf[eventTimeEnd] !== SPACE) return false;
+  const afterTime = eventTimeEnd;
+  const limit = Math.min(end, afterTime + MAX_BRACKETED_HEADER);
+  let close = afterTime;
+  while (close < limit && buf[close] !== CLOSE_BRACKET) close++;
+  if (close >= limit) return false;
+  const level = findLevel(buf, afterTime, close, 2);
+  if (level === null) return false;
+  rec.format = 'event';
+  rec.timeMs = timeMs;
+  rec.levelName = level;
+  rec.message.set(messageStart(buf, close + 1, end), end);
+  return true;
+}
+
+/** A time of day, then the level where events have it: an event without a timestamp. */
+function parseTimeOfDayLine(buf: Buffer, start: number, end: number, rec: LineRecord): boolean {
+  if (!readTimeOfDay(buf, start, end) || !endsTimestamp(buf, eventTimeEnd, end)) return false;
+  const afterTime = eventTimeEnd;
+  const level = findLevel(buf, afterTime, end);
+  if (level === null) return false;
+  rec.format = 'event';
+  rec.levelName = level;
+  rec.message.set(messageStart(buf, levelEnd, end), end);
+  return true;
+}
+
 /** `LEVEL:logger:message`, Python logging's default: an upper-case known level, a logger name without spaces, a colon. */
 function parsePythonDefault(buf: Buffer, start: number, end: number, rec: LineRecord): boolean {
   let i = start;
@@ -123,7 +159,8 @@ export const parseEventLine: LineParser = (buf, start, end, rec) => {
   if (!Number.isNaN(timeMs)) return fillEvent(buf, end, rec, timeMs);
   const first = buf[start];
   if (isUpper(first) && parseGlogLine(buf, start, end, rec)) return true;
-  if (isDigit(first) && parseRedisLine(buf, start, end, rec)) return true;
+  if (isDigit(first) && (parseRedisLine(buf, start, end, rec) || (buf[start + 2] === COLON && parseTimeOfDayLine(buf, start, end, rec)))) return true;
+  if (first === OPEN_BRACKET && parseBracketedHeader(buf, start, end, rec)) return true;
   if (parseLogFileHeader(buf, start, end, rec)) return true;
   let wordEnd = start;
   while (wordEnd < end && buf[wordEnd] !== SPACE && wordEnd - start <= MAX_PREFIX_WORD) wordEnd++;

@@ -330,6 +330,16 @@ export function readEventTime(buf: Buffer, i: number, end: number, rec: LineReco
   return ms;
 }
 
+/**
+ * A time of day alone at i (`10:15:32.123`, logback's default console pattern): true when it is one,
+ * setting eventTimeEnd. It names no day, so it gives an event no timestamp.
+ */
+export function readTimeOfDay(buf: Buffer, i: number, end: number): boolean {
+  if (!readClock(buf, i, end)) return false;
+  eventTimeEnd = clockEnd;
+  return true;
+}
+
 /** Whether the byte at i can follow a timestamp: the line's end, or anything but a letter or digit. */
 export function endsTimestamp(buf: Buffer, i: number, end: number): boolean {
   if (i >= end) return true;

@@ -7,9 +7,10 @@
 // - When several keys name one field, the first key with a usable value wins; an unusable value
 //   (`"status":"abc"`) leaves the field to a later alias.
 // - time: an ISO 8601 text (`2024-01-24T10:15:32.5+00:00`), an access-log time
-//   (`10/Oct/2000:13:55:36 -0700`) or epoch seconds or milliseconds, as a number or numeric text.
+//   (`10/Oct/2000:13:55:36 -0700`) or epoch seconds or milliseconds, as a number or numeric text;
+//   journald's `__REALTIME_TIMESTAMP` is epoch microseconds.
 // - level: any text (the consumer folds case), or a pino/bunyan number 10/20/30/40/50/60, which
-//   becomes TRACE/DEBUG/INFO/WARN/ERROR/FATAL.
+//   becomes TRACE/DEBUG/INFO/WARN/ERROR/FATAL; journald's `PRIORITY` is a syslog severity 0-7.
 // - status: a 3-digit integer 100-599, as a number or text. bytes: a non-negative integer.
 // - duration: a non-negative decimal in the alias's unit, or text with its own unit (`127ms`,
 //   `0.5s`, `250us`, `250µs`), converted to integer microseconds. upstream_response_time may be a
@@ -23,6 +24,7 @@ import { parseDurationField } from '../duration';
 import { epochEnd, parseEpochTimestamp, parseTimestamp, timestampEnd } from '../timestamp';
 import { parseByteCount, parseStatus, parseUpstreamTime, setPath } from './access-log-parser';
 import { parseClfTime } from './clf-time';
+import { SYSLOG_SEVERITIES } from './event-level';
 import type { ByteField, LineRecord } from './line-record';
 
 /** What a key's value fills: a LineRecord field, or two of them (`request`: method and path). */
@@ -62,11 +64,13 @@ export const FIELD_ALIASES: readonly FieldAlias[] = [
   { name: 'ts', field: 'time' },
   { name: 'time_local', field: 'time' },
   { name: 'time_iso8601', field: 'time' },
+  { name: '__REALTIME_TIMESTAMP', field: 'time', unitMicros: MICROSECONDS }, // journalctl -o json
 
   { name: 'level', field: 'level' },
   { name: 'severity', field: 'level' },
   { name: 'lvl', field: 'level' },
   { name: 'log.level', field: 'level' }, // Elastic Common Schema, flat or as {"log": {"level": …}}
+  { name: 'PRIORITY', field: 'level' }, // journald: "0"-"7"
 
   { name: 'status', field: 'status' },
   { name: 'status_code', field: 'status' },
@@ -134,6 +138,7 @@ export const FIELD_ALIASES: readonly FieldAlias[] = [
 
   { name: 'msg', field: 'message' },
   { name: 'message', field: 'message' },
+  { name: 'MESSAGE', field: 'message' }, // journald
   { name: 'error', field: 'message' },
   { name: 'err', field: 'message' },
 ];
@@ -241,11 +246,11 @@ export function applyFieldValue(rec: LineRecord, alias: FieldAlias, buf: Buffer,
   switch (alias.field) {
     case 'time':
       if (kind === NUMBER && alias.name === 'ts') lineState.floatSecondsTs = hasDot(buf, start, end);
-      if (Number.isNaN(rec.timeMs) && isPlain) rec.timeMs = timeAt(buf, start, end, isText);
+      if (Number.isNaN(rec.timeMs) && isPlain) rec.timeMs = alias.unitMicros === MICROSECONDS ? epochMicrosAt(buf, start, end) : timeAt(buf, start, end, isText);
       return;
     case 'level':
       if (rec.level.present || rec.levelName !== null) return;
-      rec.levelName = numberedLevelName(buf, start, end);
+      rec.levelName = alias.name === 'PRIORITY' ? syslogSeverityName(buf, start, end) : numberedLevelName(buf, start, end);
       if (rec.levelName === null && isText) rec.level.set(start, end, !isPlain);
       return;
     case 'status':
@@ -299,6 +304,24 @@ function timeAt(buf: Buffer, start: number, end: number, isText: boolean): numbe
   }
   const epoch = parseEpochTimestamp(buf, start, end);
   return !Number.isNaN(epoch) && epochEnd === end ? epoch : NaN;
+}
+
+/** Epoch ms from epoch microseconds (journald's 16 digits), or NaN. */
+function epochMicrosAt(buf: Buffer, start: number, end: number): number {
+  if (end - start < 13 || end - start > 17) return NaN;
+  let micros = 0;
+  for (let i = start; i < end; i++) {
+    const digit = buf[i] - DIGIT_0;
+    if (digit < 0 || digit > 9) return NaN;
+    micros = micros * 10 + digit;
+  }
+  return Math.floor(micros / 1000);
+}
+
+/** A syslog severity digit 0-7 (journald's PRIORITY) as its level name; null for other values. */
+function syslogSeverityName(buf: Buffer, start: number, end: number): string | null {
+  const severity = buf[start] - DIGIT_0;
+  return end - start === 1 && severity >= 0 && severity <= 7 ? SYSLOG_SEVERITIES[severity] : null;
 }
 
 function numberedLevelName(buf: Buffer, start: number, end: number): string | null {
