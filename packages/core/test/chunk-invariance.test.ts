@@ -202,7 +202,8 @@ function writeEventFormatsFile(): string {
 it('merges random chunkings of a file of every event format and its continuation lines into exactly the single-pass report', async () => {
   const filepath = writeEventFormatsFile();
   const reference = await analyzeFile(filepath);
-  expect(reference.continuation_lines >= 30 && reference.malformed_lines === 0 && Object.keys(reference.formats).length >= 4).toBe(true);
+  // Malformed: only the two server-state lines HAProxy writes without a time when it logs raw.
+  expect(reference.continuation_lines >= 30 && reference.malformed_lines === 2 && Object.keys(reference.formats).length >= 4).toBe(true);
   const random = mulberry32(57);
   const size = fileSize(filepath);
   for (const chunkSize of [61, logUniformInt(random, 100, 2000), logUniformInt(random, 2000, Math.ceil(size / 3))]) {

@@ -8,6 +8,8 @@ import { unwrapContainerLine, unwrapped } from './container-lines';
 import { isContinuationLine } from './continuation-line';
 import { parseApacheErrorLine, parseNginxErrorLine } from './error-log-parser';
 import { parseEventLine } from './event-line-parser';
+import { parseAwsLoadBalancerLine } from './aws-lb-log-parser';
+import { readHaproxyHttpLog } from './haproxy-log-parser';
 import { parseJsonLine } from './json-line-parser';
 import type { LineParser, LineRecord } from './line-record';
 import { parseLogfmtLine } from './logfmt-parser';
@@ -38,6 +40,7 @@ const TAB = 0x09;
 const LESS_THAN = 0x3c;
 const OPEN_BRACKET = 0x5b;
 const SLASH = 0x2f;
+const UPPER_T = 0x54;
 
 const isDigit = (b: number): boolean => b >= 0x30 && b <= 0x39;
 const isLetter = (b: number): boolean => (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
@@ -129,6 +132,7 @@ const detectUnwrapped: SelectedParser = (buf, start, end, rec) => {
   }
   if (looksLikeApplog(buf, i, end)) {
     if (parseApplogLine(buf, start, end, rec)) return null;
+    if (buf[start + 10] === UPPER_T && parseAwsLoadBalancerLine(buf, start, end, rec)) return null;
     // log4j's `,123`, Python's `- WARNING -`, dpkg's lines without a level: events, not applog.
     return parseEventLine(buf, start, end, rec) ? null : 'applog';
   }
@@ -148,11 +152,19 @@ const detectUnwrapped: SelectedParser = (buf, start, end, rec) => {
 function detectEventLine(buf: Buffer, start: number, i: number, end: number, rec: LineRecord): MalformedFamily | typeof CONTINUATION | null {
   const first = buf[start];
   if (first === LESS_THAN || isLetter(first)) {
-    if (parseSyslogLine(buf, start, end, rec)) return null;
+    if (isLetter(first) && parseAwsLoadBalancerLine(buf, start, end, rec)) return null;
+    if (parseSyslogLine(buf, start, end, rec)) {
+      // HAProxy logs through syslog: its HTTP log is the message.
+      const message = rec.message.start;
+      if (message >= 0 && isDigit(buf[message])) readHaproxyHttpLog(buf, message, end, rec);
+      return null;
+    }
   } else if (first === OPEN_BRACKET) {
     if (parseApacheErrorLine(buf, start, end, rec)) return null;
-  } else if (isDigit(first) && buf[start + 4] === SLASH) {
-    if (parseNginxErrorLine(buf, start, end, rec)) return null;
+  } else if (isDigit(first)) {
+    if (buf[start + 4] === SLASH && parseNginxErrorLine(buf, start, end, rec)) return null;
+    // HAProxy logging to stdout, without a syslog header.
+    if (readHaproxyHttpLog(buf, start, end, rec)) return null;
   }
   if (parseEventLine(buf, start, end, rec)) return null;
   if (isContinuationLine(buf, start, end)) return CONTINUATION;
