@@ -10,6 +10,7 @@ import { parseApacheErrorLine, parseNginxErrorLine } from './error-log-parser';
 import { parseEventLine } from './event-line-parser';
 import { parseAwsLoadBalancerLine } from './aws-lb-log-parser';
 import { readHaproxyHttpLog } from './haproxy-log-parser';
+import { parseUwsgiLine } from './uwsgi-log-parser';
 import { parseJsonLine } from './json-line-parser';
 import type { LineParser, LineRecord } from './line-record';
 import { parseLogfmtLine } from './logfmt-parser';
@@ -161,6 +162,7 @@ function detectEventLine(buf: Buffer, start: number, i: number, end: number, rec
     }
   } else if (first === OPEN_BRACKET) {
     if (parseApacheErrorLine(buf, start, end, rec)) return null;
+    if (parseUwsgiLine(buf, start, end, rec)) return null;
   } else if (isDigit(first)) {
     if (buf[start + 4] === SLASH && parseNginxErrorLine(buf, start, end, rec)) return null;
     // HAProxy logging to stdout, without a syslog header.

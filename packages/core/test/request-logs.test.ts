@@ -1,6 +1,7 @@
-// Load balancer access logs: HAProxy's HTTP log as a real HAProxy 2.6 wrote it (through a syslog
-// header and raw, fixtures/real/capture-service-logs.sh) and as its manual documents it, and AWS
-// Classic and Application Load Balancer logs after AWS's documentation. Every figure is held to a
+// Request logs beyond nginx and Apache: HAProxy's HTTP log as a real HAProxy 2.6 wrote it (through a
+// syslog header and raw, fixtures/real/capture-service-logs.sh) and as its manual documents it, AWS
+// Classic and Application Load Balancer logs after AWS's documentation, and uWSGI's request log as a
+// real uWSGI 2.0 wrote it and with --log-micros. Every figure is held to a
 // count made here from the lines by regular expressions that share nothing with the parsers.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -34,6 +35,7 @@ interface Expected {
 }
 
 const HAPROXY = /(\S+):\d+ \[(\d\d)\/(\w{3})\/(\d{4}):(\d\d):(\d\d):(\d\d)\.(\d{3})\] \S+ \S+ -?\d+\/-?\d+\/-?\d+\/-?\d+\/\+?(-?\d+) (-?\d+) \+?(\d+) [^"]*"([^"]*)"/;
+const UWSGI = /^\[pid: [^\]]+\] (\S+) \([^)]*\) \{[^}]*\} \[\w{3} (\w{3}) +(\d+) (\d\d):(\d\d):(\d\d) (\d{4})\] (.*?) => generated (\d+) bytes in (\d+) (msecs|micros) \(\S+ (\d{3})\)/;
 const AWS = /^(?:(?:https?|h2|grpcs|wss?) )?(\S+Z) \S+ (\S+):\d+ \S+ (\S+) (\S+) (\S+) (\S+) \S+ \d+ (\d+) "([^"]*)"/;
 
 function haproxyRequest(line: string): Request | null {
@@ -60,6 +62,19 @@ function awsRequest(line: string): Request | null {
     status: m[6] === '-' ? null : Number(m[6]),
     durationMs: times.some((t) => t < 0) ? null : times.reduce((a, b) => a + b, 0) * 1000,
     bytes: Number(m[7]),
+    request: m[8],
+  };
+}
+
+function uwsgiRequest(line: string): Request | null {
+  const m = UWSGI.exec(line);
+  if (!m) return null;
+  return {
+    timeMs: Date.UTC(+m[7], MONTHS.indexOf(m[2]), +m[3], +m[4], +m[5], +m[6]),
+    client: m[1],
+    status: Number(m[12]),
+    durationMs: m[11] === 'micros' ? Number(m[10]) / 1000 : Number(m[10]),
+    bytes: Number(m[9]),
     request: m[8],
   };
 }
@@ -109,6 +124,8 @@ describe.each([
   ['documented/haproxy-docs.log', 'haproxy', haproxyRequest, 0, 0],
   ['documented/aws-elb.log', 'elb', awsRequest, 0, 0],
   ['documented/aws-alb.log', 'alb', awsRequest, 0, 0],
+  ['real/uwsgi.log', 'uwsgi', uwsgiRequest, 0, 0],
+  ['documented/uwsgi-micros.log', 'uwsgi', uwsgiRequest, 0, 0],
 ] as const)('%s', (file, format, read, levelErrors, malformed) => {
   let report: MetricsReport;
   const expected = expectedOf(file, read);
