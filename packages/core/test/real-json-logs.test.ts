@@ -1,5 +1,6 @@
-// JSON logs as real loggers write them, nested fields and all: pino-http (npm, scripts/capture-pino-http.js)
-// and hand-made Elastic Common Schema and zap lines from their documentation. Every figure is checked
+// JSON logs as real loggers write them, nested fields and all: pino-http (npm, scripts/capture-pino-http.js),
+// Caddy 2.6's access log (test/fixtures/real/capture-service-logs.sh), and hand-made Elastic Common
+// Schema, zap and Traefik lines from their documentation. Every figure is checked
 // against JSON.parse of the same file, which shares no code with the byte scanner.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -44,6 +45,36 @@ describe('pino-http, as the npm package writes it', () => {
   });
 });
 
+interface CaddyLine {
+  level: string;
+  ts: number;
+  request: { remote_ip: string; method: string; uri: string };
+  duration: number;
+  size: number;
+  status: number;
+}
+
+describe("Caddy's access log, as Caddy 2.6 writes it", () => {
+  const caddy = join(__dirname, 'fixtures', 'real', 'caddy.log');
+  const lines: CaddyLine[] = readFileSync(caddy, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
+  it('reads the nested request (method, uri, remote_ip), status, size and duration in seconds after a float ts', async () => {
+    const report = await analyzeFile(caddy);
+    expect(report.malformed_lines).toBe(0);
+    expect(report.request_count).toBe(lines.length);
+    expect(report.status_codes).toStrictEqual(countBy(lines, (l) => String(l.status)));
+    expect(report.methods).toStrictEqual(countBy(lines, (l) => l.request.method));
+    expect(Object.fromEntries(report.top.paths.items.map((i) => [i.key, i.count]))).toStrictEqual(countBy(lines, (l) => l.request.uri.split('?')[0]));
+    expect(report.top.clients.items.map((i) => [i.key, i.count])).toStrictEqual([['127.0.0.1', lines.length]]);
+    expect(report.bytes_sent).toBe(lines.reduce((sum, l) => sum + l.size, 0));
+    // Caddy logs 4xx and 5xx at level error: both count as errors, as their level says.
+    expect(report.error_count).toBe(lines.filter((l) => l.level === 'error' || l.status >= 500).length);
+    const micros = lines.map((l) => Math.round(l.duration * 1e6));
+    expect(report.total_response_time).toBeCloseTo(micros.reduce((a, b) => a + b, 0) / 1000, 6);
+    expect(lines.length > 3 && Object.keys(report.status_codes).length).toBe(3);
+  });
+});
+
 describe('documented shapes of other JSON loggers', () => {
   let dir = '';
   beforeAll(() => {
@@ -73,6 +104,31 @@ describe('documented shapes of other JSON loggers', () => {
     expect(report.levels).toStrictEqual({ INFO: 1, WARN: 1, ERROR: 1 });
     expect(report.total_response_time).toBe(13.8);
     expect(report.response_time.max).toBe(12);
+  });
+
+  it("reads Traefik's JSON access log: RequestMethod, RequestPath, DownstreamStatus, Duration in ns, ClientHost", async () => {
+    const path = join(dir, 'traefik.log');
+    const traefik = [
+      ['GET', '/api/users?id=1', 200, 3_512_345, 1234, '10.0.0.5'],
+      ['POST', '/api/orders', 502, 30_000_000_000, 0, '10.0.0.6'],
+      ['GET', '/missing', 404, 250_000, 19, '10.0.0.5'],
+    ] as const;
+    writeFileSync(
+      path,
+      traefik
+        .map(([method, requestPath, status, ns, size, host], i) =>
+          JSON.stringify({ ClientAddr: `${host}:51234`, ClientHost: host, ClientPort: '51234', ClientUsername: '-', DownstreamContentSize: size, DownstreamStatus: status, Duration: ns, OriginContentSize: size, OriginDuration: ns - 100_000, OriginStatus: status, Overhead: 100_000, RequestAddr: 'example.com', RequestContentSize: 0, RequestCount: i + 1, RequestHost: 'example.com', RequestMethod: method, RequestPath: requestPath, RequestPort: '-', RequestProtocol: 'HTTP/1.1', RequestScheme: 'https', RetryAttempts: 0, RouterName: 'api@docker', ServiceName: 'api@docker', StartUTC: `2024-01-24T10:15:3${i}.123456789Z`, entryPointName: 'websecure', level: 'info', msg: '', time: `2024-01-24T10:15:3${i}Z` }),
+        )
+        .join('\n') + '\n',
+    );
+    const report = await analyzeFile(path);
+
+    expect([report.malformed_lines, report.request_count, report.error_count, report.client_errors]).toStrictEqual([0, 3, 1, 1]);
+    expect(report.status_codes).toStrictEqual({ '200': 1, '404': 1, '502': 1 });
+    expect(report.methods).toStrictEqual({ GET: 2, POST: 1 });
+    expect(report.top.paths.items.map((i) => i.key).sort()).toStrictEqual(['/api/orders', '/api/users', '/missing']);
+    expect(report.top.clients.items.map((i) => [i.key, i.count])).toStrictEqual([['10.0.0.5', 2], ['10.0.0.6', 1]]);
+    expect([report.total_response_time, report.response_time.max, report.bytes_sent]).toStrictEqual([30_003.762, 30_000, 1253]); // durations kept in whole µs
   });
 
   it('reads zap production lines: float-second ts and latency', async () => {

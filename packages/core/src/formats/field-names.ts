@@ -79,12 +79,15 @@ export const FIELD_ALIASES: readonly FieldAlias[] = [
   { name: 'response_status', field: 'status' },
   { name: 'res.statusCode', field: 'status' }, // pino-http
   { name: 'http.response.status_code', field: 'status' }, // ECS
+  { name: 'DownstreamStatus', field: 'status' }, // Traefik
 
   { name: 'method', field: 'method' },
   { name: 'request_method', field: 'method' },
   { name: 'http_method', field: 'method' },
   { name: 'req.method', field: 'method' }, // pino-http
   { name: 'http.request.method', field: 'method' }, // ECS
+  { name: 'request.method', field: 'method' }, // Caddy
+  { name: 'RequestMethod', field: 'method' }, // Traefik
 
   { name: 'path', field: 'path' },
   { name: 'uri', field: 'path' },
@@ -94,6 +97,8 @@ export const FIELD_ALIASES: readonly FieldAlias[] = [
   { name: 'req.url', field: 'path' }, // pino-http
   { name: 'url.path', field: 'path' }, // ECS
   { name: 'url.original', field: 'path' },
+  { name: 'request.uri', field: 'path' }, // Caddy
+  { name: 'RequestPath', field: 'path' }, // Traefik
   { name: 'request', field: 'request' },
 
   { name: 'remote_addr', field: 'client' },
@@ -105,6 +110,9 @@ export const FIELD_ALIASES: readonly FieldAlias[] = [
   { name: 'req.remoteAddress', field: 'client' }, // pino-http
   { name: 'client.ip', field: 'client' }, // ECS
   { name: 'source.ip', field: 'client' },
+  { name: 'request.remote_ip', field: 'client' }, // Caddy
+  { name: 'request.client_ip', field: 'client' }, // Caddy 2.7+, behind trusted proxies
+  { name: 'ClientHost', field: 'client' }, // Traefik
 
   { name: 'user_agent', field: 'userAgent' },
   { name: 'http_user_agent', field: 'userAgent' },
@@ -112,6 +120,7 @@ export const FIELD_ALIASES: readonly FieldAlias[] = [
   { name: 'ua', field: 'userAgent' },
   { name: 'req.headers.user-agent', field: 'userAgent' }, // pino-http
   { name: 'user_agent.original', field: 'userAgent' }, // ECS
+  { name: 'request_User-Agent', field: 'userAgent' }, // Traefik, with headers kept
 
   { name: 'bytes', field: 'bytes' },
   { name: 'bytes_sent', field: 'bytes' },
@@ -119,6 +128,7 @@ export const FIELD_ALIASES: readonly FieldAlias[] = [
   { name: 'response_size', field: 'bytes' },
   { name: 'size', field: 'bytes' },
   { name: 'http.response.body.bytes', field: 'bytes' }, // ECS
+  { name: 'DownstreamContentSize', field: 'bytes' }, // Traefik
 
   { name: 'duration_ms', field: 'duration', unitMicros: MILLISECONDS },
   { name: 'response_time_ms', field: 'duration', unitMicros: MILLISECONDS },
@@ -133,6 +143,7 @@ export const FIELD_ALIASES: readonly FieldAlias[] = [
   { name: 'request_time', field: 'duration', unitMicros: SECONDS }, // nginx $request_time
   { name: 'upstream_response_time', field: 'upstreamTime' }, // nginx; seconds, possibly a list
   { name: 'duration_us', field: 'duration', unitMicros: MICROSECONDS },
+  { name: 'Duration', field: 'duration', unitMicros: NANOSECONDS }, // Traefik
   { name: 'duration_ns', field: 'duration', unitMicros: NANOSECONDS },
   { name: 'event.duration', field: 'duration', unitMicros: NANOSECONDS }, // ECS: nanoseconds
 
