@@ -1,7 +1,8 @@
 // Request logs beyond nginx and Apache: HAProxy's HTTP log as a real HAProxy 2.6 wrote it (through a
 // syslog header and raw, fixtures/real/capture-service-logs.sh) and as its manual documents it, AWS
-// Classic and Application Load Balancer logs after AWS's documentation, and uWSGI's request log as a
-// real uWSGI 2.0 wrote it and with --log-micros. Every figure is held to a
+// Classic and Application Load Balancer logs after AWS's documentation, uWSGI's request log as a
+// real uWSGI 2.0 wrote it and with --log-micros, and Squid's native access log (a real Squid 5.7 and
+// its documented shapes). Every figure is held to a
 // count made here from the lines by regular expressions that share nothing with the parsers.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -36,6 +37,7 @@ interface Expected {
 
 const HAPROXY = /(\S+):\d+ \[(\d\d)\/(\w{3})\/(\d{4}):(\d\d):(\d\d):(\d\d)\.(\d{3})\] \S+ \S+ -?\d+\/-?\d+\/-?\d+\/-?\d+\/\+?(-?\d+) (-?\d+) \+?(\d+) [^"]*"([^"]*)"/;
 const UWSGI = /^\[pid: [^\]]+\] (\S+) \([^)]*\) \{[^}]*\} \[\w{3} (\w{3}) +(\d+) (\d\d):(\d\d):(\d\d) (\d{4})\] (.*?) => generated (\d+) bytes in (\d+) (msecs|micros) \(\S+ (\d{3})\)/;
+const SQUID = /^(\d+)\.(\d{3}) +(\d+) (\S+) [A-Z_]+\/(\d{3}) (\d+) ([A-Z]+) (\S+)/;
 const AWS = /^(?:(?:https?|h2|grpcs|wss?) )?(\S+Z) \S+ (\S+):\d+ \S+ (\S+) (\S+) (\S+) (\S+) \S+ \d+ (\d+) "([^"]*)"/;
 
 function haproxyRequest(line: string): Request | null {
@@ -76,6 +78,19 @@ function uwsgiRequest(line: string): Request | null {
     durationMs: m[11] === 'micros' ? Number(m[10]) / 1000 : Number(m[10]),
     bytes: Number(m[9]),
     request: m[8],
+  };
+}
+
+function squidRequest(line: string): Request | null {
+  const m = SQUID.exec(line);
+  if (!m) return null;
+  return {
+    timeMs: Number(m[1]) * 1000 + Number(m[2]),
+    client: m[4],
+    status: m[5] === '000' ? null : Number(m[5]),
+    durationMs: Number(m[3]),
+    bytes: Number(m[6]),
+    request: `${m[7]} ${m[8]}`,
   };
 }
 
@@ -126,6 +141,8 @@ describe.each([
   ['documented/aws-alb.log', 'alb', awsRequest, 0, 0],
   ['real/uwsgi.log', 'uwsgi', uwsgiRequest, 0, 0],
   ['documented/uwsgi-micros.log', 'uwsgi', uwsgiRequest, 0, 0],
+  ['real/squid.log', 'squid', squidRequest, 0, 0],
+  ['documented/squid.log', 'squid', squidRequest, 0, 0],
 ] as const)('%s', (file, format, read, levelErrors, malformed) => {
   let report: MetricsReport;
   const expected = expectedOf(file, read);
@@ -149,6 +166,12 @@ it('reads the total time of a HAProxy line logged before its end (+5003) and lea
   const report = await analyzeFile(join(FIXTURES, 'documented', 'haproxy-docs.log'));
   expect(report.response_time.max).toBe(5003);
   expect(Object.values(report.status_codes).reduce((a, b) => a + b, 0)).toBe(report.request_count - 1);
+});
+
+it("reads Squid's URL as a path (a CONNECT target as it is), and an aborted request's 000 as no status", async () => {
+  const report = await analyzeFile(join(FIXTURES, 'documented', 'squid.log'));
+  expect(report.top.paths.items.map((i) => i.key).sort()).toStrictEqual(['/', '/big.bin', '/logo.png', '/slow', '/v1/pay', 'www.example.org:443']);
+  expect(report.response_time.max).toBe(60_011);
 });
 
 it('takes the AWS load balancer time from the line and the duration from its three processing times', async () => {

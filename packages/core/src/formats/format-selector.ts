@@ -10,6 +10,7 @@ import { parseApacheErrorLine, parseNginxErrorLine } from './error-log-parser';
 import { parseEventLine } from './event-line-parser';
 import { parseAwsLoadBalancerLine } from './aws-lb-log-parser';
 import { readHaproxyHttpLog } from './haproxy-log-parser';
+import { parseSquidLine } from './squid-log-parser';
 import { parseUwsgiLine } from './uwsgi-log-parser';
 import { parseJsonLine } from './json-line-parser';
 import type { LineParser, LineRecord } from './line-record';
@@ -167,6 +168,7 @@ function detectEventLine(buf: Buffer, start: number, i: number, end: number, rec
     if (buf[start + 4] === SLASH && parseNginxErrorLine(buf, start, end, rec)) return null;
     // HAProxy logging to stdout, without a syslog header.
     if (readHaproxyHttpLog(buf, start, end, rec)) return null;
+    if (parseSquidLine(buf, start, end, rec)) return null;
   }
   if (parseEventLine(buf, start, end, rec)) return null;
   if (isContinuationLine(buf, start, end)) return CONTINUATION;
