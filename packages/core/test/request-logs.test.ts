@@ -1,8 +1,8 @@
 // Request logs beyond nginx and Apache: HAProxy's HTTP log as a real HAProxy 2.6 wrote it (through a
 // syslog header and raw, fixtures/real/capture-service-logs.sh) and as its manual documents it, AWS
 // Classic and Application Load Balancer logs after AWS's documentation, uWSGI's request log as a
-// real uWSGI 2.0 wrote it and with --log-micros, and Squid's native access log (a real Squid 5.7 and
-// its documented shapes). Every figure is held to a
+// real uWSGI 2.0 wrote it and with --log-micros, Squid's native access log (a real Squid 5.7 and its
+// documented shapes), and Envoy's and Istio's default access logs after their documentation. Every figure is held to a
 // count made here from the lines by regular expressions that share nothing with the parsers.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -38,6 +38,7 @@ interface Expected {
 const HAPROXY = /(\S+):\d+ \[(\d\d)\/(\w{3})\/(\d{4}):(\d\d):(\d\d):(\d\d)\.(\d{3})\] \S+ \S+ -?\d+\/-?\d+\/-?\d+\/-?\d+\/\+?(-?\d+) (-?\d+) \+?(\d+) [^"]*"([^"]*)"/;
 const UWSGI = /^\[pid: [^\]]+\] (\S+) \([^)]*\) \{[^}]*\} \[\w{3} (\w{3}) +(\d+) (\d\d):(\d\d):(\d\d) (\d{4})\] (.*?) => generated (\d+) bytes in (\d+) (msecs|micros) \(\S+ (\d{3})\)/;
 const SQUID = /^(\d+)\.(\d{3}) +(\d+) (\S+) [A-Z_]+\/(\d{3}) (\d+) ([A-Z]+) (\S+)/;
+const ENVOY = /^\[(\S+)\] "([^"]*)" (\d{3}|-) .*?(\d+) (\d+) (\d+|-) (?:\d+|-) "([^",]*)/;
 const AWS = /^(?:(?:https?|h2|grpcs|wss?) )?(\S+Z) \S+ (\S+):\d+ \S+ (\S+) (\S+) (\S+) (\S+) \S+ \d+ (\d+) "([^"]*)"/;
 
 function haproxyRequest(line: string): Request | null {
@@ -94,6 +95,19 @@ function squidRequest(line: string): Request | null {
   };
 }
 
+function envoyRequest(line: string): Request | null {
+  const m = ENVOY.exec(line);
+  if (!m) return null;
+  return {
+    timeMs: Date.parse(m[1]),
+    client: m[7],
+    status: m[3] === '-' ? null : Number(m[3]),
+    durationMs: m[6] === '-' ? null : Number(m[6]),
+    bytes: Number(m[5]),
+    request: m[2],
+  };
+}
+
 function expectedOf(file: string, read: (line: string) => Request | null): Expected {
   const requests = readFileSync(join(FIXTURES, file), 'utf8').split('\n').map(read).filter((r): r is Request => r !== null);
   const tally = (keys: string[]): Record<string, number> => {
@@ -111,7 +125,7 @@ function expectedOf(file: string, read: (line: string) => Request | null): Expec
     total_response_time: Number(requests.reduce((sum, r) => sum + (r.durationMs ?? 0), 0).toFixed(3)),
     bytes_sent: requests.reduce((sum, r) => sum + r.bytes, 0),
     first_minute: Math.floor(Math.min(...requests.map((r) => r.timeMs)) / 60_000),
-    clients: [...new Set(requests.map((r) => r.client))].sort(),
+    clients: [...new Set(requests.map((r) => r.client).filter((c) => c !== '-'))].sort(),
   };
 }
 
@@ -143,6 +157,7 @@ describe.each([
   ['documented/uwsgi-micros.log', 'uwsgi', uwsgiRequest, 0, 0],
   ['real/squid.log', 'squid', squidRequest, 0, 0],
   ['documented/squid.log', 'squid', squidRequest, 0, 0],
+  ['documented/envoy.log', 'envoy', envoyRequest, 0, 0],
 ] as const)('%s', (file, format, read, levelErrors, malformed) => {
   let report: MetricsReport;
   const expected = expectedOf(file, read);

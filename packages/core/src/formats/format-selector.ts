@@ -10,6 +10,7 @@ import { parseApacheErrorLine, parseNginxErrorLine } from './error-log-parser';
 import { parseEventLine } from './event-line-parser';
 import { parseAwsLoadBalancerLine } from './aws-lb-log-parser';
 import { readHaproxyHttpLog } from './haproxy-log-parser';
+import { parseEnvoyLine } from './envoy-log-parser';
 import { parseSquidLine } from './squid-log-parser';
 import { parseUwsgiLine } from './uwsgi-log-parser';
 import { parseJsonLine } from './json-line-parser';
@@ -164,6 +165,7 @@ function detectEventLine(buf: Buffer, start: number, i: number, end: number, rec
   } else if (first === OPEN_BRACKET) {
     if (parseApacheErrorLine(buf, start, end, rec)) return null;
     if (parseUwsgiLine(buf, start, end, rec)) return null;
+    if (isDigit(buf[start + 1]) && parseEnvoyLine(buf, start, end, rec)) return null;
   } else if (isDigit(first)) {
     if (buf[start + 4] === SLASH && parseNginxErrorLine(buf, start, end, rec)) return null;
     // HAProxy logging to stdout, without a syslog header.

@@ -1,8 +1,8 @@
 // What a parser extracts from one line, as offsets into the line's buffer. One record is reused for
 // every line, so parsing allocates nothing; fields a format lacks stay at their "absent" values.
 
-export type FormatName = 'applog' | 'json' | 'combined' | 'common' | 'logfmt' | 'custom' | 'syslog' | 'nginx_error' | 'apache_error' | 'haproxy' | 'elb' | 'alb' | 'uwsgi' | 'squid' | 'event';
-export const FORMAT_NAMES: readonly FormatName[] = ['applog', 'json', 'combined', 'common', 'logfmt', 'custom', 'syslog', 'nginx_error', 'apache_error', 'haproxy', 'elb', 'alb', 'uwsgi', 'squid', 'event'];
+export type FormatName = 'applog' | 'json' | 'combined' | 'common' | 'logfmt' | 'custom' | 'syslog' | 'nginx_error' | 'apache_error' | 'haproxy' | 'elb' | 'alb' | 'uwsgi' | 'squid' | 'envoy' | 'event';
+export const FORMAT_NAMES: readonly FormatName[] = ['applog', 'json', 'combined', 'common', 'logfmt', 'custom', 'syslog', 'nginx_error', 'apache_error', 'haproxy', 'elb', 'alb', 'uwsgi', 'squid', 'envoy', 'event'];
 
 /** A byte range [start, end) of the line buffer; `escaped` when it holds JSON escapes to decode. */
 export class ByteField {
