@@ -108,6 +108,36 @@ it.each(Object.keys(STREAMS))('keeps every count within [true, true + error], er
   expect(brokenBounds(top, countsOf(keys))).toStrictEqual([]);
 });
 
+describe('admitting a key on its second sighting once full (the error messages)', () => {
+  const streams: Record<string, () => string[]> = {
+    ...STREAMS,
+    // Mostly keys seen once (ids in messages), heavy ones among them, and evicted keys coming back.
+    'distinct messages with a few heavy ones and returns': () => {
+      const random = mulberry32(9);
+      return Array.from({ length: 100_000 }, (_, i) => (random() < 0.1 ? `heavy ${randomInt(random, 1, 20)}` : random() < 0.2 ? `back ${randomInt(random, 1, 2000)}` : `once ${i}`));
+    },
+  };
+
+  it.each(Object.keys(streams))('keeps every Space-Saving promise: %s', (name) => {
+    const keys = streams[name]();
+    const top = feed(new TopK(200, false, true), keys);
+    expect(top.exact).toBe(false);
+    expect(brokenBounds(top, countsOf(keys))).toStrictEqual([]);
+  });
+
+  it('turns a key away on its first sighting once full, admits it on its second with the smallest count as its error', () => {
+    const top = feed(new TopK(3, false, true), ['a', 'a', 'b', 'b', 'c', 'c']);
+    expect(top.countBytes(Buffer.from('new'), 0, 3)).toBe(-1);
+    expect([top.total, top.size, top.exact]).toStrictEqual([7, 3, false]);
+    const id = top.countBytes(Buffer.from('new'), 0, 3);
+    const entry = top.entries().find((e) => e.key === 'new')!;
+    expect([id >= 0, entry.count, entry.error]).toStrictEqual([true, 3, 2]);
+    // The key it evicted comes back at once, as plain Space-Saving would take it.
+    const evicted = ['a', 'b', 'c'].find((k) => !top.entries().some((e) => e.key === k))!;
+    expect(top.countString(evicted) >= 0).toBe(true);
+  });
+});
+
 it('reports the true top 10 of a Zipf stream as its top 10, in order', () => {
   const keys = zipfStream(5, 100_000);
   const truth = countsOf(keys);

@@ -122,7 +122,8 @@ export class MetricsAccumulator {
     this.paths = new TopK(capacity, true);
     this.clients = new TopK(capacity);
     this.userAgents = new TopK(capacity);
-    this.errorMessages = new TopK(capacity);
+    // Error messages carry ids (a user, an order, a row): often every one is new. See top-k.ts.
+    this.errorMessages = new TopK(capacity, false, true);
     this.apps = new TopK(capacity);
   }
 

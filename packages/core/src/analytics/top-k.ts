@@ -11,6 +11,16 @@
 // are looked up by a hash of their bytes, so a line's key costs no string unless it is new, and a
 // table's strings are made only when it is read.
 //
+// A table made with `admitOnSecondSight` (the error messages', whose keys are often all distinct:
+// ids and numbers in every message) puts a doorkeeper before Space-Saving once it is full: a key
+// seen for the first time since then is not admitted, only remembered in a Bloom filter, and takes a
+// counter on its second sighting (or at once when the filter answers wrongly that it saw it). An
+// evicted key is put in the filter too, so only a key the table never held is ever turned away, and
+// only once. The guarantees stand: such a key's truth is then 1, ≤ the smallest count of a full
+// table, as Space-Saving requires of every key outside it; admitted, it gets the smallest count + 1
+// as its count and the smallest count as its error, and its truth, 2, is in that range. It spares the eviction (a key's bytes copied, two hash-slot updates) for the keys
+// that never come back, which on such a stream is almost every one.
+//
 // A decoded table places its counters in key order, so it serializes without a sort. A merge (the
 // coordinator's merge of every chunk into its job) meets keys by hash and bytes, adds to the keys
 // both tables hold where they are and appends the other's new keys; past the capacity it cuts the
@@ -31,6 +41,10 @@ import { keptRows, nthLargest, selectTop } from './rows-by-count';
  * grows with its keys, so small inputs pay for few.
  */
 export const DEFAULT_TOP_K_CAPACITY = 131_072;
+
+/** countBytes' answer for a key an admitOnSecondSight table counted without admitting it. */
+export const NOT_ADMITTED = -1;
+const DOORKEEPER_BITS = 1 << 23;
 
 /**
  * The serialized form: [key, count, error, errors, sketch or null] tuples in key order, the sketch (of
@@ -122,10 +136,13 @@ export class TopK {
    * (canonicalIds), and a merged table goes on counting lines exactly as one decoded from its result.
    */
   private mergedInPlace = false;
+  /** The doorkeeper's bits, made when an admitOnSecondSight table first turns a key away. */
+  private doorkeeper: Int32Array | null = null;
 
   constructor(
     readonly capacity: number = DEFAULT_TOP_K_CAPACITY,
     private readonly trackLatency = false,
+    private readonly admitOnSecondSight = false,
   ) {}
 
   get size(): number {
@@ -143,7 +160,8 @@ export class TopK {
 
   /**
    * addBytes, answering the key's counter id rather than an entry: the accumulator counts four keys a
-   * line, and an entry object for each was most of the garbage of a pass.
+   * line, and an entry object for each was most of the garbage of a pass. NOT_ADMITTED (only from an
+   * admitOnSecondSight table) when the key was counted in the total but holds no counter.
    */
   countBytes(buf: Buffer, start: number, end: number): number {
     return this.countKey(buf, start, end, null);
@@ -310,10 +328,35 @@ export class TopK {
     if (this.mergedInPlace) this.canonicalIds();
     const hash = hashBytes(buf, start, end);
     let id = this.find(hash, buf, start, end);
-    if (id < 0) id = this.insert(buf, start, end, hash, key);
-    else this.counts.raise(id, 1);
+    if (id >= 0) this.counts.raise(id, 1);
+    else if (this.admitOnSecondSight && this.ids >= this.capacity && this.firstSighting(hash)) {
+      this.exact = false;
+      id = NOT_ADMITTED;
+    } else id = this.insert(buf, start, end, hash, key);
     this.total++;
     return id;
+  }
+
+  /**
+   * Whether the doorkeeper has not seen this hash before (and now has): two bits of a 2^23-bit Bloom
+   * filter (1 MiB), from the hash's two halves. Filled by millions of keys it answers "seen" more
+   * often, admitting more keys: it degrades to plain Space-Saving, never below it.
+   */
+  private firstSighting(hash: number): boolean {
+    const bits = this.doorkeeper;
+    if (bits === null) {
+      // The table has just filled: nothing was evicted before, so nothing needs remembering yet.
+      this.doorkeeper = new Int32Array(DOORKEEPER_BITS >>> 5);
+      return this.firstSighting(hash);
+    }
+    const a = hash & (DOORKEEPER_BITS - 1);
+    const b = (Math.imul(hash, 0x9e3779b1) >>> 9) & (DOORKEEPER_BITS - 1);
+    const maskA = 1 << (a & 31);
+    const maskB = 1 << (b & 31);
+    const seen = (bits[a >>> 5] & maskA) !== 0 && (bits[b >>> 5] & maskB) !== 0;
+    bits[a >>> 5] |= maskA;
+    bits[b >>> 5] |= maskB;
+    return !seen;
   }
 
   private minCount(): number {
@@ -670,7 +713,10 @@ export class TopK {
     // Space-Saving: the new key takes over a counter of the smallest count, inheriting it as error.
     this.exact = false;
     const id = this.counts.lowest();
-    this.slots.remove(this.keys.hash(id), id);
+    const evictedHash = this.keys.hash(id);
+    this.slots.remove(evictedHash, id);
+    // A key that held a counter is admitted again at once: see admitOnSecondSight above.
+    if (this.doorkeeper !== null) this.firstSighting(evictedHash);
     // Bytes only, even for a key given as a string: a reused entry always decoded its key from them.
     this.keys.set(id, buf, start, end, hash);
     this.errorLines[id] = 0;
