@@ -195,3 +195,20 @@ it('takes the AWS load balancer time from the line and the duration from its thr
   // 0.000 + 0.350 + 0.000 s, the slowest; the -1 times of the 502 give it no duration.
   expect([report.response_time.max, report.timed_requests]).toStrictEqual([350, report.request_count - 1]);
 });
+
+it('reads requests and nginx error lines sent through syslog as they read on their own, keeping the syslog app', async () => {
+  const file = join(FIXTURES, 'documented', 'nginx-syslog.log');
+  const lines = readFileSync(file, 'utf8').trim().split('\n');
+  const requests = lines.map((l) => /^(?:<\d+>)?\w{3} +\d+ [\d:]+ \S+ (\w+): (\S+) \S+ \S+ \[[^\]]+\] "(\w+) [^"]*" (\d{3}) (\d+|-)/.exec(l)).filter((m) => m !== null);
+  const nginxErrors = lines.filter((l) => /: \d{4}\/\d\d\/\d\d [\d:]+ \[(error|crit|alert|emerg)\] /.test(l)).length;
+  const report = await analyzeFile(file);
+  expect(report.request_count).toBe(requests.length);
+  expect(report.status_codes).toStrictEqual(Object.fromEntries([...new Set(requests.map((m) => m[4]))].sort().map((s) => [s, requests.filter((m) => m[4] === s).length])));
+  expect(report.error_count).toBe(requests.filter((m) => Number(m[4]) >= 500).length + nginxErrors);
+  expect(report.bytes_sent).toBe(requests.reduce((sum, m) => sum + (m[5] === '-' ? 0 : Number(m[5])), 0));
+  expect(report.top.apps.items.map((i) => [i.key, i.count])).toStrictEqual([['nginx', lines.filter((l) => / nginx: /.test(l)).length], ['apache2', 1]]);
+  expect([report.formats.nginx_error, report.levels.ERROR, report.malformed_lines]).toStrictEqual([nginxErrors, nginxErrors, 0]);
+  // A request has no message of its own: only the nginx error line's text is an error message.
+  expect(report.top.error_messages.items.map((i) => i.key)).toStrictEqual(['upstream timed out (110: Connection timed out) while reading response header from upstream']);
+  expect(requests.length > 3 && nginxErrors).toBe(1);
+});

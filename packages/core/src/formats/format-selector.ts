@@ -148,6 +148,25 @@ const detectUnwrapped: SelectedParser = (buf, start, end, rec) => {
 };
 
 /**
+ * HAProxy, nginx (`access_log syslog:…`, `error_log syslog:…`) and Apache (`CustomLog "|logger"`)
+ * log through syslog: a message that is a request or an nginx error line is read as that line would
+ * be on its own, keeping the syslog app. A request has no message of its own, as an access line has
+ * none; an nginx error line's level is its own.
+ */
+function readSyslogMessage(buf: Buffer, message: number, end: number, rec: LineRecord): void {
+  if (message < 0) return;
+  if (isDigit(buf[message])) {
+    if (readHaproxyHttpLog(buf, message, end, rec)) {
+      rec.message.clear();
+      return;
+    }
+    // The error line's level, time and message replace the syslog ones; the app stays.
+    if (buf[message + 4] === SLASH && parseNginxErrorLine(buf, message, end, rec)) return;
+  }
+  if (parseAccessLine(buf, message, end, rec)) rec.message.clear();
+}
+
+/**
  * After the named formats: the formats with more to give than an event (syslog, the nginx and Apache
  * error logs) by their first byte, then any timestamped event, then continuation lines. Each parser
  * here writes to rec only once it has accepted the line, so a refusal leaves rec clean for the next.
@@ -157,9 +176,7 @@ function detectEventLine(buf: Buffer, start: number, i: number, end: number, rec
   if (first === LESS_THAN || isLetter(first)) {
     if (isLetter(first) && parseAwsLoadBalancerLine(buf, start, end, rec)) return null;
     if (parseSyslogLine(buf, start, end, rec)) {
-      // HAProxy logs through syslog: its HTTP log is the message.
-      const message = rec.message.start;
-      if (message >= 0 && isDigit(buf[message])) readHaproxyHttpLog(buf, message, end, rec);
+      readSyslogMessage(buf, rec.message.start, end, rec);
       return null;
     }
   } else if (first === OPEN_BRACKET) {
