@@ -242,6 +242,9 @@ it('agrees with grep on the real Ruby, Redis, PostgreSQL and glog logs', async (
   const count = (command: string): number => Number(execFileSync('sh', ['-c', command], { cwd: join(FIXTURES, 'real') }).toString().trim());
   const [ruby, redis, postgres, glog] = await Promise.all(['ruby-logger.log', 'redis.log', 'postgresql.log', 'glog.log'].map((f) => analyzeFile(join(FIXTURES, 'real', f))));
   expect([ruby.error_count, ruby.levels.WARN, ruby.continuation_lines]).toStrictEqual([count("grep -Ec '^[EF], ' ruby-logger.log"), count("grep -c '^W, ' ruby-logger.log"), count("grep -c ':in ' ruby-logger.log")]);
+  // The progname is the app, and not part of the message.
+  expect(ruby.top.apps.items.map((i) => [i.key, i.count])).toStrictEqual([['billing', count("grep -c ' -- billing: ' ruby-logger.log")]]);
+  expect(ruby.top.error_messages.items.map((i) => i.key).sort()).toStrictEqual(['Out of memory', 'Payment 42 declined', 'amount must be positive, got -5 (ArgumentError)']);
   expect([redis.levels.WARN, redis.levels.NOTICE, redis.levels.VERBOSE, redis.error_count]).toStrictEqual([count("grep -c '^[0-9]*:[XCSM] .* # ' redis.log"), count("grep -c '^[0-9]*:[XCSM] .* \\* ' redis.log"), count("grep -c '^[0-9]*:[XCSM] .* - ' redis.log"), 0]);
   expect([postgres.error_count, postgres.levels.LOG, postgres.levels.DEBUG]).toStrictEqual([count("grep -Ec '\\] (ERROR|FATAL|PANIC):  ' postgresql.log"), count("grep -c '\\] LOG:  ' postgresql.log"), count("grep -c '\\] DEBUG:  ' postgresql.log")]);
   expect([glog.error_count, glog.levels.INFO, glog.malformed_lines]).toStrictEqual([count("grep -Ec '^[EF][0-9]{8} ' glog.log"), count("grep -Ec '^I[0-9]{8} ' glog.log"), 0]);

@@ -105,7 +105,8 @@ it('refuses February 29 when the inferred year is not a leap year', () => {
 
 it('takes the message after Ruby Logger\'s `-- :`, after glog\'s `file:line]` and after Redis\'s level symbol', () => {
   expect(event('I, [2024-01-24T10:15:32.123456 #1234]  INFO -- : Started GET').message).toBe('Started GET');
-  expect(event('I, [2024-01-24T10:15:32.123456 #1234]  INFO -- billing: Charged').message).toBe('billing: Charged');
+  expect(event('I, [2024-01-24T10:15:32.123456 #1234]  INFO -- billing: Charged').message).toBe('Charged');
+  expect(event('I, [2024-01-24T10:15:32.123456 #1234]  INFO -- : Started: GET /').message).toBe('Started: GET /');
   expect(event('E0124 10:15:32.123456       1 reflector.go:147] Failed to watch').message).toBe('Failed to watch');
   expect(event('1234:M 24 Jan 2024 10:15:32.123 * Ready to accept connections').message).toBe('Ready to accept connections');
 });

@@ -15,6 +15,7 @@ import type { LineParser, LineRecord } from './line-record';
 
 const SPACE = 0x20;
 const COMMA = 0x2c;
+const DASH = 0x2d;
 const COLON = 0x3a;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
@@ -108,6 +109,36 @@ function parseRedisLine(buf: Buffer, start: number, end: number, rec: LineRecord
   return true;
 }
 
+/** The longest Ruby Logger progname read as the line's app. */
+const MAX_PROGNAME = 64;
+
+/**
+ * Ruby's Logger: `E, [2024-01-24T10:15:32.123456 #1234] ERROR -- billing: message`. The progname
+ * (`billing`, set by `logger.progname =`) is the line's app, as a syslog tag is; `-- :` has none.
+ */
+function parseRubyLoggerLine(buf: Buffer, start: number, end: number, rec: LineRecord): boolean {
+  if (buf[start + 1] !== COMMA || buf[start + 2] !== SPACE || buf[start + 3] !== OPEN_BRACKET) return false;
+  const timeMs = readEventTime(buf, start + 3, end, rec);
+  if (Number.isNaN(timeMs)) return false;
+  const afterTime = eventTimeEnd;
+  if (!fillEvent(buf, end, rec, timeMs)) return false;
+  // `] %5s -- %s: %s`: the level (any word, ANY too) padded to five, ` -- `, the progname, `: `.
+  let i = afterTime;
+  while (i < end && buf[i] === SPACE) i++;
+  while (i < end && buf[i] !== SPACE) i++;
+  if (buf[i] !== SPACE || buf[i + 1] !== DASH || buf[i + 2] !== DASH || buf[i + 3] !== SPACE) return true;
+  const progname = i + 4;
+  const limit = Math.min(end - 1, progname + MAX_PROGNAME);
+  for (let j = progname; j < limit; j++) {
+    if (buf[j] === COLON && buf[j + 1] === SPACE) {
+      if (j > progname) rec.app.set(progname, j);
+      rec.message.set(j + 2, end);
+      break;
+    }
+  }
+  return true;
+}
+
 /** env_logger: `[<time> <LEVEL> <target>] msg`, the level and the module inside the time's brackets. */
 function parseBracketedHeader(buf: Buffer, start: number, end: number, rec: LineRecord): boolean {
   const timeMs = readEventTime(buf, start + 1, end, rec, false);
@@ -158,7 +189,7 @@ export const parseEventLine: LineParser = (buf, start, end, rec) => {
   const timeMs = readEventTime(buf, start, end, rec);
   if (!Number.isNaN(timeMs)) return fillEvent(buf, end, rec, timeMs);
   const first = buf[start];
-  if (isUpper(first) && parseGlogLine(buf, start, end, rec)) return true;
+  if (isUpper(first) && (parseGlogLine(buf, start, end, rec) || parseRubyLoggerLine(buf, start, end, rec))) return true;
   if (isDigit(first) && (parseRedisLine(buf, start, end, rec) || (buf[start + 2] === COLON && parseTimeOfDayLine(buf, start, end, rec)))) return true;
   if (first === OPEN_BRACKET && parseBracketedHeader(buf, start, end, rec)) return true;
   if (parseLogFileHeader(buf, start, end, rec)) return true;
