@@ -1,6 +1,6 @@
 // JSON logs as real loggers write them, nested fields and all: pino-http (npm, scripts/capture-pino-http.js),
-// Caddy 2.6's access log (test/fixtures/real/capture-service-logs.sh), and hand-made Elastic Common
-// Schema, zap and Traefik lines from their documentation. Every figure is checked
+// Caddy 2.6's access log and PostgreSQL 15's jsonlog (test/fixtures/real/capture-service-logs.sh),
+// and hand-made Elastic Common Schema, zap, Traefik and MongoDB lines from their documentation. Every figure is checked
 // against JSON.parse of the same file, which shares no code with the byte scanner.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -75,6 +75,23 @@ describe("Caddy's access log, as Caddy 2.6 writes it", () => {
   });
 });
 
+describe("PostgreSQL's jsonlog, as PostgreSQL 15 writes it", () => {
+  const file = join(__dirname, 'fixtures', 'real', 'postgresql.json.log');
+  const lines: Array<{ timestamp: string; error_severity: string; message: string }> = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+
+  it('reads error_severity as the level and its "… UTC" timestamp', async () => {
+    const report = await analyzeFile(file);
+    const severities = countBy(lines, (l) => (l.error_severity === 'WARNING' ? 'WARN' : l.error_severity));
+    const times = lines.map((l) => Date.parse(l.timestamp.replace(' ', 'T').replace(' UTC', 'Z')));
+    expect(report.malformed_lines).toBe(0);
+    expect(report.levels).toStrictEqual(Object.fromEntries(Object.entries(severities).sort(([a], [b]) => (a < b ? -1 : 1))));
+    expect(report.error_count).toBe(lines.filter((l) => ['ERROR', 'FATAL', 'PANIC'].includes(l.error_severity)).length);
+    expect(report.top.error_messages.items.map((i) => i.key).sort()).toStrictEqual(lines.filter((l) => ['ERROR', 'FATAL'].includes(l.error_severity)).map((l) => l.message).sort());
+    expect([report.first_timestamp, report.last_timestamp]).toStrictEqual([new Date(Math.min(...times)).toISOString(), new Date(Math.max(...times)).toISOString()]);
+    expect(report.error_count > 0 && (report.levels.LOG ?? 0) > 0).toBe(true);
+  });
+});
+
 describe('documented shapes of other JSON loggers', () => {
   let dir = '';
   beforeAll(() => {
@@ -129,6 +146,32 @@ describe('documented shapes of other JSON loggers', () => {
     expect(report.top.paths.items.map((i) => i.key).sort()).toStrictEqual(['/api/orders', '/api/users', '/missing']);
     expect(report.top.clients.items.map((i) => [i.key, i.count])).toStrictEqual([['10.0.0.5', 2], ['10.0.0.6', 1]]);
     expect([report.total_response_time, report.response_time.max, report.bytes_sent]).toStrictEqual([30_003.762, 30_000, 1253]); // durations kept in whole µs
+  });
+
+  it("reads MongoDB's structured log: t.$date, the severity letter s, msg", async () => {
+    const path = join(dir, 'mongod.log');
+    writeFileSync(
+      path,
+      [
+        '{"t":{"$date":"2024-01-24T10:15:32.123+00:00"},"s":"I",  "c":"NETWORK",  "id":22943,   "ctx":"listener","msg":"Connection accepted","attr":{"remote":"10.0.0.5:51234","connectionId":7,"connectionCount":3}}',
+        '{"t":{"$date":"2024-01-24T10:15:33.000+01:00"},"s":"W",  "c":"CONTROL",  "id":22120,   "ctx":"initandlisten","msg":"Access control is not enabled for the database","tags":["startupWarnings"]}',
+        '{"t":{"$date":"2024-01-24T10:15:34.500+00:00"},"s":"E",  "c":"STORAGE",  "id":22435,   "ctx":"conn7","msg":"WiredTiger error","attr":{"error":28,"message":"No space left on device"}}',
+        '{"t":{"$date":"2024-01-24T10:15:35.000+00:00"},"s":"D2", "c":"COMMAND",  "id":21965,   "ctx":"conn7","msg":"About to run the command","attr":{"db":"admin"}}',
+        '{"t":{"$date":"2024-01-24T10:15:36.000+00:00"},"s":"F",  "c":"-",        "id":23089,   "ctx":"conn7","msg":"Fatal assertion","attr":{"msgid":40507}}',
+      ].join('\n') + '\n',
+    );
+    const report = await analyzeFile(path);
+
+    expect([report.malformed_lines, report.error_count]).toStrictEqual([0, 2]);
+    expect(report.levels).toStrictEqual({ DEBUG: 1, ERROR: 1, FATAL: 1, INFO: 1, WARN: 1 });
+    expect([report.first_timestamp, report.last_timestamp]).toStrictEqual(['2024-01-24T09:15:33.000Z', '2024-01-24T10:15:36.000Z']);
+    expect(report.top.error_messages.items.map((i) => i.key).sort()).toStrictEqual(['Fatal assertion', 'WiredTiger error']);
+  });
+
+  it('does not take a bare "s" that is no MongoDB severity for a level', async () => {
+    const path = join(dir, 'not-mongo.log');
+    writeFileSync(path, '{"time":"2024-01-24T10:15:32Z","s":"ok","level":"warn","msg":"x"}\n');
+    expect((await analyzeFile(path)).levels).toStrictEqual({ WARN: 1 });
   });
 
   it('reads zap production lines: float-second ts and latency', async () => {

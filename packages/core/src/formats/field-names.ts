@@ -8,9 +8,11 @@
 //   (`"status":"abc"`) leaves the field to a later alias.
 // - time: an ISO 8601 text (`2024-01-24T10:15:32.5+00:00`), an access-log time
 //   (`10/Oct/2000:13:55:36 -0700`) or epoch seconds or milliseconds, as a number or numeric text;
-//   journald's `__REALTIME_TIMESTAMP` is epoch microseconds.
+//   journald's `__REALTIME_TIMESTAMP` is epoch microseconds; any timestamp the event reader knows
+//   (PostgreSQL's `2024-01-24 10:15:32.123 UTC`) is read too.
 // - level: any text (the consumer folds case), or a pino/bunyan number 10/20/30/40/50/60, which
-//   becomes TRACE/DEBUG/INFO/WARN/ERROR/FATAL; journald's `PRIORITY` is a syslog severity 0-7.
+//   becomes TRACE/DEBUG/INFO/WARN/ERROR/FATAL; journald's `PRIORITY` is a syslog severity 0-7;
+//   MongoDB's `s` is a letter, F E W I or D1-D5.
 // - status: a 3-digit integer 100-599, as a number or text. bytes: a non-negative integer.
 // - duration: a non-negative decimal in the alias's unit, or text with its own unit (`127ms`,
 //   `0.5s`, `250us`, `250µs`), converted to integer microseconds. upstream_response_time may be a
@@ -25,6 +27,7 @@ import { epochEnd, parseEpochTimestamp, parseTimestamp, timestampEnd } from '../
 import { parseByteCount, parseStatus, parseUpstreamTime, setPath } from './access-log-parser';
 import { parseClfTime } from './clf-time';
 import { SYSLOG_SEVERITIES } from './event-level';
+import { eventTimeEnd, readEventTime } from './event-time';
 import type { ByteField, LineRecord } from './line-record';
 
 /** What a key's value fills: a LineRecord field, or two of them (`request`: method and path). */
@@ -65,12 +68,15 @@ export const FIELD_ALIASES: readonly FieldAlias[] = [
   { name: 'time_local', field: 'time' },
   { name: 'time_iso8601', field: 'time' },
   { name: '__REALTIME_TIMESTAMP', field: 'time', unitMicros: MICROSECONDS }, // journalctl -o json
+  { name: 't.$date', field: 'time' }, // MongoDB 4.4+
 
   { name: 'level', field: 'level' },
   { name: 'severity', field: 'level' },
   { name: 'lvl', field: 'level' },
   { name: 'log.level', field: 'level' }, // Elastic Common Schema, flat or as {"log": {"level": …}}
   { name: 'PRIORITY', field: 'level' }, // journald: "0"-"7"
+  { name: 'error_severity', field: 'level' }, // PostgreSQL's jsonlog
+  { name: 's', field: 'level' }, // MongoDB: "F", "E", "W", "I", "D1"…"D5"
 
   { name: 'status', field: 'status' },
   { name: 'status_code', field: 'status' },
@@ -257,11 +263,13 @@ export function applyFieldValue(rec: LineRecord, alias: FieldAlias, buf: Buffer,
   switch (alias.field) {
     case 'time':
       if (kind === NUMBER && alias.name === 'ts') lineState.floatSecondsTs = hasDot(buf, start, end);
-      if (Number.isNaN(rec.timeMs) && isPlain) rec.timeMs = alias.unitMicros === MICROSECONDS ? epochMicrosAt(buf, start, end) : timeAt(buf, start, end, isText);
+      if (Number.isNaN(rec.timeMs) && isPlain) rec.timeMs = alias.unitMicros === MICROSECONDS ? epochMicrosAt(buf, start, end) : timeAt(buf, start, end, isText, rec);
       return;
     case 'level':
       if (rec.level.present || rec.levelName !== null) return;
-      rec.levelName = alias.name === 'PRIORITY' ? syslogSeverityName(buf, start, end) : numberedLevelName(buf, start, end);
+      rec.levelName = alias.name === 'PRIORITY' ? syslogSeverityName(buf, start, end) : alias.name === 's' ? mongoSeverityName(buf, start, end) : numberedLevelName(buf, start, end);
+      // A bare `s` that is no MongoDB severity is some other field, not a level.
+      if (rec.levelName === null && alias.name === 's') return;
       if (rec.levelName === null && isText) rec.level.set(start, end, !isPlain);
       return;
     case 'status':
@@ -306,12 +314,17 @@ function setText(field: ByteField, buf: Buffer, start: number, end: number, kind
   if (!field.present && kind !== NUMBER) field.set(start, end, kind === ESCAPED_TEXT);
 }
 
-/** Epoch ms, or NaN. Text may be ISO 8601, an access-log time, or epoch digits; a number is epoch. */
-function timeAt(buf: Buffer, start: number, end: number, isText: boolean): number {
+/**
+ * Epoch ms, or NaN. Text may be ISO 8601, an access-log time, any timestamp the event reader knows
+ * (`2024-01-24 10:15:32.123 UTC`), or epoch digits; a number is epoch.
+ */
+function timeAt(buf: Buffer, start: number, end: number, isText: boolean, rec: LineRecord): number {
   if (isText) {
     const iso = parseTimestamp(buf, start, end);
     if (!Number.isNaN(iso) && timestampEnd === end) return iso;
     if (end - start > 2 && buf[start + 2] === SLASH) return parseClfTime(buf, start, end);
+    const event = readEventTime(buf, start, end, rec, false);
+    if (!Number.isNaN(event) && eventTimeEnd === end) return event;
   }
   const epoch = parseEpochTimestamp(buf, start, end);
   return !Number.isNaN(epoch) && epochEnd === end ? epoch : NaN;
@@ -327,6 +340,21 @@ function epochMicrosAt(buf: Buffer, start: number, end: number): number {
     micros = micros * 10 + digit;
   }
   return Math.floor(micros / 1000);
+}
+
+/** MongoDB's severity letter (`D1`…`D5` are debug levels) as its level name; null for other values. */
+function mongoSeverityName(buf: Buffer, start: number, end: number): string | null {
+  const letter = buf[start];
+  if (end - start === 2 && letter === 0x44 && buf[start + 1] >= 0x31 && buf[start + 1] <= 0x35) return 'DEBUG';
+  if (end - start !== 1) return null;
+  switch (letter) {
+    case 0x46: return 'FATAL';
+    case 0x45: return 'ERROR';
+    case 0x57: return 'WARN';
+    case 0x49: return 'INFO';
+    case 0x44: return 'DEBUG';
+    default: return null;
+  }
 }
 
 /** A syslog severity digit 0-7 (journald's PRIORITY) as its level name; null for other values. */
