@@ -90,6 +90,8 @@ function readFields(buf: Buffer, i: number, end: number, rec: LineRecord, timeMs
 /** A Classic or Application Load Balancer access line. */
 export const parseAwsLoadBalancerLine: LineParser = (buf, start, end, rec) => {
   const typeLength = albTypeLength(buf, start, end);
+  // Without an ALB type the line starts with its time: a syslog line's month is no such line.
+  if (typeLength === 0 && !(buf[start] >= 0x30 && buf[start] <= 0x39)) return false;
   const timeStart = start + typeLength;
   const timeMs = parseTimestamp(buf, timeStart, end);
   // AWS writes its times in UTC with a Z; anything else is some other log with an ISO time.

@@ -11,6 +11,8 @@
 //   Go:              "goroutine 1 [running]:", the dump after a panic or klog's fatal line
 //   apt history:     "Commandline: …", "Requested-By: …", "Install: …", "Upgrade: …", "Remove: …", …
 
+import { startsWith } from '../text/byte-prefix';
+
 const SPACE = 0x20;
 const TAB = 0x09;
 const DOT = 0x2e;
@@ -45,11 +47,6 @@ const MAX_EXCEPTION_NAME = 200;
 const isLetter = (b: number): boolean => (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
 const isNameByte = (b: number): boolean => isLetter(b) || (b >= 0x30 && b <= 0x39) || b === UNDERSCORE || b === DOT || b === DOLLAR;
 
-function startsWith(buf: Buffer, i: number, end: number, prefix: Buffer): boolean {
-  if (end - i < prefix.length) return false;
-  for (let k = 0; k < prefix.length; k++) if (buf[i + k] !== prefix[k]) return false;
-  return true;
-}
 
 function endsWith(buf: Buffer, start: number, end: number, suffix: Buffer): boolean {
   if (end - start < suffix.length) return false;

@@ -7,35 +7,20 @@
 // is the client; the next is the user agent. A `-` status (a connection reset before a response) is
 // a request without a status.
 import { parseTimestamp, timestampEnd } from '../timestamp';
-import { closingQuoteAt, parseStatus, setRequestLine, setUnlessDash } from './access-log-parser';
+import { closingQuoteAt, NOT_A_COUNT, parseByteCount, parseStatus, setRequestLine, setUnlessDash } from './access-log-parser';
 import type { LineRecord } from './line-record';
 
 const SPACE = 0x20;
 const QUOTE = 0x22;
 const COMMA = 0x2c;
 const DASH = 0x2d;
-const DIGIT_0 = 0x30;
 const CLOSE_BRACKET = 0x5d;
 /** Envoy's fields between the status and the byte counts: four in Istio's format; room for more. */
 const MAX_FIELDS_BEFORE_NUMBERS = 8;
-const MAX_COUNT_DIGITS = 15;
-
-const isDigit = (b: number): boolean => b >= DIGIT_0 && b <= DIGIT_0 + 9;
 
 function tokenEnd(buf: Buffer, i: number, end: number): number {
   while (i < end && buf[i] !== SPACE) i++;
   return i;
-}
-
-/** The integer filling buf[start, end), or -1. */
-function countIn(buf: Buffer, start: number, end: number): number {
-  if (end === start || end - start > MAX_COUNT_DIGITS) return -1;
-  let value = 0;
-  for (let i = start; i < end; i++) {
-    if (!isDigit(buf[i])) return -1;
-    value = value * 10 + (buf[i] - DIGIT_0);
-  }
-  return value;
 }
 
 /** Reads an Envoy access line into rec; false, with rec untouched, when buf[start, end) is not one. */
@@ -63,13 +48,13 @@ export function parseEnvoyLine(buf: Buffer, start: number, end: number, rec: Lin
       continue;
     }
     const receivedEnd = tokenEnd(buf, i, end);
-    if (countIn(buf, i, receivedEnd) >= 0) {
+    if (parseByteCount(buf, i, receivedEnd) >= 0) {
       const sentEnd = tokenEnd(buf, receivedEnd + 1, end);
       const durationEnd = tokenEnd(buf, sentEnd + 1, end);
-      sent = countIn(buf, receivedEnd + 1, sentEnd);
-      durationMs = countIn(buf, sentEnd + 1, durationEnd);
-      const noDuration = durationEnd - sentEnd === 2 && buf[sentEnd + 1] === DASH;
-      if (sent < 0 || (durationMs < 0 && !noDuration)) return false;
+      sent = parseByteCount(buf, receivedEnd + 1, sentEnd);
+      // A count, or -1 for the `-` of no duration.
+      durationMs = parseByteCount(buf, sentEnd + 1, durationEnd);
+      if (sent < 0 || durationMs === NOT_A_COUNT) return false;
       i = durationEnd;
       break;
     }

@@ -8,6 +8,7 @@ import { setRequestLine } from './access-log-parser';
 import { eventTimeEnd, readEventTime } from './event-time';
 import { knownLevelAt } from './event-level';
 import type { LineParser } from './line-record';
+import { startsWith } from '../text/byte-prefix';
 
 const SPACE = 0x20;
 const QUOTE = 0x22;
@@ -38,11 +39,6 @@ function indexIn(buf: Buffer, from: number, end: number, needle: Buffer): number
   return -1;
 }
 
-function startsWith(buf: Buffer, i: number, end: number, prefix: Buffer): boolean {
-  if (end - i < prefix.length) return false;
-  for (let k = 0; k < prefix.length; k++) if (buf[i + k] !== prefix[k]) return false;
-  return true;
-}
 
 /** Index of the `]` closing the bracket opened at i, within MAX_BRACKET bytes, or -1. */
 function bracketEnd(buf: Buffer, i: number, end: number): number {

@@ -50,8 +50,13 @@ export interface FieldAlias {
   /** The key, exactly as it appears in the line. */
   readonly name: string;
   readonly field: FieldRole;
-  /** Duration aliases only: the unit of a bare number, in microseconds. */
+  /** Duration aliases, and a time alias in epoch microseconds: the unit of a bare number, in microseconds. */
   readonly unitMicros?: number;
+  /**
+   * Level aliases whose values are codes, not names (journald's severity digit, MongoDB's letter):
+   * the code's level name, or null for a value that is no such code, which then sets no level.
+   */
+  readonly levelCode?: (buf: Buffer, start: number, end: number) => string | null;
 }
 
 const NANOSECONDS = 0.001;
@@ -74,9 +79,9 @@ export const FIELD_ALIASES: readonly FieldAlias[] = [
   { name: 'severity', field: 'level' },
   { name: 'lvl', field: 'level' },
   { name: 'log.level', field: 'level' }, // Elastic Common Schema, flat or as {"log": {"level": …}}
-  { name: 'PRIORITY', field: 'level' }, // journald: "0"-"7"
+  { name: 'PRIORITY', field: 'level', levelCode: syslogSeverityName }, // journald: "0"-"7"
   { name: 'error_severity', field: 'level' }, // PostgreSQL's jsonlog
-  { name: 's', field: 'level' }, // MongoDB: "F", "E", "W", "I", "D1"…"D5"
+  { name: 's', field: 'level', levelCode: mongoSeverityName }, // MongoDB: "F", "E", "W", "I", "D1"…"D5"
 
   { name: 'status', field: 'status' },
   { name: 'status_code', field: 'status' },
@@ -267,9 +272,12 @@ export function applyFieldValue(rec: LineRecord, alias: FieldAlias, buf: Buffer,
       return;
     case 'level':
       if (rec.level.present || rec.levelName !== null) return;
-      rec.levelName = alias.name === 'PRIORITY' ? syslogSeverityName(buf, start, end) : alias.name === 's' ? mongoSeverityName(buf, start, end) : numberedLevelName(buf, start, end);
-      // A bare `s` that is no MongoDB severity is some other field, not a level.
-      if (rec.levelName === null && alias.name === 's') return;
+      if (alias.levelCode !== undefined) {
+        // A value that is no such code (a bare `s` of some other logger) is not a level.
+        rec.levelName = alias.levelCode(buf, start, end);
+        return;
+      }
+      rec.levelName = numberedLevelName(buf, start, end);
       if (rec.levelName === null && isText) rec.level.set(start, end, !isPlain);
       return;
     case 'status':

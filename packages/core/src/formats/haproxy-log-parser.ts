@@ -31,8 +31,10 @@ function tokenEnd(buf: Buffer, i: number, end: number): number {
   return i;
 }
 
-/** The value of a timer at i (`-1`, `+109`, `30`), or NaN; sets timerEnd just past it. */
+/** Index just past the timer read by the last successful readTimer call. */
 let timerEnd = 0;
+
+/** The value of a timer at i (`-1`, `+109`, `30`), or NaN; sets timerEnd just past it. */
 function readTimer(buf: Buffer, i: number, end: number): number {
   let sign = 1;
   if (buf[i] === PLUS) i++;

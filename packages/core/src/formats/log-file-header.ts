@@ -5,6 +5,7 @@
 // than counted malformed in every file such a program writes.
 import { readEventTime } from './event-time';
 import type { LineRecord } from './line-record';
+import { startsWith } from '../text/byte-prefix';
 
 interface Header {
   prefix: Buffer;
@@ -23,11 +24,6 @@ const HEADERS: readonly Header[] = [
 /** The first bytes of every header, for a one-comparison refusal of other lines. */
 const FIRST_BYTES = new Set(HEADERS.map((h) => h.prefix[0]));
 
-function startsWith(buf: Buffer, start: number, end: number, prefix: Buffer): boolean {
-  if (end - start < prefix.length) return false;
-  for (let k = 0; k < prefix.length; k++) if (buf[start + k] !== prefix[k]) return false;
-  return true;
-}
 
 /** Reads buf[start, end) into rec as a header event when it is one of the known header lines. */
 export function parseLogFileHeader(buf: Buffer, start: number, end: number, rec: LineRecord): boolean {

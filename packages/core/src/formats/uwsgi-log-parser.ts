@@ -6,6 +6,7 @@
 import { eventTimeEnd, readEventTime } from './event-time';
 import { parseStatus, setRequestLine } from './access-log-parser';
 import type { LineRecord } from './line-record';
+import { startsWith } from '../text/byte-prefix';
 
 const SPACE = 0x20;
 const OPEN_BRACKET = 0x5b;
@@ -26,11 +27,6 @@ const MICROS = Buffer.from(' micros (', 'latin1');
 
 const isDigit = (b: number): boolean => b >= DIGIT_0 && b <= DIGIT_0 + 9;
 
-function startsWith(buf: Buffer, i: number, end: number, prefix: Buffer): boolean {
-  if (end - i < prefix.length) return false;
-  for (let k = 0; k < prefix.length; k++) if (buf[i + k] !== prefix[k]) return false;
-  return true;
-}
 
 /** The index of byte b at or after i within limit, or -1. */
 function indexOf(buf: Buffer, b: number, i: number, limit: number): number {
