@@ -3,12 +3,11 @@
 // Buffer and a string per key (which cost a tenth of a pass in garbage collection and cache misses).
 // A key's string is made only when the table is read (serialized, merged, listed).
 import { isUtf8 } from 'buffer';
+import { wordView } from '../text/word-view';
 import { hashBytes } from './byte-hash';
 
 /** Per id, spans[4 id ..]: start in bytes, length, room (bytes reserved at start), hash. */
 const STRIDE = 4;
-/** Longer keys compare with Buffer#compare: its native call costs more than a loop over a short key. */
-const LOOP_COMPARE_MAX = 48;
 const SURROGATE = /[\uD800-\uDFFF]/;
 /** Ranges sorted by insertion rather than partitioned. */
 const INSERTION_SORT_MAX = 12;
@@ -20,7 +19,9 @@ const INSERTION_SORT_MAX = 12;
 const HIGH_BYTE_RANK: Record<number, number> = { 0xee: 0xf3, 0xef: 0xf4, 0xf0: 0xee, 0xf1: 0xef, 0xf2: 0xf0, 0xf3: 0xf1, 0xf4: 0xf2 };
 
 export class KeyArena {
-  private bytes = Buffer.allocUnsafe(1024);
+  private bytes: Buffer = Buffer.allocUnsafe(1024);
+  /** A word view of bytes, renewed with it: keys compare four bytes a step. */
+  private view: DataView = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
   private used = 0;
   /** Bytes of keys replaced by longer ones, reclaimed by compaction. */
   private wasted = 0;
@@ -130,20 +131,30 @@ export class KeyArena {
   }
 
   sameBytes(id: number, buf: Uint8Array, start: number, end: number): boolean {
+    return this.sameAt(id, buf, wordView(buf), start, end);
+  }
+
+  /**
+   * sameBytes with buf's word view given. Four bytes a step: a byte loop took ~1.5 ns a byte, and
+   * Buffer#compare's native call ~110 ns whatever the length (a user agent is ~110 bytes).
+   */
+  private sameAt(id: number, buf: Uint8Array, words: DataView, start: number, end: number): boolean {
     const spans = this.spans;
     const length = spans[STRIDE * id + 1];
     if (length !== end - start) return false;
     const offset = spans[STRIDE * id];
+    const mine = this.view;
+    let i = 0;
+    for (const wordsEnd = length - 3; i < wordsEnd; i += 4) if (mine.getInt32(offset + i) !== words.getInt32(start + i)) return false;
     const bytes = this.bytes;
-    if (length > LOOP_COMPARE_MAX) return bytes.compare(buf, start, end, offset, offset + length) === 0;
-    for (let i = 0; i < length; i++) if (bytes[offset + i] !== buf[start + i]) return false;
+    for (; i < length; i++) if (bytes[offset + i] !== buf[start + i]) return false;
     return true;
   }
 
   /** Whether id's key is other's key `otherId`, byte for byte. */
   sameKeyAs(id: number, other: KeyArena, otherId: number): boolean {
     const start = other.spans[STRIDE * otherId];
-    return this.sameBytes(id, other.bytes, start, start + other.spans[STRIDE * otherId + 1]);
+    return this.sameAt(id, other.bytes, other.view, start, start + other.spans[STRIDE * otherId + 1]);
   }
 
   key(id: number): string {
@@ -323,12 +334,17 @@ export class KeyArena {
         while (size < this.used + length) size *= 2;
         const bigger = Buffer.allocUnsafe(size);
         this.bytes.copy(bigger, 0, 0, this.used);
-        this.bytes = bigger;
+        this.useBytes(bigger);
       }
     }
     const offset = this.used;
     this.used += length;
     return offset;
+  }
+
+  private useBytes(bytes: Buffer): void {
+    this.bytes = bytes;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   /** Rewrites the keys in id order with no room to spare. */
@@ -345,7 +361,7 @@ export class KeyArena {
       spans[at + 2] = length;
       used += length;
     }
-    this.bytes = fresh;
+    this.useBytes(fresh);
     this.used = used;
     this.wasted = 0;
   }
