@@ -31,6 +31,21 @@ let prefixLow: u64 = 0;
 let prefixHigh: u64 = 0;
 let prefixMinuteStart: f64 = 0;
 
+/**
+ * Recent prefixes of other minutes: slots of (low bytes, high bytes, minute start), by a hash of the
+ * 16 bytes. Lines out of order (shuffled within an hour, several sources merged) cycle through a few
+ * dozen minutes, and their parse on every switch was a tenth of such a pass. A slot holds only a
+ * prefix that parsed; its low word is never 0, since a valid prefix starts with a digit.
+ */
+const PREFIX_SLOTS = 256;
+const PREFIX_SLOT_BYTES = 24;
+const prefixTable = memory.data(PREFIX_SLOTS * PREFIX_SLOT_BYTES, 8);
+
+@inline function prefixSlot(low: u64, high: u64): usize {
+  const mixed = (low ^ (high * 0x9e3779b97f4a7c15)) * 0x9e3779b97f4a7c15;
+  return prefixTable + <usize>(mixed >> 56) * PREFIX_SLOT_BYTES;
+}
+
 /** Epoch ms of the minute written by data[s, s + 16) ("YYYY-MM-DD HH:MM", or with 'T'), or NaN. */
 function minuteAt(data: usize, s: i32): f64 {
   const t = byteAt(data, s + 10);
@@ -62,8 +77,16 @@ export function parseTimestamp(data: usize, s: i32, end: i32): f64 {
   if (prefixSet && low == prefixLow && high == prefixHigh) {
     minuteStartMs = prefixMinuteStart;
   } else {
-    minuteStartMs = minuteAt(data, s);
-    if (isNaN(minuteStartMs)) return NaN;
+    const slot = prefixSlot(low, high);
+    if (load<u64>(slot) == low && load<u64>(slot, 8) == high) {
+      minuteStartMs = load<f64>(slot, 16);
+    } else {
+      minuteStartMs = minuteAt(data, s);
+      if (isNaN(minuteStartMs)) return NaN;
+      store<u64>(slot, low);
+      store<u64>(slot, high, 8);
+      store<f64>(slot, minuteStartMs, 16);
+    }
     prefixSet = true;
     prefixLow = low;
     prefixHigh = high;

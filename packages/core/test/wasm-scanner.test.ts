@@ -123,6 +123,23 @@ it('equals the general path on the generated logs, shuffled within the hour too'
   expectSame(shuffledPath, 0, size);
 });
 
+it('reads timestamps of thousands of minutes in random order, impossible dates among them, as the JS path does', () => {
+  // More distinct minutes than the scanner's table of recent prefixes has slots, revisited in random
+  // order, with impossible dates whose bytes differ from a real minute's only in the day.
+  const random = mulberry32(17);
+  const start = Date.UTC(2024, 1, 27, 0, 0, 0);
+  const lines = Array.from({ length: 20_000 }, (_, i) => {
+    const ms = start + Math.floor(random() * 3 * 86_400_000);
+    let stamp = new Date(ms).toISOString().replace('T', ' ').slice(0, 23);
+    if (i % 97 === 0) stamp = stamp.replace(/^2024-02-\d\d/, pick(random, ['2024-02-30', '2023-02-29', '2024-02-31']));
+    return `${stamp} ${pick(random, ['INFO', 'ERROR'])} step ${i} in ${i % 40}ms`;
+  });
+  const path = temp.write('many-minutes.log', lines.join('\n'));
+  const metrics = expectSame(path, 0, sizeOf(path));
+  expect(metrics.timeline.minutes.length).toBeGreaterThan(1000);
+  expect(metrics.malformed_lines).toBeGreaterThan(0);
+});
+
 it('numbers more distinct levels than the scanner has slots for, and still equals the JS path', () => {
   const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
   const levels = Array.from({ length: 150 }, (_, i) => letters[i % 26] + letters[Math.floor(i / 26)] + 'LEVEL'.slice(0, i % 6));
