@@ -205,8 +205,20 @@ describe('nested values', () => {
     expect(parse(line)).toStrictEqual({ ...ABSENT, path: '/real' });
   });
 
-  it('ignores an object or array given for a recognised key', () => {
+  it('ignores an object, or an array of anything but strings first, given for a recognised key', () => {
     expect(parse('{"err":{"message":"inner"},"message":"outer","status":[200]}')).toStrictEqual({ ...ABSENT, message: 'outer' });
+    expect(parse('{"msg":[],"path":[null,"/no"],"ua":[["nested"]]}')).toStrictEqual({ ...ABSENT });
+  });
+
+  it("reads an array's first string for a recognised key, as Go's http.Header holds a header's values", () => {
+    const caddy = '{"request":{"uri":"/x","headers":{"Accept":["*/*"],"User-Agent":[ "curl/8.5.0" , "second"]}},"status":200}';
+    expect(parse(caddy)).toStrictEqual({ ...ABSENT, path: '/x', userAgent: 'curl/8.5.0', status: 200, isRequest: true });
+    // An escaped first string is marked as such; the array must still be well formed to the end.
+    expect(parse('{"msg":["a\\"b]","c"]}')).toStrictEqual({ ...ABSENT, message: 'a\\"b]', escaped: ['message'] });
+    for (const line of ['{"msg":["a",]x}', '{"msg":["a"}', '{"msg":["a"']) {
+      const buf = Buffer.from(line);
+      expect([line, parseJsonLine(buf, 0, buf.length, new LineRecord())]).toStrictEqual([line, false]);
+    }
   });
 });
 

@@ -48,7 +48,7 @@ describe('pino-http, as the npm package writes it', () => {
 interface CaddyLine {
   level: string;
   ts: number;
-  request: { remote_ip: string; method: string; uri: string };
+  request: { remote_ip: string; method: string; uri: string; headers: Record<string, string[]> };
   duration: number;
   size: number;
   status: number;
@@ -66,6 +66,9 @@ describe("Caddy's access log, as Caddy 2.6 writes it", () => {
     expect(report.methods).toStrictEqual(countBy(lines, (l) => l.request.method));
     expect(Object.fromEntries(report.top.paths.items.map((i) => [i.key, i.count]))).toStrictEqual(countBy(lines, (l) => l.request.uri.split('?')[0]));
     expect(report.top.clients.items.map((i) => [i.key, i.count])).toStrictEqual([['127.0.0.1', lines.length]]);
+    // The user agent is the first value of an http.Header array.
+    const agents = countBy(lines, (l) => l.request.headers['User-Agent'][0]);
+    expect(Object.fromEntries(report.top.user_agents.items.map((i) => [i.key, i.count]))).toStrictEqual(agents);
     expect(report.bytes_sent).toBe(lines.reduce((sum, l) => sum + l.size, 0));
     // Caddy logs 4xx and 5xx at level error: both count as errors, as their level says.
     expect(report.error_count).toBe(lines.filter((l) => l.level === 'error' || l.status >= 500).length);

@@ -132,6 +132,7 @@ export const FIELD_ALIASES: readonly FieldAlias[] = [
   { name: 'req.headers.user-agent', field: 'userAgent' }, // pino-http
   { name: 'user_agent.original', field: 'userAgent' }, // ECS
   { name: 'request_User-Agent', field: 'userAgent' }, // Traefik, with headers kept
+  { name: 'request.headers.User-Agent', field: 'userAgent' }, // Caddy: an http.Header array
 
   { name: 'bytes', field: 'bytes' },
   { name: 'bytes_sent', field: 'bytes' },

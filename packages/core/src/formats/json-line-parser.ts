@@ -119,6 +119,22 @@ function nestedEnd(buf: Buffer, i: number, end: number): number {
   return -1;
 }
 
+/**
+ * End of an array that is a field's value, read into rec when its first item is a string: Go's
+ * http.Header holds every header's values in an array (Caddy writes `"User-Agent": ["curl/8.5.0"]`).
+ * Any other first item fills nothing; the array is checked and skipped as any nested value.
+ */
+function arrayValueEnd(buf: Buffer, i: number, end: number, alias: FieldAlias, rec: LineRecord): number {
+  const after = nestedEnd(buf, i, end);
+  if (after < 0) return -1;
+  const first = skipWhitespace(buf, i + 1, end);
+  if (buf[first] === QUOTE) {
+    const close = stringEnd(buf, first + 1, end);
+    applyFieldValue(rec, alias, buf, first + 1, close, stringHadEscape ? ESCAPED_TEXT : TEXT);
+  }
+  return after;
+}
+
 /** The dotted path of the object being scanned (`req`, `http.response`), built in place as the scan descends. */
 const pathScratch = Buffer.alloc(MAX_FIELD_PATH_LENGTH + 1);
 /** End of a scalar or skipped nested value at i, read into rec when alias is not null; -1 when malformed. */
@@ -135,6 +151,7 @@ function valueEnd(buf: Buffer, i: number, end: number, alias: FieldAlias | null,
     if (after >= 0 && alias !== null) applyFieldValue(rec, alias, buf, i, after, NUMBER);
     return after;
   }
+  if (b === OPEN_BRACKET && alias !== null) return arrayValueEnd(buf, i, end, alias, rec);
   // Nested values not on a field path, and literals (true, false, null), never fill a field.
   if (b === OPEN_BRACE || b === OPEN_BRACKET) return nestedEnd(buf, i, end);
   return literalEnd(buf, i, end);
