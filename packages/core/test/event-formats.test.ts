@@ -62,6 +62,15 @@ function redisTime(line: string): number {
   return utc(+m[3], MONTHS.indexOf(m[2]) + 1, +m[1], +m[4], +m[5], +m[6], millis(m[7]));
 }
 
+/** Redis 2's `[pid] DD Mon HH:MM:SS.mmm`, year-less, read as of the file's mtime. */
+function redis2Time(line: string, mtime: Date): number {
+  const m = /^\[\d+\] (\d+) (\w{3}) (\d\d):(\d\d):(\d\d)\.(\d+)/.exec(line)!;
+  const month = MONTHS.indexOf(m[2]) + 1;
+  const year = month > mtime.getUTCMonth() + 1 ? mtime.getUTCFullYear() - 1 : mtime.getUTCFullYear();
+  return utc(year, month, +m[1], +m[3], +m[4], +m[5], millis(m[6]));
+}
+const REDIS2_MTIME = new Date(Date.UTC(2025, 0, 10, 12));
+
 const REDIS_LEVELS: Record<string, string> = { '.': 'DEBUG', '-': 'VERBOSE', '*': 'NOTICE', '#': 'WARNING' };
 /** PostgreSQL's severities; DETAIL, HINT, STATEMENT, CONTEXT… lines belong to the message above and have none. */
 const POSTGRES_LEVELS = new Set(['DEBUG', 'INFO', 'NOTICE', 'WARNING', 'ERROR', 'LOG', 'FATAL', 'PANIC']);
@@ -92,6 +101,8 @@ const SAMPLES: Sample[] = [
   // Ruby's ANY (Logger#unknown) is no level; the `# Logfile created on` header is an event with a time.
   { file: 'real/ruby-logger.log', format: 'event', level: (l) => (/^[DIWEFA], \[[^\]]+\] +([A-Z]+) -- /.exec(l)?.[1] ?? 'ANY').replace(/^ANY$/, '') || null, time: isoTime },
   { file: 'real/redis.log', format: 'event', level: (l) => REDIS_LEVELS[/^\d+:[XCSM] \d+ \w{3} \d{4} \S+ ([.*#-]) /.exec(l)![1]], time: redisTime },
+  // Across a new year: November and December are the year before the file's January mtime.
+  { file: 'documented/redis-2.log', format: 'event', level: (l) => REDIS_LEVELS[/^\[\d+\] \d+ \w{3} \S+ ([.*#-]) /.exec(l)![1]], time: (l) => redis2Time(l, REDIS2_MTIME), mtime: REDIS2_MTIME },
   { file: 'real/postgresql.log', format: 'event', level: (l) => [/^\S+ \S+ UTC \[\d+\] ([A-Z]+):  /.exec(l)![1]].filter((w) => POSTGRES_LEVELS.has(w))[0] ?? null, time: isoTime },
   { file: 'real/glog.log', format: 'event', level: group(/^([IWEF])\d{8} /), time: glogTime },
   { file: 'documented/log4j.log', format: 'event', level: group(/^\S+ \S+ ([A-Z]+) /), time: isoTime },

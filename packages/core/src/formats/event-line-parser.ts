@@ -4,7 +4,7 @@
 // a timestamp and no level is an event without a level (dpkg.log), not a malformed line. Python's
 // default format, `WARNING:root:message`, has no timestamp at all and is read here too, and so are
 // the shapes whose level or process comes before the time: glog/klog (`E0124 10:15:32.123456 …`),
-// Redis (`1234:M 24 Jan 2024 10:15:32.123 # …`) and Ruby's Logger (`E, [2024-01-24T… #1234] ERROR`),
+// Redis (`1234:M 24 Jan 2024 10:15:32.123 # …`, Redis 2's `[1234] 24 Jan 10:15:32.123 # …`) and Ruby's Logger (`E, [2024-01-24T… #1234] ERROR`),
 // Rust's env_logger (`[2024-01-24T10:15:32Z ERROR app::db] …`, the level inside the time's brackets)
 // and logback's console default (`10:15:32.123 [main] WARN …`, a time of day: an event with its level
 // and no timestamp, as no day can be inferred for it).
@@ -90,14 +90,27 @@ function parseGlogLine(buf: Buffer, start: number, end: number, rec: LineRecord)
   return true;
 }
 
-/** Redis: `pid:role DD Mon YYYY HH:MM:SS.mmm <symbol> msg`, the role one of X C S M. */
+/**
+ * Redis: `pid:role DD Mon YYYY HH:MM:SS.mmm <symbol> msg`, the role one of X C S M; Redis 2 wrote
+ * `[pid] DD Mon HH:MM:SS.mmm <symbol> msg`, with no year.
+ */
 function parseRedisLine(buf: Buffer, start: number, end: number, rec: LineRecord): boolean {
-  let i = start;
+  const bracketed = buf[start] === OPEN_BRACKET;
+  let i = bracketed ? start + 1 : start;
+  const digitsStart = i;
   while (i < end && isDigit(buf[i])) i++;
-  if (i === start || buf[i] !== COLON || buf[i + 2] !== SPACE) return false;
-  const role = buf[i + 1];
-  if (role !== 0x58 && role !== 0x43 && role !== 0x53 && role !== 0x4d) return false;
-  const timeMs = readEventTime(buf, i + 3, end, rec, false);
+  if (i === digitsStart) return false;
+  let timeStart: number;
+  if (bracketed) {
+    if (buf[i] !== CLOSE_BRACKET || buf[i + 1] !== SPACE) return false;
+    timeStart = i + 2;
+  } else {
+    if (buf[i] !== COLON || buf[i + 2] !== SPACE) return false;
+    const role = buf[i + 1];
+    if (role !== 0x58 && role !== 0x43 && role !== 0x53 && role !== 0x4d) return false;
+    timeStart = i + 3;
+  }
+  const timeMs = readEventTime(buf, timeStart, end, rec, false);
   if (Number.isNaN(timeMs)) return false;
   const at = eventTimeEnd;
   const level = buf[at] === SPACE && (at + 2 >= end || buf[at + 2] === SPACE) ? redisLevel(buf[at + 1]) : null;
@@ -191,7 +204,7 @@ export const parseEventLine: LineParser = (buf, start, end, rec) => {
   const first = buf[start];
   if (isUpper(first) && (parseGlogLine(buf, start, end, rec) || parseRubyLoggerLine(buf, start, end, rec))) return true;
   if (isDigit(first) && (parseRedisLine(buf, start, end, rec) || (buf[start + 2] === COLON && parseTimeOfDayLine(buf, start, end, rec)))) return true;
-  if (first === OPEN_BRACKET && parseBracketedHeader(buf, start, end, rec)) return true;
+  if (first === OPEN_BRACKET && (parseBracketedHeader(buf, start, end, rec) || parseRedisLine(buf, start, end, rec))) return true;
   if (parseLogFileHeader(buf, start, end, rec)) return true;
   let wordEnd = start;
   while (wordEnd < end && buf[wordEnd] !== SPACE && wordEnd - start <= MAX_PREFIX_WORD) wordEnd++;

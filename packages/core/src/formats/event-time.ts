@@ -4,7 +4,7 @@
 //   2024/01/24 10:15:32 (nginx error), 17/06/09 20:10:40 (Spark), 081109 203615 (HDFS)
 //   20240124-10:15:32:123, 03-17 16:13:38.811 (logcat), Jun 14 15:16:01 (syslog)
 //   Sun Dec 04 04:47:44[.123456] 2005 (Apache error, ctime), 1706091332[.123] / 1706091332123 (epoch)
-//   24 Jan 2024 10:15:32.123 (Redis), 20240124 10:15:32.123456 / 0124 10:15:32.123456 (glog, klog)
+//   24 Jan 2024 10:15:32.123 (Redis), 24 Jan 10:15:32.123 (Redis 2), 20240124 10:15:32.123456 / 0124 10:15:32.123456 (glog, klog)
 // and any of them between brackets (Ruby's Logger writes `[2024-01-24T10:15:32.123456 #1234]`). Year-less shapes take the record's reference year, or the year
 // before for a month after the reference month (a December line in a file last written in January).
 import { isRealDate, monthAt, twoDigits, utcMinuteStart } from '../calendar';
@@ -186,13 +186,21 @@ function readYearFirst(buf: Buffer, i: number, end: number): number {
   return separator === DASH ? ms - readZone(buf, clockEnd, end) : ms;
 }
 
-/** `DD Mon YYYY HH:MM:SS[.mmm]` (Redis) at i, the day one or two digits long. */
-function readDayMonthYear(buf: Buffer, i: number, dayDigits: number, end: number): number {
+/**
+ * `DD Mon YYYY HH:MM:SS[.mmm]` (Redis 3 and later) at i, the day one or two digits long; or
+ * `DD Mon HH:MM:SS[.mmm]` (Redis 2), the year inferred.
+ */
+function readDayMonthYear(buf: Buffer, i: number, dayDigits: number, end: number, rec: LineRecord): number {
   const day = dayDigits === 2 ? twoDigits(buf, i) : buf[i] - DIGIT_0;
   const m = i + dayDigits + 1;
   const month = monthAt(buf, m);
-  if (month < 0 || buf[m + 3] !== SPACE || digitRun(buf, m + 4, end) !== 4 || buf[m + 8] !== SPACE) return NaN;
-  if (day < 1 || !readClock(buf, m + 9, end)) return NaN;
+  if (month < 0 || buf[m + 3] !== SPACE || day < 1) return NaN;
+  if (digitRun(buf, m + 4, end) === 2 && buf[m + 6] === COLON) {
+    if (!readClock(buf, m + 4, end)) return NaN;
+    eventTimeEnd = clockEnd;
+    return toEpochMs(inferredYear(rec, month), month, day);
+  }
+  if (digitRun(buf, m + 4, end) !== 4 || buf[m + 8] !== SPACE || !readClock(buf, m + 9, end)) return NaN;
   eventTimeEnd = clockEnd;
   return toEpochMs(numberAt(buf, m + 4, 4), month, day);
 }
@@ -300,7 +308,7 @@ function readBareTime(buf: Buffer, i: number, end: number, rec: LineRecord, allo
       return toEpochMs(2000 + twoDigits(buf, i), month, day);
     }
     if (digits === 8 && next === DASH) return readCompactDate(buf, i, end);
-    if (digits <= 2 && next === SPACE && isLetter(buf[i + digits + 1])) return readDayMonthYear(buf, i, digits, end);
+    if (digits <= 2 && next === SPACE && isLetter(buf[i + digits + 1])) return readDayMonthYear(buf, i, digits, end, rec);
     if (allowEpoch && (digits === 10 || digits === 13)) return readEpoch(buf, i, digits, end);
     return NaN;
   }
