@@ -23,6 +23,8 @@ export const LEVEL_SYNONYMS: ReadonlyArray<readonly [string, string]> = [
   ['DBG', 'DEBUG'],
   ['INFO', 'INFO'],
   ['NOTICE', 'NOTICE'],
+  // MySQL's and MariaDB's `[Note]`.
+  ['NOTE', 'NOTICE'],
   // PostgreSQL's severity for the server's own operational messages (startup, checkpoints): not an error.
   ['LOG', 'LOG'],
   ['WARN', 'WARN'],

@@ -13,11 +13,11 @@ import { useTempDir } from './helpers';
 const temp = useTempDir();
 const FIXTURES = join(__dirname, 'fixtures');
 
-const LEVEL_NAMES: Record<string, string> = { WARNING: 'WARN', ERR: 'ERROR', CRIT: 'CRITICAL', EMERGENCY: 'EMERG', V: 'VERBOSE', D: 'DEBUG', I: 'INFO', W: 'WARN', E: 'ERROR', F: 'FATAL' };
+const LEVEL_NAMES: Record<string, string> = { NOTE: 'NOTICE', WARNING: 'WARN', ERR: 'ERROR', CRIT: 'CRITICAL', EMERGENCY: 'EMERG', V: 'VERBOSE', D: 'DEBUG', I: 'INFO', W: 'WARN', E: 'ERROR', F: 'FATAL' };
 const ERROR_LEVELS = new Set(['ERROR', 'FATAL', 'CRITICAL', 'EMERG', 'ALERT', 'SEVERE', 'PANIC']);
 const SYSLOG_SEVERITIES = ['EMERG', 'ALERT', 'CRITICAL', 'ERROR', 'WARN', 'NOTICE', 'INFO', 'DEBUG'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const CONTINUATION = /^(?:[ \t]+\S|at |Caused by:|Suppressed:|\.\.\.|goroutine |[^\s:]+:\d+:in |Traceback \(most recent call last\):|The above exception|During handling|(?:Commandline|Requested-By|Install|Upgrade|Remove|Purge): |[A-Za-z][\w.$]*(?:Exception|Error|Throwable|Interrupt|Exit)(?::|$))/;
+const CONTINUATION = /^(?:[ \t]+\S|at |Caused by:|#\d+ |\[stacktrace\]|\[previous exception\]|"\}\s*$|Suppressed:|\.\.\.|goroutine |[^\s:]+:\d+:in |Traceback \(most recent call last\):|The above exception|During handling|(?:Commandline|Requested-By|Install|Upgrade|Remove|Purge): |[A-Za-z][\w.$]*(?:Exception|Error|Throwable|Interrupt|Exit)(?::|$))/;
 
 const normalized = (level: string): string => LEVEL_NAMES[level.toUpperCase()] ?? level.toUpperCase();
 const utc = (y: number, mo: number, d: number, h: number, mi: number, s: number, ms = 0): number => Date.UTC(y, mo - 1, d, h, mi, s, ms);
@@ -70,6 +70,14 @@ function redis2Time(line: string, mtime: Date): number {
   return utc(year, month, +m[1], +m[3], +m[4], +m[5], millis(m[6]));
 }
 const REDIS2_MTIME = new Date(Date.UTC(2025, 0, 10, 12));
+
+/** `DD-Mon-YYYY HH:MM:SS[.mmm]` (Tomcat, PHP) or `DD/Mon/YYYY HH:MM:SS` (Django), first in the line or its brackets. */
+function dayMonthNameTime(line: string): number {
+  const m = /^\[?(\d\d)[-/](\w{3})[-/](\d{4}) (\d\d):(\d\d):(\d\d)(?:\.(\d+))?/.exec(line)!;
+  return utc(+m[3], MONTHS.indexOf(m[2]) + 1, +m[1], +m[4], +m[5], +m[6], millis(m[7]));
+}
+
+const PHP_LABELS: Record<string, string> = { 'Fatal error': 'FATAL', 'Parse error': 'ERROR', Warning: 'WARN', Notice: 'NOTICE' };
 
 const REDIS_LEVELS: Record<string, string> = { '.': 'DEBUG', '-': 'VERBOSE', '*': 'NOTICE', '#': 'WARNING' };
 /** PostgreSQL's severities; DETAIL, HINT, STATEMENT, CONTEXT… lines belong to the message above and have none. */
@@ -137,6 +145,27 @@ const SAMPLES: Sample[] = [
     time: (l) => Date.parse(/^<\d+>1 (\S+)/.exec(l)![1].replace(/\.(\d{3})\d+/, '.$1')),
   },
   { file: 'documented/apache22-error.log', format: 'apache_error', level: group(/^\[[^\]]+\] \[(\w+)\]/), time: ctimeTime },
+  { file: 'documented/tomcat.log', format: 'event', level: group(/^\S+ \S+ ([A-Z]+) \[/), time: dayMonthNameTime },
+  {
+    file: 'documented/php.log',
+    format: 'event',
+    // php-fpm's `NOTICE:`, PHP's `PHP Warning:`; `PHP Stack trace:` and its frames name no level.
+    level: (l) => {
+      const m = /^\[[^\]]+\] (?:PHP (Fatal error|Parse error|Warning|Notice):|([A-Z]+):)/.exec(l);
+      return m ? (m[1] ? PHP_LABELS[m[1]] : m[2]) : null;
+    },
+    time: dayMonthNameTime,
+  },
+  { file: 'documented/elasticsearch.log', format: 'event', level: group(/^\[[^\]]+\]\[([A-Z]+) *\]/), time: isoTime },
+  { file: 'documented/celery.log', format: 'event', level: group(/^\[[^\]]+: ([A-Z]+)\//), time: isoTime },
+  { file: 'documented/laravel.log', format: 'event', level: group(/^\[[^\]]+\] \w+\.([A-Z]+): /), time: isoTime },
+  { file: 'documented/cassandra.log', format: 'event', level: group(/^([A-Z]+) +\[[^\]]+\] \d{4}-/), time: isoTime },
+  // MySQL 8's `[System]` is no level; `[Note]` is NOTICE.
+  { file: 'documented/mysql.log', format: 'event', level: group(/^\S+(?: \S+)? \d+ \[(Warning|ERROR|Note)\]/), time: isoTime },
+  // Seconds since boot name no day: events without a timestamp, and dmesg writes no level.
+  { file: 'documented/dmesg.log', format: 'event', level: noLevel, time: null },
+  { file: 'documented/uvicorn.log', format: 'event', level: group(/^([A-Z]+): +\S/), time: null },
+  { file: 'documented/django-runserver.log', format: 'event', level: noLevel, time: dayMonthNameTime },
   {
     file: 'documented/syslog-new-year.log',
     format: 'syslog',
@@ -233,6 +262,12 @@ it('finds levels, errors, continuation lines and timestamps in the samples that 
     'documented/spark.log',
     'documented/klog.log',
     'documented/logback-console.log',
+    'documented/tomcat.log',
+    'documented/elasticsearch.log',
+    'documented/celery.log',
+    'documented/laravel.log',
+    'documented/cassandra.log',
+    'documented/uvicorn.log',
   ]);
   expect([counted['real/python-dashes.log'].continuation_lines, counted['documented/log4j.log'].continuation_lines]).toStrictEqual([14, 8]);
 });

@@ -10,6 +10,8 @@
 //   Ruby:            "app.rb:12:in `charge'", "/usr/lib/ruby/3.1.0/net/http.rb:987:in 'connect'"
 //   Go:              "goroutine 1 [running]:", the dump after a panic or klog's fatal line
 //   apt history:     "Commandline: …", "Requested-By: …", "Install: …", "Upgrade: …", "Remove: …", …
+//   PHP, Monolog:    "#0 /var/www/app.php(12): foo()", "[stacktrace]", "[previous exception]", and
+//                    the `"}` that closes Monolog's multi-line context
 
 import { startsWith } from '../text/byte-prefix';
 
@@ -19,6 +21,9 @@ const DOT = 0x2e;
 const COLON = 0x3a;
 const DOLLAR = 0x24;
 const UNDERSCORE = 0x5f;
+const HASH = 0x23;
+const QUOTE = 0x22;
+const CLOSE_BRACE = 0x7d;
 
 const PREFIXES = [
   'at ',
@@ -29,6 +34,9 @@ const PREFIXES = [
   'During handling of the above exception',
   'The above exception was the direct cause',
   'goroutine ',
+  // Monolog (Laravel) writes an exception's trace below its line, between these.
+  '[stacktrace]',
+  '[previous exception]',
   // apt's history.log: the fields of the entry its Start-Date line begins.
   'Commandline: ',
   'Requested-By: ',
@@ -82,6 +90,21 @@ function isRubyFrame(buf: Buffer, start: number, end: number): boolean {
   return false;
 }
 
+/** A PHP stack frame: `#`, the frame's number, a space (`#0 /var/www/app.php(12): foo()`, `#1 {main}`). */
+function isPhpFrame(buf: Buffer, start: number, end: number): boolean {
+  if (buf[start] !== HASH) return false;
+  let i = start + 1;
+  while (i < end && buf[i] >= 0x30 && buf[i] <= 0x39) i++;
+  return i > start + 1 && i < end && buf[i] === SPACE;
+}
+
+/** `"}` alone (trailing spaces allowed): the end of a context Monolog wrote over several lines. */
+function isContextEnd(buf: Buffer, start: number, end: number): boolean {
+  if (buf[start] !== QUOTE || buf[start + 1] !== CLOSE_BRACE || start + 2 > end) return false;
+  for (let i = start + 2; i < end; i++) if (buf[i] !== SPACE && buf[i] !== TAB) return false;
+  return true;
+}
+
 /** Whether buf[start, end), a non-blank line no parser accepted, continues the event above it. */
 export function isContinuationLine(buf: Buffer, start: number, end: number): boolean {
   const first = buf[start];
@@ -92,5 +115,5 @@ export function isContinuationLine(buf: Buffer, start: number, end: number): boo
     return i < end && buf[i] > SPACE && buf[i] !== 0x7f;
   }
   for (const prefix of PREFIXES) if (startsWith(buf, start, end, prefix)) return true;
-  return isExceptionLine(buf, start, end) || isRubyFrame(buf, start, end);
+  return isExceptionLine(buf, start, end) || isRubyFrame(buf, start, end) || isPhpFrame(buf, start, end) || isContextEnd(buf, start, end);
 }

@@ -1,6 +1,6 @@
 // Finds the level of a free-form log event in the places programs put it, and names it the one way:
-// `INFO`, `[error]`, `[core:error]`, `- WARNING -`, `<level>:`, logcat's single letter, Windows
-// CBS's `Info,`. Only known level words count, so a message's first word is not taken for a level;
+// `INFO`, `[error]`, `[core:error]`, `[INFO ]`, `- WARNING -`, `<level>:`, `INFO/MainProcess`,
+// `production.ERROR:`, logcat's single letter, Windows CBS's `Info,`. Only known level words count, so a message's first word is not taken for a level;
 // synonyms are folded (WARNING → WARN, ERR → ERROR, CRIT → CRITICAL, EMERGENCY → EMERG) by
 // level-names.ts's table, which every format's levels go through.
 import { LEVEL_SYNONYMS } from '../level-names';
@@ -9,6 +9,8 @@ const SPACE = 0x20;
 const TAB = 0x09;
 const COMMA = 0x2c;
 const DASH = 0x2d;
+const DOT = 0x2e;
+const SLASH = 0x2f;
 const COLON = 0x3a;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
@@ -100,7 +102,10 @@ export function findLevel(buf: Buffer, i: number, end: number, maxTokens = MAX_T
         j++;
       }
       if (j >= end || buf[j] !== close) return null;
-      const name = knownLevelAt(buf, wordStart, j);
+      // Padded to a column: Elasticsearch's `[INFO ]`.
+      let wordEnd = j;
+      while (wordEnd > wordStart && buf[wordEnd - 1] === SPACE) wordEnd--;
+      const name = knownLevelAt(buf, wordStart, wordEnd);
       if (name !== null) {
         levelEnd = j + 1;
         return name;
@@ -114,7 +119,8 @@ export function findLevel(buf: Buffer, i: number, end: number, maxTokens = MAX_T
     const letters = i;
     if (letters > start) {
       const after = i < end ? buf[i] : SPACE;
-      const wordEnds = after === SPACE || after === TAB;
+      // Celery's `INFO/MainProcess` names the level before the process.
+      const wordEnds = after === SPACE || after === TAB || after === SLASH;
       const punctuated = after === COLON || after === COMMA;
       if (wordEnds || punctuated) {
         if (letters - start === 1 && wordEnds && onlyNumbers && token > 0) {
@@ -134,9 +140,19 @@ export function findLevel(buf: Buffer, i: number, end: number, maxTokens = MAX_T
       }
     }
     let numeric = letters === start;
+    let lastDot = -1;
     while (i < end && buf[i] !== SPACE && buf[i] !== TAB) {
       if (!isDigit(buf[i])) numeric = false;
+      if (buf[i] === DOT) lastDot = i;
       i++;
+    }
+    // Monolog (Laravel): `production.ERROR:`, the channel before the level.
+    if (lastDot > start && buf[i - 1] === COLON && allUpper(buf, lastDot + 1, i - 1)) {
+      const name = knownLevelAt(buf, lastDot + 1, i - 1);
+      if (name !== null) {
+        levelEnd = i;
+        return name;
+      }
     }
     // `-` and `,` between fields are separators, not words.
     const separator = i - start === 1 && (first === DASH || first === COMMA);
@@ -144,6 +160,47 @@ export function findLevel(buf: Buffer, i: number, end: number, maxTokens = MAX_T
   }
   return null;
 }
+
+const PHP_PREFIX = Buffer.from('PHP ', 'latin1');
+/** PHP's error-log labels and the levels they name; any other `PHP …` line (`PHP Stack trace:`) has none. */
+const PHP_LABELS: ReadonlyArray<readonly [Buffer, string]> = [
+  ['Fatal error:', 'FATAL'],
+  ['Parse error:', 'ERROR'],
+  ['Catchable fatal error:', 'ERROR'],
+  ['Recoverable fatal error:', 'ERROR'],
+  ['Warning:', 'WARN'],
+  ['Notice:', 'NOTICE'],
+].map(([label, level]) => [Buffer.from(label, 'latin1'), level] as const);
+
+function bytesAt(buf: Buffer, i: number, end: number, expected: Buffer): boolean {
+  if (end - i < expected.length) return false;
+  for (let k = 0; k < expected.length; k++) if (buf[i + k] !== expected[k]) return false;
+  return true;
+}
+
+/**
+ * Whether the text at i (after spaces) is a PHP error-log message, `PHP Warning:  …`; if so, the
+ * level its label names (or null: `PHP Stack trace:` and the frames after it name none) is in
+ * phpLevel, and levelEnd is just past the label.
+ */
+export function isPhpMessage(buf: Buffer, i: number, end: number): boolean {
+  while (i < end && buf[i] === SPACE) i++;
+  if (!bytesAt(buf, i, end, PHP_PREFIX)) return false;
+  i += PHP_PREFIX.length;
+  phpLevel = null;
+  levelEnd = i;
+  for (const [label, level] of PHP_LABELS) {
+    if (bytesAt(buf, i, end, label)) {
+      phpLevel = level;
+      levelEnd = i + label.length;
+      break;
+    }
+  }
+  return true;
+}
+
+/** The level of the PHP message isPhpMessage last recognised. */
+export let phpLevel: string | null = null;
 
 /**
  * Where the message starts after a level or timestamp ending at i: past spaces and `-`/`:`

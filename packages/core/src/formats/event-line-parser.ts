@@ -9,13 +9,14 @@
 // and logback's console default (`10:15:32.123 [main] WARN …`, a time of day: an event with its level
 // and no timestamp, as no day can be inferred for it).
 import { endsTimestamp, eventTimeEnd, readEventTime, readGlogTime, readTimeOfDay } from './event-time';
-import { findLevel, knownLevelAt, levelEnd, messageStart } from './event-level';
+import { findLevel, isPhpMessage, knownLevelAt, levelEnd, messageStart, phpLevel } from './event-level';
 import { parseLogFileHeader } from './log-file-header';
 import type { LineParser, LineRecord } from './line-record';
 
 const SPACE = 0x20;
 const COMMA = 0x2c;
 const DASH = 0x2d;
+const DOT = 0x2e;
 const COLON = 0x3a;
 const OPEN_BRACKET = 0x5b;
 const CLOSE_BRACKET = 0x5d;
@@ -59,7 +60,8 @@ function fillEvent(buf: Buffer, end: number, rec: LineRecord, timeMs: number): b
   rec.timeMs = timeMs;
   // Windows CBS: `2016-09-28 04:30:30, Info  CBS …`, the level right after a comma.
   const afterComma = afterTime < end && buf[afterTime] === COMMA;
-  const level = findLevel(buf, afterComma ? afterTime + 1 : afterTime, end, undefined, afterComma);
+  // PHP's error log: `[24-Jan-2024 10:15:32 UTC] PHP Fatal error:  …`, the level in PHP's words.
+  const level = isPhpMessage(buf, afterTime, end) ? phpLevel : findLevel(buf, afterComma ? afterTime + 1 : afterTime, end, undefined, afterComma);
   if (level !== null) {
     rec.levelName = level;
     rec.message.set(messageStart(buf, levelEnd, end), end);
@@ -152,11 +154,16 @@ function parseRubyLoggerLine(buf: Buffer, start: number, end: number, rec: LineR
   return true;
 }
 
-/** env_logger: `[<time> <LEVEL> <target>] msg`, the level and the module inside the time's brackets. */
+/**
+ * env_logger: `[<time> <LEVEL> <target>] msg`, the level and the module inside the time's brackets;
+ * Celery: `[<time>: <LEVEL>/<process>] msg`.
+ */
 function parseBracketedHeader(buf: Buffer, start: number, end: number, rec: LineRecord): boolean {
   const timeMs = readEventTime(buf, start + 1, end, rec, false);
-  if (Number.isNaN(timeMs) || buf[eventTimeEnd] !== SPACE) return false;
-  const afterTime = eventTimeEnd;
+  if (Number.isNaN(timeMs)) return false;
+  let afterTime = eventTimeEnd;
+  if (buf[afterTime] === COLON) afterTime++;
+  if (buf[afterTime] !== SPACE) return false;
   const limit = Math.min(end, afterTime + MAX_BRACKETED_HEADER);
   let close = afterTime;
   while (close < limit && buf[close] !== CLOSE_BRACKET) close++;
@@ -167,6 +174,50 @@ function parseBracketedHeader(buf: Buffer, start: number, end: number, rec: Line
   rec.timeMs = timeMs;
   rec.levelName = level;
   rec.message.set(messageStart(buf, close + 1, end), end);
+  return true;
+}
+
+/** The longest thread name Cassandra's `LEVEL [thread] time` header is read with. */
+const MAX_THREAD_NAME = 120;
+
+/**
+ * Cassandra (logback's `%-5level [%thread] %date{ISO8601} %F:%L - %msg`): `INFO  [main] 2024-01-24
+ * 10:15:32,123 CassandraDaemon.java:507 - msg`, the level and the thread before the time.
+ */
+function parseLevelThreadTimeLine(buf: Buffer, start: number, end: number, rec: LineRecord): boolean {
+  let i = start;
+  while (i < end && isUpper(buf[i])) i++;
+  const level = knownLevelAt(buf, start, i);
+  if (level === null || buf[i] !== SPACE) return false;
+  while (i < end && buf[i] === SPACE) i++;
+  if (buf[i] !== OPEN_BRACKET) return false;
+  const limit = Math.min(end, i + MAX_THREAD_NAME);
+  while (i < limit && buf[i] !== CLOSE_BRACKET) i++;
+  if (buf[i] !== CLOSE_BRACKET || buf[i + 1] !== SPACE) return false;
+  const timeMs = readEventTime(buf, i + 2, end, rec, false);
+  if (Number.isNaN(timeMs)) return false;
+  rec.format = 'event';
+  rec.timeMs = timeMs;
+  rec.levelName = level;
+  rec.message.set(messageStart(buf, eventTimeEnd, end), end);
+  return true;
+}
+
+/**
+ * The kernel's ring buffer as dmesg prints it: `[12345.678901] msg`, seconds since boot. That names
+ * no day, so such a line is an event without a timestamp (and without a level: dmesg drops it).
+ */
+function parseKernelRingLine(buf: Buffer, start: number, end: number, rec: LineRecord): boolean {
+  let i = start + 1;
+  while (i < end && buf[i] === SPACE) i++;
+  const digitsStart = i;
+  while (i < end && isDigit(buf[i])) i++;
+  if (i === digitsStart || buf[i] !== DOT) return false;
+  const fractionStart = ++i;
+  while (i < end && isDigit(buf[i])) i++;
+  if (i - fractionStart !== 6 || buf[i] !== CLOSE_BRACKET || (i + 1 < end && buf[i + 1] !== SPACE)) return false;
+  rec.format = 'event';
+  rec.message.set(messageStart(buf, i + 1, end), end);
   return true;
 }
 
@@ -182,13 +233,28 @@ function parseTimeOfDayLine(buf: Buffer, start: number, end: number, rec: LineRe
   return true;
 }
 
-/** `LEVEL:logger:message`, Python logging's default: an upper-case known level, a logger name without spaces, a colon. */
+/**
+ * `LEVEL:logger:message`, Python logging's default: an upper-case known level, a logger name without
+ * spaces, a colon; or uvicorn's `LEVEL:` padded to nine columns and a space, the message after it.
+ */
 function parsePythonDefault(buf: Buffer, start: number, end: number, rec: LineRecord): boolean {
   let i = start;
   while (i < end && isUpper(buf[i])) i++;
   if (i === start || i >= end || buf[i] !== COLON) return false;
   const level = knownLevelAt(buf, start, i);
   if (level === null) return false;
+  if (buf[i + 1] === SPACE) {
+    // uvicorn's `%(levelprefix)s %(message)s` (`INFO:     127.0.0.1:52134 - "GET / HTTP/1.1" 200`):
+    // the level and its colon padded to nine columns, then a space. Any other `WORD: text` stays
+    // malformed: a level word alone does not make free text an event.
+    let spaces = 0;
+    while (buf[i + 1 + spaces] === SPACE) spaces++;
+    if (i - start > 8 || spaces !== 9 - (i - start)) return false;
+    rec.format = 'event';
+    rec.levelName = level;
+    rec.message.set(messageStart(buf, i + 1, end), end);
+    return true;
+  }
   let j = i + 1;
   while (j < end && buf[j] !== COLON && buf[j] !== SPACE) j++;
   if (j === i + 1 || j >= end || buf[j] !== COLON) return false;
@@ -202,9 +268,9 @@ export const parseEventLine: LineParser = (buf, start, end, rec) => {
   const timeMs = readEventTime(buf, start, end, rec);
   if (!Number.isNaN(timeMs)) return fillEvent(buf, end, rec, timeMs);
   const first = buf[start];
-  if (isUpper(first) && (parseGlogLine(buf, start, end, rec) || parseRubyLoggerLine(buf, start, end, rec))) return true;
+  if (isUpper(first) && (parseGlogLine(buf, start, end, rec) || parseRubyLoggerLine(buf, start, end, rec) || parseLevelThreadTimeLine(buf, start, end, rec))) return true;
   if (isDigit(first) && (parseRedisLine(buf, start, end, rec) || (buf[start + 2] === COLON && parseTimeOfDayLine(buf, start, end, rec)))) return true;
-  if (first === OPEN_BRACKET && (parseBracketedHeader(buf, start, end, rec) || parseRedisLine(buf, start, end, rec))) return true;
+  if (first === OPEN_BRACKET && (parseBracketedHeader(buf, start, end, rec) || parseRedisLine(buf, start, end, rec) || parseKernelRingLine(buf, start, end, rec))) return true;
   if (parseLogFileHeader(buf, start, end, rec)) return true;
   let wordEnd = start;
   while (wordEnd < end && buf[wordEnd] !== SPACE && wordEnd - start <= MAX_PREFIX_WORD) wordEnd++;

@@ -4,7 +4,7 @@
 //   2024/01/24 10:15:32 (nginx error), 17/06/09 20:10:40 (Spark), 081109 203615 (HDFS)
 //   20240124-10:15:32:123, 03-17 16:13:38.811 (logcat), Jun 14 15:16:01 (syslog)
 //   Sun Dec 04 04:47:44[.123456] 2005 (Apache error, ctime), 1706091332[.123] / 1706091332123 (epoch)
-//   24 Jan 2024 10:15:32.123 (Redis), 24 Jan 10:15:32.123 (Redis 2), 20240124 10:15:32.123456 / 0124 10:15:32.123456 (glog, klog)
+//   24-Jan-2024 10:15:32.123 (Tomcat, PHP), 24/Jan/2024 10:15:32 (Django), 24 Jan 2024 10:15:32.123 (Redis), 24 Jan 10:15:32.123 (Redis 2), 20240124 10:15:32.123456 / 0124 10:15:32.123456 (glog, klog)
 // and any of them between brackets (Ruby's Logger writes `[2024-01-24T10:15:32.123456 #1234]`). Year-less shapes take the record's reference year, or the year
 // before for a month after the reference month (a December line in a file last written in January).
 import { isRealDate, monthAt, twoDigits, utcMinuteStart } from '../calendar';
@@ -150,7 +150,7 @@ function readZoneAbbreviation(buf: Buffer, i: number, end: number): number {
   let key = 0;
   let j = i;
   while (j < end && j - i <= MAX_ZONE_LETTERS && buf[j] >= 0x41 && buf[j] <= UPPER_Z) key = key * 32 + (buf[j++] - 0x40);
-  if (j - i < 2 || j - i > MAX_ZONE_LETTERS || (j < end && buf[j] !== SPACE) || !isZoneKey(key)) return 0;
+  if (j - i < 2 || j - i > MAX_ZONE_LETTERS || (j < end && buf[j] !== SPACE && buf[j] !== CLOSE_BRACKET) || !isZoneKey(key)) return 0;
   eventTimeEnd = j;
   return zoneOffsetMinutes(key) * 60_000;
 }
@@ -275,12 +275,30 @@ function readMonthDay(buf: Buffer, i: number, end: number, rec: LineRecord): num
   return ms;
 }
 
+/**
+ * `DD-Mon-YYYY HH:MM:SS[.mmm]` (Tomcat's OneLineFormatter, PHP's error log, php-fpm) or
+ * `DD/Mon/YYYY HH:MM:SS` (Django's runserver) at i, or the access log's `DD/Mon/YYYY:HH:MM:SS`;
+ * a zone after it (` UTC`, ` +0000`) is applied.
+ */
+function readDayMonthNameYear(buf: Buffer, i: number, end: number): number {
+  const separator = buf[i + 2];
+  const month = monthAt(buf, i + 3);
+  if (month < 0 || buf[i + 6] !== separator || digitRun(buf, i + 7, end) !== 4) return NaN;
+  const after = buf[i + 11];
+  const day = twoDigits(buf, i);
+  if ((after !== SPACE && after !== COLON) || day < 1 || !readClock(buf, i + 12, end)) return NaN;
+  const ms = toEpochMs(numberAt(buf, i + 7, 4), month, day);
+  eventTimeEnd = clockEnd;
+  return ms - readZone(buf, clockEnd, end);
+}
+
 function readBareTime(buf: Buffer, i: number, end: number, rec: LineRecord, allowEpoch: boolean): number {
   const b = buf[i];
   if (isDigit(b)) {
     const digits = digitRun(buf, i, end);
     const next = buf[i + digits];
     if (digits === 4 && (next === DASH || next === SLASH)) return readYearFirst(buf, i, end);
+    if (digits === 2 && (next === DASH || next === SLASH) && isLetter(buf[i + 3])) return readDayMonthNameYear(buf, i, end);
     if (digits === 2 && next === SLASH) {
       // Spark: YY/MM/DD HH:MM:SS
       if (end - i < 17 || buf[i + 5] !== SLASH || buf[i + 8] !== SPACE) return NaN;
