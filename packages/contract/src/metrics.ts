@@ -69,7 +69,11 @@ const topTables = <T extends z.ZodTypeAny>(table: T) =>
  * The same type as @loganalyzer/core's PartialMetrics (a test holds them equal).
  */
 export const PartialMetricsSchema = z.object({
-  version: z.literal(3).describe('the shape of this object (3: outside_window; 2: continuation_lines, top tables with count ranges); a merge refuses any other'),
+  version: z
+    .union([z.literal(4), z.literal(3)])
+    .describe(
+      'the shape of this object (4: a top table that is not exact may list fewer rows than its capacity, its largest counts; 3: outside_window; 2: continuation_lines, top tables with count ranges); 4 is written, 3 still read, a merge refuses any other',
+    ),
   lines: count.describe('every line, blank or not'),
   blank_lines: count,
   continuation_lines: count.describe('lines without a timestamp that continue the event above them (stack traces); not malformed'),

@@ -9,7 +9,7 @@ export { planChunks, defaultChunkSize, MAX_DEFAULT_CHUNK_SIZE, CHUNKS_PER_WORKER
 export type { ChunkRange } from './chunk-planner';
 export { readLinesInRange, DEFAULT_BUFFER_SIZE, DEFAULT_MAX_LINE_BYTES } from './line-reader';
 export type { LineHandler, LineSink, LineReaderOptions, RangeReadResult } from './line-reader';
-export { emptyMetrics, mergeMetrics, mergeAll, TOP_DIMENSIONS, MAX_MALFORMED_SAMPLES, PARTIAL_METRICS_VERSION } from './partial-metrics';
+export { emptyMetrics, mergeMetrics, mergeAll, TOP_DIMENSIONS, MAX_MALFORMED_SAMPLES, PARTIAL_METRICS_VERSION, READABLE_PARTIAL_VERSIONS } from './partial-metrics';
 export type { PartialMetrics, MalformedSample, TopDimension } from './partial-metrics';
 export { toReport, TOP_N } from './report';
 export type { MetricsReport, ResponseTimeReport, TopReport, TopItem, TimelinePoint, RateReport } from './report';

@@ -20,7 +20,7 @@ import {
 import { checkTimeline } from './checks/timeline-check';
 import { checkTopK } from './checks/top-k-check';
 import { COUNTED_FIELDS, SUMMED_FIELDS } from './partial-fields';
-import { MAX_MALFORMED_SAMPLES, PARTIAL_METRICS_VERSION, PartialMetrics, TOP_DIMENSIONS, TopDimension } from './partial-metrics';
+import { MAX_MALFORMED_SAMPLES, PartialMetrics, READABLE_PARTIAL_VERSIONS, TOP_DIMENSIONS, TopDimension } from './partial-metrics';
 
 declare const checkedPartialBrand: unique symbol;
 
@@ -72,7 +72,7 @@ function decodeClients(value: unknown): HyperLogLog {
  */
 export function checkPartial(p: PartialMetrics): CheckedPartial {
   const fields = checkObject(p, 'partial');
-  if (fields.version !== PARTIAL_METRICS_VERSION) throw invalidPartial('version', `must be ${PARTIAL_METRICS_VERSION}, got ${shown(fields.version)}`);
+  if (!(READABLE_PARTIAL_VERSIONS as readonly unknown[]).includes(fields.version)) throw invalidPartial('version', `must be ${READABLE_PARTIAL_VERSIONS.join(' or ')}, got ${shown(fields.version)}`);
   for (const name of SUMMED_FIELDS) checkCount(fields[name], name);
   for (const name of COUNTED_FIELDS) checkCounts(fields[name], name);
   const minUs = checkCountOrNull(fields.min_response_time_us, 'min_response_time_us');

@@ -7,8 +7,18 @@ import { SerializedTimeline, Timeline } from './analytics/timeline';
 import { DEFAULT_TOP_K_CAPACITY, SerializedTopK, TopK } from './analytics/top-k';
 import { MetricsMerger } from './metrics-merger';
 
-/** The shape of PartialMetrics; a merge refuses partials of any other version. */
-export const PARTIAL_METRICS_VERSION = 3;
+/**
+ * The shape of PartialMetrics this code writes. 4: a top table that is no longer exact may list fewer
+ * rows than its capacity (a chunk's partial writes its largest counts only), so a key it lacks may
+ * have occurred up to its smallest count, full or not.
+ */
+export const PARTIAL_METRICS_VERSION = 4;
+/**
+ * The versions a merge reads: 3 wrote every non-exact table full, which reads the same under 4's rule
+ * (a state file of the version before resumes). Any other is refused.
+ */
+export const READABLE_PARTIAL_VERSIONS = [3, 4] as const;
+export type PartialMetricsVersion = (typeof READABLE_PARTIAL_VERSIONS)[number];
 export const MAX_MALFORMED_SAMPLES = 10;
 export const MALFORMED_SAMPLE_BYTES = 200;
 
@@ -25,7 +35,7 @@ export const TOP_DIMENSIONS = ['paths', 'clients', 'user_agents', 'error_message
 export type TopDimension = (typeof TOP_DIMENSIONS)[number];
 
 export interface PartialMetrics {
-  version: typeof PARTIAL_METRICS_VERSION;
+  version: PartialMetricsVersion;
   /** Every line, blank or not (`wc -l`, plus an unterminated last line). */
   lines: number;
   blank_lines: number;

@@ -88,8 +88,8 @@ const cases: Array<[string, () => PartialMetrics, () => string]> = [
     () => 'malformed_samples: holds 11 samples, more than 10',
   ],
   ['a malformed sample without an offset', () => corrupt((p) => delete (p.malformed_samples[0] as Partial<PartialMetrics['malformed_samples'][0]>).offset), () => 'malformed_samples[0].offset: must be a non-negative safe integer, got undefined'],
-  ['wrong version', () => corrupt((p) => (p.version = 1 as never)), () => 'version: must be 3, got 1'],
-  ['no version', () => corrupt((p) => delete (p as Partial<PartialMetrics>).version), () => 'version: must be 3, got undefined'],
+  ['wrong version', () => corrupt((p) => (p.version = 1 as never)), () => 'version: must be 3 or 4, got 1'],
+  ['no version', () => corrupt((p) => delete (p as Partial<PartialMetrics>).version), () => 'version: must be 3 or 4, got undefined'],
 ];
 
 it.each(cases)('refuses a partial with %s, naming the field, and leaves the merger unchanged', (_, bad, message) => {
@@ -142,5 +142,5 @@ it('carries the version first, in every partial it makes', () => {
   expect(Object.keys(emptyMetrics())[0]).toBe('version');
   expect(Object.keys(first)[0]).toBe('version');
   expect(Object.keys(new MetricsMerger().add(first).result())[0]).toBe('version');
-  expect([emptyMetrics().version, first.version, mergeAll([first, second]).version]).toStrictEqual([3, 3, 3]);
+  expect([emptyMetrics().version, first.version, mergeAll([first, second]).version]).toStrictEqual([4, 4, 4]);
 });

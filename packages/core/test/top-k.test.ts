@@ -1,6 +1,7 @@
 // Top-k counting: exact while the keys fit, then Space-Saving with every count in [true, true + error]
-// and error ≤ total / capacity, through merges and serialization; keys meet whether added as bytes
-// or as strings, and keys whose hashes collide stay apart.
+// and error ≤ total / capacity (total / maxRows through partials that list only their largest
+// counts), through merges and serialization; keys meet whether added as bytes or as strings, and keys
+// whose hashes collide stay apart.
 import { hashString } from '../src/analytics/byte-hash';
 import { QuantileSketch } from '../src/analytics/quantile-sketch';
 import { SerializedTopK, TopK } from '../src/analytics/top-k';
@@ -189,6 +190,44 @@ it('merges many shards, exact and approximate, in any order or tree within the b
   }
 });
 
+describe('a partial that lists only the largest counts of a table that is not exact (serialize maxRows)', () => {
+  it('writes an exact table whole, and of an approximate one exactly its largest counts, ties at the threshold by key', () => {
+    const exact = topOf(50, zipfStream(21, 40));
+    expect(exact.exact && exact.size > 5).toBe(true);
+    expect(exact.serialize(5)).toStrictEqual(exact.serialize());
+    const approximate = topOf(50, zipfStream(22, 5_000));
+    const whole = approximate.serialize();
+    const trimmed = approximate.serialize(20);
+    expect([approximate.exact, whole.entries.length, trimmed.entries.length]).toStrictEqual([false, 50, 20]);
+    const byCountThenKey = [...whole.entries].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).slice(0, 20);
+    expect(trimmed.entries).toStrictEqual(byCountThenKey.sort((x, y) => (x[0] < y[0] ? -1 : 1)));
+    expect({ ...trimmed, entries: [] }).toStrictEqual({ ...whole, entries: [] });
+  });
+
+  it('merges shards so written, in any order or tree, with every range holding the truth and error ≤ total / maxRows', () => {
+    const keys = zipfStream(23, 80_000);
+    const truth = countsOf(keys);
+    const total = keys.length;
+    const random = mulberry32(24);
+    for (let round = 0; round < 4; round++) {
+      const cuts = [0, ...Array.from({ length: 9 }, () => randomInt(random, 0, keys.length)), keys.length].sort((x, y) => x - y);
+      const shards = cuts.slice(1).map((end, i) => topOf(60, keys.slice(cuts[i], end)).serialize(15));
+      expect(shards.some((shard) => !shard.exact && shard.entries.length === 15)).toBe(true);
+      for (const merged of [mergeInRandomTree(random, shuffled(random, shards)), shards.reduce((t, shard) => (t.merge(TopK.deserialize(shard)), t), new TopK(60))]) {
+        const broken: string[] = [];
+        for (const e of merged.entries()) {
+          const trueCount = truth.get(e.key) ?? 0;
+          if (!(trueCount <= e.count && e.count <= trueCount + e.error)) broken.push(`${e.key}: count ${e.count}, error ${e.error}, true ${trueCount}`);
+        }
+        if (merged.errorBound() > total / 15) broken.push(`error bound ${merged.errorBound()} exceeds total / maxRows = ${total / 15}`);
+        const monitored = new Set(merged.entries().map((e) => e.key));
+        for (const [key, n] of truth) if (n > total / 15 && !monitored.has(key)) broken.push(`frequent ${key} (${n}) not monitored`);
+        expect({ round, total: merged.total, broken }).toStrictEqual({ round, total, broken: [] });
+      }
+    }
+  });
+});
+
 it('stays exact, with exact counts, when merged summaries together still fit its capacity', () => {
   const a = ['x', 'y', 'y', 'z'];
   const b = ['y', 'w', 'w'];
@@ -355,7 +394,9 @@ it("serializes its keys in JS string order whatever their bytes: shared prefixes
 
 /** The mergeable-summaries rule over serialized tables, by key strings: what merge() must give. */
 function mergedByRule(a: SerializedTopK, b: SerializedTopK): SerializedTopK {
-  const floor = (t: SerializedTopK): number => (t.exact || t.entries.length < t.capacity ? 0 : Math.min(...t.entries.map((e) => e[1])));
+  // A key an approximate table lacks occurred there at most its smallest count, full or not (a table
+  // written with fewer rows than its capacity kept its largest counts).
+  const floor = (t: SerializedTopK): number => (t.exact || t.entries.length === 0 ? 0 : Math.min(...t.entries.map((e) => e[1])));
   const [floorA, floorB] = [floor(a), floor(b)];
   const rows = new Map<string, [number, number, number, QuantileSketch | null]>();
   const sketchOf = (text: string | null): QuantileSketch | null => (text === null ? null : QuantileSketch.deserialize(text));

@@ -10,7 +10,7 @@ import { QuantileSketch } from './quantile-sketch';
 import { RunCounter } from './run-counter';
 import { SketchKeyCache } from './sketch-key-cache';
 import { Timeline } from './timeline';
-import { DEFAULT_TOP_K_CAPACITY, TopK } from './top-k';
+import { DEFAULT_TOP_K_CAPACITY, PARTIAL_TOP_ROWS, TopK } from './top-k';
 
 /** Keys longer than this are cut (at a character boundary) before they are counted. */
 const MAX_KEY_BYTES = { path: 512, client: 64, userAgent: 512, message: 200, app: 64 };
@@ -313,11 +313,11 @@ export class MetricsAccumulator {
       latency: this.latency.count === 0 ? null : this.latency.serialize(),
       unique_clients: this.uniqueClients.serialize(),
       top: {
-        paths: this.paths.serialize(),
-        clients: this.clients.serialize(),
-        user_agents: this.userAgents.serialize(),
-        error_messages: this.errorMessages.serialize(),
-        apps: this.apps.serialize(),
+        paths: this.paths.serialize(PARTIAL_TOP_ROWS),
+        clients: this.clients.serialize(PARTIAL_TOP_ROWS),
+        user_agents: this.userAgents.serialize(PARTIAL_TOP_ROWS),
+        error_messages: this.errorMessages.serialize(PARTIAL_TOP_ROWS),
+        apps: this.apps.serialize(PARTIAL_TOP_ROWS),
       },
       timeline: this.timeline.serialize(),
     };
