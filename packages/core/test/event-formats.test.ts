@@ -93,6 +93,8 @@ interface Sample {
   time: ((line: string) => number) | null;
   /** Set for files with year-less timestamps: the test copies the file and gives it this mtime. */
   mtime?: Date;
+  /** Set for files with requests among their events: whether a line's status is a server error (an error too). */
+  serverError?: (line: string) => boolean;
 }
 
 const group = (re: RegExp) => (line: string): string | null => re.exec(line)?.[1] ?? null;
@@ -164,8 +166,8 @@ const SAMPLES: Sample[] = [
   { file: 'documented/mysql.log', format: 'event', level: group(/^\S+(?: \S+)? \d+ \[(Warning|ERROR|Note)\]/), time: isoTime },
   // Seconds since boot name no day: events without a timestamp, and dmesg writes no level.
   { file: 'documented/dmesg.log', format: 'event', level: noLevel, time: null },
-  { file: 'documented/uvicorn.log', format: 'event', level: group(/^([A-Z]+): +\S/), time: null },
-  { file: 'documented/django-runserver.log', format: 'event', level: noLevel, time: dayMonthNameTime },
+  { file: 'documented/uvicorn.log', format: 'event', level: group(/^([A-Z]+): +\S/), time: null, serverError: (l) => / - "[^"]*" 5\d\d /.test(l) },
+  { file: 'documented/django-runserver.log', format: 'event', level: noLevel, time: dayMonthNameTime, serverError: (l) => /" 5\d\d \d+$/.test(l) },
   {
     file: 'documented/syslog-new-year.log',
     format: 'syslog',
@@ -203,11 +205,9 @@ function countByHand(sample: Sample, content: string): Counted {
     else {
       events++;
       const word = sample.level(line);
-      if (word !== null) {
-        const name = normalized(word);
-        levels[name] = (levels[name] ?? 0) + 1;
-        if (ERROR_LEVELS.has(name)) errors++;
-      }
+      const name = word === null ? null : normalized(word);
+      if (name !== null) levels[name] = (levels[name] ?? 0) + 1;
+      if ((name !== null && ERROR_LEVELS.has(name)) || sample.serverError?.(line)) errors++;
       const time = sample.time?.(line) ?? NaN;
       if (!Number.isNaN(time)) times.push(time);
     }

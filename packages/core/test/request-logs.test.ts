@@ -2,7 +2,8 @@
 // syslog header and raw, fixtures/real/capture-service-logs.sh) and as its manual documents it, AWS
 // Classic and Application Load Balancer logs after AWS's documentation, uWSGI's request log as a
 // real uWSGI 2.0 wrote it and with --log-micros, Squid's native access log (a real Squid 5.7 and its
-// documented shapes), and Envoy's and Istio's default access logs after their documentation. Every figure is held to a
+// documented shapes), Envoy's and Istio's default access logs after their documentation, and the
+// requests in Django's runserver and uvicorn logs, events with a request. Every figure is held to a
 // count made here from the lines by regular expressions that share nothing with the parsers.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -108,6 +109,22 @@ function envoyRequest(line: string): Request | null {
   };
 }
 
+const DJANGO = /^\[(\d\d)\/(\w{3})\/(\d{4}) (\d\d):(\d\d):(\d\d)\] "([^"]*)" (\d{3}) (\d+)$/;
+const UVICORN = /^INFO: +\[?([^\]\s]+?)\]?:\d+ - "([^"]*)" (\d{3}) /;
+
+function djangoRequest(line: string): Request | null {
+  const m = DJANGO.exec(line);
+  if (!m) return null;
+  return { timeMs: Date.UTC(+m[3], MONTHS.indexOf(m[2]), +m[1], +m[4], +m[5], +m[6]), client: '-', status: Number(m[8]), durationMs: null, bytes: Number(m[9]), request: m[7] };
+}
+
+/** uvicorn writes no time: timeMs is NaN. */
+function uvicornRequest(line: string): Request | null {
+  const m = UVICORN.exec(line);
+  if (!m) return null;
+  return { timeMs: NaN, client: m[1], status: Number(m[3]), durationMs: null, bytes: 0, request: m[2] };
+}
+
 function expectedOf(file: string, read: (line: string) => Request | null): Expected {
   const requests = readFileSync(join(FIXTURES, file), 'utf8').split('\n').map(read).filter((r): r is Request => r !== null);
   const tally = (keys: string[]): Record<string, number> => {
@@ -174,6 +191,23 @@ describe.each([
   it('reads each request line as its format, the rest as syslog events or malformed', () => {
     expect(report.formats[format]).toBe(expected.request_count + (format === 'elb' ? count(file, /"- - - "/) : 0));
     expect(report.malformed_lines).toBe(malformed);
+  });
+});
+
+describe.each([
+  // file, reader, the paths (query strings cut), lines that are errors by their level
+  ['documented/django-runserver.log', djangoRequest, ['/', '/api/orders/', '/boom', '/missing', '/static/admin/css/base.css'], 0],
+  ['documented/uvicorn.log', uvicornRequest, ['/api/items', '/api/items/9', '/api/orders', '/boom', '/health'], count('documented/uvicorn.log', /^(ERROR|CRITICAL):/)],
+] as const)('the requests among the events of %s', (file, read, paths, levelErrors) => {
+  it('counts every request, status, method, byte and client exactly, and reads the lines as events', async () => {
+    const report = await analyzeFile(join(FIXTURES, file));
+    const expected = expectedOf(file, read);
+    const { first_minute: _noTime, ...rest } = expected;
+    const { first_minute: _alsoNone, ...got } = picked({ ...report, first_timestamp: report.first_timestamp ?? new Date(0).toISOString() }, levelErrors);
+    expect(got).toStrictEqual(rest);
+    expect(report.top.paths.items.map((i) => i.key).sort()).toStrictEqual([...paths]);
+    expect([report.malformed_lines, Object.keys(report.formats)]).toStrictEqual([0, ['event']]);
+    expect(expected.request_count > 3 && Object.keys(expected.status_codes).length > 2).toBe(true);
   });
 });
 

@@ -11,9 +11,11 @@
 import { endsTimestamp, eventTimeEnd, readEventTime, readGlogTime, readTimeOfDay } from './event-time';
 import { findLevel, isPhpMessage, knownLevelAt, levelEnd, messageStart, phpLevel } from './event-level';
 import { parseLogFileHeader } from './log-file-header';
+import { readQuotedRequest, readUvicornAccess } from './quoted-request';
 import type { LineParser, LineRecord } from './line-record';
 
 const SPACE = 0x20;
+const QUOTE = 0x22;
 const COMMA = 0x2c;
 const DASH = 0x2d;
 const DOT = 0x2e;
@@ -66,7 +68,10 @@ function fillEvent(buf: Buffer, end: number, rec: LineRecord, timeMs: number): b
     rec.levelName = level;
     rec.message.set(messageStart(buf, levelEnd, end), end);
   } else {
-    rec.message.set(messageStart(buf, afterTime, end), end);
+    const from = messageStart(buf, afterTime, end);
+    rec.message.set(from, end);
+    // Django's runserver: `[24/Jan/2024 10:15:32] "GET / HTTP/1.1" 200 10697`, a request too.
+    if (buf[from] === QUOTE) readQuotedRequest(buf, from, end, rec);
   }
   return true;
 }
@@ -252,7 +257,10 @@ function parsePythonDefault(buf: Buffer, start: number, end: number, rec: LineRe
     if (i - start > 8 || spaces !== 9 - (i - start)) return false;
     rec.format = 'event';
     rec.levelName = level;
-    rec.message.set(messageStart(buf, i + 1, end), end);
+    const from = i + 1 + spaces;
+    rec.message.set(from, end);
+    // Its access log: `127.0.0.1:52134 - "GET /api HTTP/1.1" 200 OK`, a request too.
+    readUvicornAccess(buf, from, end, rec);
     return true;
   }
   let j = i + 1;
