@@ -10,6 +10,7 @@
 import { isRealDate, monthAt, twoDigits, utcMinuteStart } from '../calendar';
 import type { LineRecord } from './line-record';
 import { isZoneKey, MAX_ZONE_LETTERS, zoneOffsetMinutes } from './zone-abbreviations';
+import { zoneNameEnd, zoneNameOffset } from './zone-names';
 
 const DIGIT_0 = 0x30;
 const SPACE = 0x20;
@@ -108,10 +109,11 @@ function inferredYear(rec: LineRecord, month: number): number {
 
 /**
  * Offset east of UTC in ms for a zone at i (`Z`, `±HH:MM`, `±HHMM`, `±HH`, or a space and an
- * abbreviation such as PostgreSQL's ` UTC`, or a space and `±HHMM` as Ruby's Logger header writes
+ * abbreviation such as PostgreSQL's ` UTC` or an IANA name such as PHP's ` Europe/Berlin`, whose
+ * offset at localMs, the wall time read, Intl gives, or a space and `±HHMM` as Ruby's Logger header writes
  * it), advancing eventTimeEnd.
  */
-function readZone(buf: Buffer, i: number, end: number): number {
+function readZone(buf: Buffer, i: number, end: number, localMs: number): number {
   if (i < end && buf[i] === UPPER_Z) {
     eventTimeEnd = i + 1;
     return 0;
@@ -120,6 +122,14 @@ function readZone(buf: Buffer, i: number, end: number): number {
     const sign = buf[i + 1];
     // ` -0500` is a zone; ` - app - WARNING` (Python's dashes) is not: digits must follow the sign.
     if ((sign === PLUS || sign === DASH) && digitRun(buf, i + 2, end) === 4) return readNumericZone(buf, i + 1, end);
+    const nameEnd = zoneNameEnd(buf, i + 1, end);
+    if (nameEnd > 0 && (nameEnd === end || buf[nameEnd] === SPACE || buf[nameEnd] === CLOSE_BRACKET)) {
+      const offset = zoneNameOffset(buf.toString('latin1', i + 1, nameEnd), localMs);
+      if (offset !== null) {
+        eventTimeEnd = nameEnd;
+        return offset;
+      }
+    }
     return readZoneAbbreviation(buf, i + 1, end);
   }
   return readNumericZone(buf, i, end);
@@ -183,7 +193,7 @@ function readYearFirst(buf: Buffer, i: number, end: number): number {
   if (month < 1 || day < 1 || !readClock(buf, j, end)) return NaN;
   const ms = toEpochMs(numberAt(buf, i, 4), month, day);
   eventTimeEnd = clockEnd;
-  return separator === DASH ? ms - readZone(buf, clockEnd, end) : ms;
+  return separator === DASH ? ms - readZone(buf, clockEnd, end, ms) : ms;
 }
 
 /**
@@ -289,7 +299,7 @@ function readDayMonthNameYear(buf: Buffer, i: number, end: number): number {
   if ((after !== SPACE && after !== COLON) || day < 1 || !readClock(buf, i + 12, end)) return NaN;
   const ms = toEpochMs(numberAt(buf, i + 7, 4), month, day);
   eventTimeEnd = clockEnd;
-  return ms - readZone(buf, clockEnd, end);
+  return ms - readZone(buf, clockEnd, end, ms);
 }
 
 function readBareTime(buf: Buffer, i: number, end: number, rec: LineRecord, allowEpoch: boolean): number {
