@@ -249,7 +249,7 @@ export class TopK {
     const keys = this.keys.keys(this.ids);
     const order = this.idsInKeyOrder ? null : this.idsInStringOrder(keys);
     const latencies = this.latencies;
-    const kept = !this.exact && this.ids > maxRows ? this.largestCounts(maxRows, order) : null;
+    const kept = !this.exact && this.ids > maxRows ? keptRows(this.countsById(), this.ids, order, maxRows) : null;
     const entries: SerializedEntry[] = [];
     for (let i = 0; i < this.ids; i++) {
       const id = order === null ? i : order[i];
@@ -527,19 +527,11 @@ export class TopK {
   }
 
   /** Ids in the order of their keys' strings, ties by id: by the bytes when they sort so, else by `strings` (the keys). */
-  /** Per id, 1 for the n largest counts, ties at the threshold to the first ids of `order` (key order; null: id order). */
-  private largestCounts(n: number, order: Int32Array | null): Uint8Array {
+  /** Each id's count, by id. */
+  private countsById(): Float64Array {
     const counts = new Float64Array(this.ids);
     for (let id = 0; id < this.ids; id++) counts[id] = this.counts.count(id);
-    const threshold = nthLargest(counts.slice(), n);
-    const kept = new Uint8Array(this.ids);
-    let above = 0;
-    for (let id = 0; id < this.ids; id++) if (counts[id] > threshold) (kept[id] = 1), above++;
-    for (let i = 0, atThreshold = n - above; i < this.ids && atThreshold > 0; i++) {
-      const id = order === null ? i : order[i];
-      if (counts[id] === threshold) (kept[id] = 1), atThreshold--;
-    }
-    return kept;
+    return counts;
   }
 
   private idsInStringOrder(strings: string[] | null): Int32Array {
@@ -552,8 +544,7 @@ export class TopK {
     const n = this.ids;
     const keys = this.keys;
     const order = this.idsInStringOrder(keys.sortsAsStrings() ? null : keys.keys(n));
-    const counts = new Float64Array(n);
-    for (let id = 0; id < n; id++) counts[id] = this.counts.count(id);
+    const counts = this.countsById();
     const mine = this.latencies;
     const latencies = new KeyLatencies();
     this.placeRows(order, n, null, keys, counts, this.errors.slice(0, n), this.errorLines.slice(0, n), (id, row) => {

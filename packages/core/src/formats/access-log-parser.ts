@@ -38,7 +38,7 @@ const REQUEST_TIME_KEYS = ['rt', 'request_time', 'response_time'].map((key) => B
 const UPSTREAM_TIME_KEYS = ['urt', 'upstream_response_time'].map((key) => Buffer.from(key, 'latin1'));
 
 /** Index of the first space at or after i, or end. */
-function tokenEnd(buf: Buffer, i: number, end: number): number {
+export function tokenEnd(buf: Buffer, i: number, end: number): number {
   while (i < end && buf[i] !== SPACE) i++;
   return i;
 }

@@ -4,6 +4,7 @@
 // synonyms are folded (WARNING → WARN, ERR → ERROR, CRIT → CRITICAL, EMERGENCY → EMERG) by
 // level-names.ts's table, which every format's levels go through.
 import { LEVEL_SYNONYMS } from '../level-names';
+import { startsWith } from '../text/byte-prefix';
 
 const SPACE = 0x20;
 const TAB = 0x09;
@@ -172,12 +173,6 @@ const PHP_LABELS: ReadonlyArray<readonly [Buffer, string]> = [
   ['Notice:', 'NOTICE'],
 ].map(([label, level]) => [Buffer.from(label, 'latin1'), level] as const);
 
-function bytesAt(buf: Buffer, i: number, end: number, expected: Buffer): boolean {
-  if (end - i < expected.length) return false;
-  for (let k = 0; k < expected.length; k++) if (buf[i + k] !== expected[k]) return false;
-  return true;
-}
-
 /**
  * Whether the text at i (after spaces) is a PHP error-log message, `PHP Warning:  …`; if so, the
  * level its label names (or null: `PHP Stack trace:` and the frames after it name none) is in
@@ -185,12 +180,12 @@ function bytesAt(buf: Buffer, i: number, end: number, expected: Buffer): boolean
  */
 export function isPhpMessage(buf: Buffer, i: number, end: number): boolean {
   while (i < end && buf[i] === SPACE) i++;
-  if (!bytesAt(buf, i, end, PHP_PREFIX)) return false;
+  if (!startsWith(buf, i, end, PHP_PREFIX)) return false;
   i += PHP_PREFIX.length;
   phpLevel = null;
   levelEnd = i;
   for (const [label, level] of PHP_LABELS) {
-    if (bytesAt(buf, i, end, label)) {
+    if (startsWith(buf, i, end, label)) {
       phpLevel = level;
       levelEnd = i + label.length;
       break;

@@ -76,6 +76,15 @@ function fillEvent(buf: Buffer, end: number, rec: LineRecord, timeMs: number): b
   return true;
 }
 
+/** Fills rec as an event: its time (NaN for none), level (null for none) and the message from messageFrom. */
+function setEvent(rec: LineRecord, timeMs: number, level: string | null, buf: Buffer, messageFrom: number, end: number): true {
+  rec.format = 'event';
+  rec.timeMs = timeMs;
+  rec.levelName = level;
+  rec.message.set(messageStart(buf, messageFrom, end), end);
+  return true;
+}
+
 /** glog/klog: `Lyyyymmdd hh:mm:ss.uuuuuu threadid file:line] msg`, or `Lmmdd …`; the level is the letter L. */
 function parseGlogLine(buf: Buffer, start: number, end: number, rec: LineRecord): boolean {
   const level = glogLevel(buf[start]);
@@ -122,11 +131,7 @@ function parseRedisLine(buf: Buffer, start: number, end: number, rec: LineRecord
   const at = eventTimeEnd;
   const level = buf[at] === SPACE && (at + 2 >= end || buf[at + 2] === SPACE) ? redisLevel(buf[at + 1]) : null;
   if (level === null) return false;
-  rec.format = 'event';
-  rec.timeMs = timeMs;
-  rec.levelName = level;
-  rec.message.set(messageStart(buf, at + 2, end), end);
-  return true;
+  return setEvent(rec, timeMs, level, buf, at + 2, end);
 }
 
 /** The longest Ruby Logger progname read as the line's app. */
@@ -175,11 +180,7 @@ function parseBracketedHeader(buf: Buffer, start: number, end: number, rec: Line
   if (close >= limit) return false;
   const level = findLevel(buf, afterTime, close, 2);
   if (level === null) return false;
-  rec.format = 'event';
-  rec.timeMs = timeMs;
-  rec.levelName = level;
-  rec.message.set(messageStart(buf, close + 1, end), end);
-  return true;
+  return setEvent(rec, timeMs, level, buf, close + 1, end);
 }
 
 /** The longest thread name Cassandra's `LEVEL [thread] time` header is read with. */
@@ -201,11 +202,7 @@ function parseLevelThreadTimeLine(buf: Buffer, start: number, end: number, rec: 
   if (buf[i] !== CLOSE_BRACKET || buf[i + 1] !== SPACE) return false;
   const timeMs = readEventTime(buf, i + 2, end, rec, false);
   if (Number.isNaN(timeMs)) return false;
-  rec.format = 'event';
-  rec.timeMs = timeMs;
-  rec.levelName = level;
-  rec.message.set(messageStart(buf, eventTimeEnd, end), end);
-  return true;
+  return setEvent(rec, timeMs, level, buf, eventTimeEnd, end);
 }
 
 /**
@@ -221,9 +218,7 @@ function parseKernelRingLine(buf: Buffer, start: number, end: number, rec: LineR
   const fractionStart = ++i;
   while (i < end && isDigit(buf[i])) i++;
   if (i - fractionStart !== 6 || buf[i] !== CLOSE_BRACKET || (i + 1 < end && buf[i + 1] !== SPACE)) return false;
-  rec.format = 'event';
-  rec.message.set(messageStart(buf, i + 1, end), end);
-  return true;
+  return setEvent(rec, NaN, null, buf, i + 1, end);
 }
 
 /** A time of day, then the level where events have it: an event without a timestamp. */
@@ -232,10 +227,7 @@ function parseTimeOfDayLine(buf: Buffer, start: number, end: number, rec: LineRe
   const afterTime = eventTimeEnd;
   const level = findLevel(buf, afterTime, end);
   if (level === null) return false;
-  rec.format = 'event';
-  rec.levelName = level;
-  rec.message.set(messageStart(buf, levelEnd, end), end);
-  return true;
+  return setEvent(rec, NaN, level, buf, levelEnd, end);
 }
 
 /**

@@ -3,7 +3,7 @@
 // (`INFO:     127.0.0.1:52134 - "GET /api HTTP/1.1" 200 OK`): a quoted request line, then the status,
 // then the body's bytes (Django) or the reason phrase (uvicorn). The event parsers read the prefix
 // and hand the rest here, so such a line is a request as well as an event.
-import { closingQuoteAt, parseByteCount, parseStatus, setRequestLine } from './access-log-parser';
+import { closingQuoteAt, parseByteCount, parseStatus, setRequestLine, tokenEnd } from './access-log-parser';
 import type { LineRecord } from './line-record';
 
 const SPACE = 0x20;
@@ -11,11 +11,6 @@ const QUOTE = 0x22;
 const COLON = 0x3a;
 const DASH = 0x2d;
 const OPEN_BRACKET = 0x5b;
-
-function tokenEnd(buf: Buffer, i: number, end: number): number {
-  while (i < end && buf[i] !== SPACE) i++;
-  return i;
-}
 
 /**
  * `"METHOD target PROTOCOL" status[ bytes]` at i: sets the method, path, status and bytes (when a
