@@ -70,7 +70,7 @@ it('merges shards fed out of order into exactly the single pass in order, with t
   expect([direct.serialize(), objects.serialize()]).toStrictEqual([expected, expected]);
 });
 
-it('never holds more unpacked sketches than the live minute budget, packs a quarter of them past it, and none while the minutes fit it', () => {
+it('never holds more unpacked sketches than the live minute budget, packs an eighth of them past it, and none while the minutes fit it', () => {
   const random = mulberry32(3);
   // Timed requests only: each touch then unpacks its minute's sketch, so a full budget is exactly full.
   const events = shuffled(random, eventsInOrder(random, 20_000, 500)).filter((e) => e.kind === 'request' && e.durationUs >= 0);
@@ -84,10 +84,10 @@ it('never holds more unpacked sketches than the live minute budget, packs a quar
     }
     if (i % 500 === 0) mostUnpacked = Math.max(mostUnpacked, tight.unpackedMinutes());
   });
-  // The tight timeline filled its budget, never more; past it, it packs its least recent quarter at
-  // once, so it holds 12 to 16 unpacked. The roomy one packed nothing.
+  // The tight timeline filled its budget, never more; past it, it packs its least recent eighth at
+  // once, so it holds 14 to 16 unpacked. The roomy one packed nothing.
   const now = tight.unpackedMinutes();
-  expect([mostUnpacked, now >= 12 && now <= 16, roomy.unpackedMinutes()]).toStrictEqual([16, true, 500]);
+  expect([mostUnpacked, now >= 14 && now <= 16, roomy.unpackedMinutes()]).toStrictEqual([16, true, 500]);
   expect(tight.serialize()).toStrictEqual(roomy.serialize());
 });
 
@@ -105,19 +105,19 @@ it('keeps the minutes touched last unpacked: a minute revisited within the budge
   ]);
 });
 
-it('past the budget, packs the least recently touched quarter at once, and hands their seconds on exactly', () => {
-  const timeline = new Timeline({ liveMinutes: 8 });
-  for (let m = 0; m < 8; m++) timeline.addRequest(T0 + m * MINUTE + 1_500, 1_000);
-  timeline.addRequest(T0 + 1_500, 2_000); // minutes 0 and 1 touched again: 2, 3, 4 are now the least recent
+it('past the budget, packs the least recently touched eighth at once, and hands their seconds on exactly', () => {
+  const timeline = new Timeline({ liveMinutes: 16 });
+  for (let m = 0; m < 16; m++) timeline.addRequest(T0 + m * MINUTE + 1_500, 1_000);
+  timeline.addRequest(T0 + 1_500, 2_000); // minutes 0 and 1 touched again: 2 and 3 are now the least recent
   timeline.addRequest(T0 + MINUTE + 1_500, 2_000);
-  timeline.addRequest(T0 + 8 * MINUTE + 1_500, 1_000); // a ninth: six stay, three are packed
+  timeline.addRequest(T0 + 16 * MINUTE + 1_500, 1_000); // a seventeenth: fourteen stay, three are packed
   const packed = timeline.minuteBuckets().map(([minute, b]) => [(minute - T0) / MINUTE, b.sketch?.isPacked]);
   expect(packed.filter(([, isPacked]) => isPacked).map(([minute]) => minute)).toStrictEqual([2, 3, 4]);
   // Minute 2 comes back: unpacked again, its second counted on top of the one handed on.
   timeline.addRequest(T0 + 2 * MINUTE + 1_700, 1_000);
   const seconds = timeline.serialize().seconds;
   const firstSecond = (T0 + 1_500 - 500) / 1000;
-  expect(seconds).toBe(`${firstSecond}:2,60:2,60:2,60:1,60:1,60:1,60:1,60:1,60:1`);
+  expect(seconds).toBe(`${firstSecond}:2,60:2,60:2` + ',60:1'.repeat(14));
 });
 
 it('refuses a live minute budget that is not a positive integer', () => {
