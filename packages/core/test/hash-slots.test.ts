@@ -1,13 +1,19 @@
-// HashSlots must find every id it holds, and only those, through growth, reserve() and removals,
-// with hashes that collide in their low bits.
+// HashSlots must find every id it holds, and only those, with its key's offset and length beside it,
+// through growth, reserve() and removals, with hashes that collide in their low bits.
 import { HashSlots } from '../src/analytics/hash-slots';
 import { mulberry32, randomInt } from './helpers';
 
-/** The ids a probe for `hash` passes, as a caller that then compares keys would see them. */
-function idsUnder(slots: HashSlots, hash: number): number[] {
-  const found: number[] = [];
-  for (let slot = slots.start(hash); slots.idAt(slot) >= 0; slot = slots.next(slot)) if (slots.hashAt(slot) === (hash | 0)) found.push(slots.idAt(slot));
-  return found.sort((a, b) => a - b);
+/** A key span of an id, as a test arena would place it. */
+const offsetOf = (id: number, shift = 0): number => 7 * id + shift;
+const lengthOf = (id: number): number => id % 13;
+
+/** The ids a probe for `hash` passes, as a caller that then compares keys would see them, with their spans. */
+function idsUnder(slots: HashSlots, hash: number): Array<[number, number, number]> {
+  const found: Array<[number, number, number]> = [];
+  for (let slot = slots.start(hash); slots.idAt(slot) >= 0; slot = slots.next(slot)) {
+    if (slots.hashAt(slot) === (hash | 0)) found.push([slots.idAt(slot), slots.offsetAt(slot), slots.lengthAt(slot)]);
+  }
+  return found.sort((a, b) => a[0] - b[0]);
 }
 
 it('finds exactly the ids it holds through reserve, growth and removal', () => {
@@ -29,13 +35,15 @@ it('finds exactly the ids it holds through reserve, growth and removal', () => {
         held.delete(id);
       } else {
         const hash = hashes[randomInt(random, 0, hashes.length - 1)];
-        slots.add(hash, nextId);
+        slots.add(hash, nextId, offsetOf(nextId), lengthOf(nextId));
         held.set(nextId++, hash);
       }
     }
-    for (const hash of new Set(hashes)) {
-      const expected = [...held].filter(([, h]) => h === hash).map(([id]) => id).sort((a, b) => a - b);
-      expect([run, hash, idsUnder(slots, hash)]).toStrictEqual([run, hash, expected]);
-    }
+    const expectedUnder = (hash: number, shift: number): Array<[number, number, number]> =>
+      [...held].filter(([, h]) => h === hash).map(([id]): [number, number, number] => [id, offsetOf(id, shift), lengthOf(id)]).sort((a, b) => a[0] - b[0]);
+    for (const hash of new Set(hashes)) expect([run, hash, idsUnder(slots, hash)]).toStrictEqual([run, hash, expectedUnder(hash, 0)]);
+    // An arena that moved its keys: every held id takes its new offset.
+    slots.refreshSpans((id) => offsetOf(id, 1000), lengthOf);
+    for (const hash of new Set(hashes)) expect([run, hash, idsUnder(slots, hash)]).toStrictEqual([run, hash, expectedUnder(hash, 1000)]);
   }
 });

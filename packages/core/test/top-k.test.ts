@@ -501,3 +501,23 @@ it('merges into a merged or decoded table in place as the rule says, chain after
   // Most chains pass the capacity, so the cut at the threshold (ties by key) is exercised.
   expect(cut).toBeGreaterThan(60);
 });
+
+it('finds a key it holds after its key arena compacts (the slots keep key offsets, and take them again)', () => {
+  // Evictions replace short keys with longer ones, so the arena runs out of room with half of it
+  // wasted and compacts, moving every key; each key is counted three times in a row, and one key, never
+  // evicted, on every step: after a compaction it is found only at its new offset.
+  const top = new TopK(16);
+  const hot = Buffer.from('hot');
+  const arena = (): { generation: number } => (top as unknown as { keys: { generation: number } }).keys;
+  const before = arena().generation;
+  for (let i = 0; i < 2_000; i++) {
+    const key = Buffer.from(`k${i}-${'-'.repeat(i % 40)}`);
+    const ids = [0, 1, 2].map(() => top.countBytes(key, 0, key.length));
+    top.countBytes(hot, 0, hot.length);
+    const entries = top.serialize().entries;
+    const rows = entries.filter(([k]) => k === key.toString());
+    const hotRows = entries.filter(([k]) => k === 'hot');
+    expect([i, ids[1] === ids[0] && ids[2] === ids[0], rows.length, rows[0][1] - rows[0][2], hotRows.length, hotRows[0][1]]).toStrictEqual([i, true, 1, 3, 1, i + 1]);
+  }
+  expect(arena().generation).not.toBe(before);
+});

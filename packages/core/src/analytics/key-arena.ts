@@ -18,7 +18,15 @@ const INSERTION_SORT_MAX = 12;
  */
 const HIGH_BYTE_RANK: Record<number, number> = { 0xee: 0xf3, 0xef: 0xf4, 0xf0: 0xee, 0xf1: 0xef, 0xf2: 0xf0, 0xf3: 0xf1, 0xf4: 0xf2 };
 
+/** Generations are unique across arenas: a table that swaps in another arena sees a new one. */
+let nextGeneration = 0;
+
 export class KeyArena {
+  /**
+   * Changes whenever keys move within the bytes (compaction), so a hash table that keeps key offsets
+   * (hash-slots.ts) knows to take them again.
+   */
+  generation = nextGeneration++;
   private bytes: Buffer = Buffer.allocUnsafe(1024);
   /** A word view of bytes, renewed with it: keys compare four bytes a step. */
   private view: DataView = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
@@ -42,6 +50,11 @@ export class KeyArena {
 
   length(id: number): number {
     return this.spans[STRIDE * id + 1];
+  }
+
+  /** Where id's key starts in the arena's bytes, until the generation changes. */
+  offsetOf(id: number): number {
+    return this.spans[STRIDE * id];
   }
 
   /** Makes id's key buf[start, end), with that hash; id is an existing one or the next. */
@@ -143,6 +156,20 @@ export class KeyArena {
     const length = spans[STRIDE * id + 1];
     if (length !== end - start) return false;
     const offset = spans[STRIDE * id];
+    const mine = this.view;
+    let i = 0;
+    for (const wordsEnd = length - 3; i < wordsEnd; i += 4) if (mine.getInt32(offset + i) !== words.getInt32(start + i)) return false;
+    const bytes = this.bytes;
+    for (; i < length; i++) if (bytes[offset + i] !== buf[start + i]) return false;
+    return true;
+  }
+
+  /**
+   * Whether the key at offset (of this generation), `length` bytes long, is buf[start, start + length):
+   * sameBytes for a caller that knows where the key lies, with no read of its span.
+   */
+  sameBytesAt(offset: number, buf: Uint8Array, start: number, length: number): boolean {
+    const words = wordView(buf);
     const mine = this.view;
     let i = 0;
     for (const wordsEnd = length - 3; i < wordsEnd; i += 4) if (mine.getInt32(offset + i) !== words.getInt32(start + i)) return false;
@@ -364,6 +391,7 @@ export class KeyArena {
     this.useBytes(fresh);
     this.used = used;
     this.wasted = 0;
+    this.generation = nextGeneration++;
   }
 
   private growIds(ids: number): void {
