@@ -35,7 +35,7 @@ it('finds exactly the ids it holds through reserve, growth and removal', () => {
         held.delete(id);
       } else {
         const hash = hashes[randomInt(random, 0, hashes.length - 1)];
-        slots.add(hash, nextId, offsetOf(nextId), lengthOf(nextId));
+        slots.add(hash, nextId, { offsetOf: (id) => offsetOf(id), length: lengthOf });
         held.set(nextId++, hash);
       }
     }
@@ -43,7 +43,7 @@ it('finds exactly the ids it holds through reserve, growth and removal', () => {
       [...held].filter(([, h]) => h === hash).map(([id]): [number, number, number] => [id, offsetOf(id, shift), lengthOf(id)]).sort((a, b) => a[0] - b[0]);
     for (const hash of new Set(hashes)) expect([run, hash, idsUnder(slots, hash)]).toStrictEqual([run, hash, expectedUnder(hash, 0)]);
     // An arena that moved its keys: every held id takes its new offset.
-    slots.refreshSpans((id) => offsetOf(id, 1000), lengthOf);
+    slots.refreshSpans({ offsetOf: (id) => offsetOf(id, 1000), length: lengthOf });
     for (const hash of new Set(hashes)) expect([run, hash, idsUnder(slots, hash)]).toStrictEqual([run, hash, expectedUnder(hash, 1000)]);
   }
 });

@@ -12,6 +12,12 @@
 const INITIAL_SLOTS = 16;
 const STRIDE = 4;
 
+/** Where each id's key lies in its arena (a KeyArena is one). */
+export interface KeySpans {
+  offsetOf(id: number): number;
+  length(id: number): number;
+}
+
 export class HashSlots {
   /** Slot i is table[4i] = id + 1 (0 for empty), table[4i + 1] = its hash, then its key's offset and length. */
   private table = new Int32Array(STRIDE * INITIAL_SLOTS);
@@ -44,12 +50,12 @@ export class HashSlots {
   }
 
   /** Takes every id's key offset and length afresh from its arena (after the arena moved its keys). */
-  refreshSpans(offsetOf: (id: number) => number, lengthOf: (id: number) => number): void {
+  refreshSpans(keys: KeySpans): void {
     const table = this.table;
     for (let i = 0; i < table.length; i += STRIDE) {
       if (table[i] === 0) continue;
-      table[i + 2] = offsetOf(table[i] - 1);
-      table[i + 3] = lengthOf(table[i] - 1);
+      table[i + 2] = keys.offsetOf(table[i] - 1);
+      table[i + 3] = keys.length(table[i] - 1);
     }
   }
 
@@ -57,11 +63,11 @@ export class HashSlots {
     return (slot + 1) & this.mask;
   }
 
-  /** Adds id under hash, its key at [offset, offset + length) of its arena. */
-  add(hash: number, id: number, offset: number, length: number): void {
+  /** Adds id under hash, with where its key lies in keys now. */
+  add(hash: number, id: number, keys: KeySpans): void {
     if (2 * (this.used + 1) > this.mask + 1) this.grow();
     this.used++;
-    this.place(hash | 0, id + 1, offset, length);
+    this.place(hash | 0, id + 1, keys.offsetOf(id), keys.length(id));
   }
 
   /** Removes id, added under hash. */

@@ -114,8 +114,8 @@ export class Timeline {
     // bucket() listed the bucket, so its seconds are handed on when it leaves the live set.
     let base = bucket.secondsBase;
     if (base < 0) base = this.claimSeconds(bucket);
-    // Times a millisecond apart or less past the minute; a product is cheaper than a division, and
-    // exact enough: 0.001 as a double is a hair above it, so a whole second never rounds down.
+    // The second within the minute. A product is cheaper than a division, and exact enough: 0.001 as
+    // a double is a hair above it, so a time on a whole second never rounds down into the one before.
     this.secondSlab[base + (((timeMs - bucket.minute) * 0.001) | 0)]++;
   }
 

@@ -430,7 +430,7 @@ export class TopK {
       } else {
         row = n++;
         keys.copyFrom(row, other.keys, id);
-        slots.add(keys.hash(row), row, keys.offsetOf(row), keys.length(row));
+        slots.add(keys.hash(row), row, keys);
         counts[row] = other.counts.count(id) + thisFloor;
         errors[row] = other.errors[id] + thisFloor;
         errorLines[row] = other.errorLines[id];
@@ -513,7 +513,7 @@ export class TopK {
       }
       const added = this.newId();
       keys.copyFrom(added, other.keys, from);
-      this.slots.add(keys.hash(added), added, keys.offsetOf(added), keys.length(added));
+      this.slots.add(keys.hash(added), added, keys);
       counts.place(added, other.counts.count(from) + thisFloor);
       this.errors[added] = other.errors[from] + thisFloor;
       this.errorLines[added] = other.errorLines[from];
@@ -598,7 +598,7 @@ export class TopK {
     const keys = this.keys;
     this.slots.remove(keys.hash(from), from);
     keys.copyFrom(to, keys, from);
-    this.slots.add(keys.hash(to), to, keys.offsetOf(to), keys.length(to));
+    this.slots.add(keys.hash(to), to, keys);
     this.counts.set(to, this.counts.count(from));
     this.errors[to] = this.errors[from];
     this.errorLines[to] = this.errorLines[from];
@@ -674,7 +674,7 @@ export class TopK {
       if (kept !== null && kept[row] === 0) continue;
       const id = this.ids++;
       if (!adopt) arena.copyFrom(id, keys, row);
-      this.slots.add(arena.hash(id), id, arena.offsetOf(id), arena.length(id));
+      this.slots.add(arena.hash(id), id, arena);
       this.counts.place(id, counts[row]);
       this.errors[id] = errors[row];
       this.errorLines[id] = errorLines[row];
@@ -708,7 +708,7 @@ export class TopK {
       const row = rows[i];
       const id = this.ids++;
       keys.copyFrom(id, row.from.keys, row.fromId);
-      this.slots.add(keys.hash(id), id, keys.offsetOf(id), keys.length(id));
+      this.slots.add(keys.hash(id), id, keys);
       this.counts.place(id, row.count);
       this.errors[id] = row.error;
       this.errorLines[id] = row.errors;
@@ -739,7 +739,7 @@ export class TopK {
     if (this.ids < this.capacity) {
       const id = this.newId();
       this.setKey(id, buf, start, end, hash, key);
-      this.slots.add(hash, id, this.keys.offsetOf(id), this.keys.length(id));
+      this.slots.add(hash, id, this.keys);
       this.counts.place(id, 1);
       return id;
     }
@@ -755,7 +755,7 @@ export class TopK {
     this.errorLines[id] = 0;
     this.latencies?.clear(id);
     this.errors[id] = this.counts.count(id);
-    this.slots.add(hash, id, this.keys.offsetOf(id), this.keys.length(id));
+    this.slots.add(hash, id, this.keys);
     this.counts.raise(id, 1);
     return id;
   }
@@ -799,12 +799,8 @@ export class TopK {
 
   /** The arena moved its keys (or is another arena): the slots take their offsets again. */
   private refreshSlotSpans(): void {
-    const keys = this.keys;
-    this.slots.refreshSpans(
-      (id) => keys.offsetOf(id),
-      (id) => keys.length(id),
-    );
-    this.slotsGeneration = keys.generation;
+    this.slots.refreshSpans(this.keys);
+    this.slotsGeneration = this.keys.generation;
   }
 
   /** This table's id of other's key otherId, or -1. */

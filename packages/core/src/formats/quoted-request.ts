@@ -11,6 +11,7 @@ const QUOTE = 0x22;
 const COLON = 0x3a;
 const DASH = 0x2d;
 const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
 
 /**
  * `"METHOD target PROTOCOL" status[ bytes]` at i: sets the method, path, status and bytes (when a
@@ -43,7 +44,7 @@ export function readUvicornAccess(buf: Buffer, i: number, end: number, rec: Line
   let portColon = clientEnd - 1;
   while (portColon > i && buf[portColon] !== COLON) portColon--;
   if (portColon === i) return false;
-  const bracketed = buf[i] === OPEN_BRACKET && buf[portColon - 1] === 0x5d;
+  const bracketed = buf[i] === OPEN_BRACKET && buf[portColon - 1] === CLOSE_BRACKET;
   if (!readQuotedRequest(buf, clientEnd + 3, end, rec)) return false;
   rec.client.set(bracketed ? i + 1 : i, bracketed ? portColon - 1 : portColon);
   return true;
