@@ -1,10 +1,12 @@
 // End-to-end throughput: a job on a fresh embedded cluster, timed from POST /jobs until the
-// coordinator lists it completed, so it includes planning, dispatch, analysis and merging.
+// coordinator's event stream says it completed, so it includes planning, dispatch, analysis and merging.
 import { LocalCluster } from '@loganalyzer/cli';
 import { createCoordinatorClient } from '@loganalyzer/contract';
 import type { CoordinatorClient, Job } from '@loganalyzer/contract';
 import type { BenchInput } from './inputs';
 import { warmPageCache } from './inputs';
+import { openJobEvents } from './job-events';
+import type { JobEvents } from './job-events';
 import { log } from './log';
 import { bestOf, mbPerSecond, perSecond, secondsSince } from './measure';
 
@@ -21,12 +23,6 @@ export interface ClusterThroughput {
 
 export const CLUSTER_WORKERS = 2;
 
-/**
- * Completion is polled on GET /jobs, which lists summaries. GET /jobs/:id (what runJob polls) builds
- * the whole report on every call, which on large jobs costs the coordinator a good part of a second;
- * polling it every few ms would slow down the job being measured. It is fetched once, at the end.
- */
-const POLL_INTERVAL_MS = 10;
 /** A coordinator busy merging a large chunk can leave a request unanswered for many seconds. */
 const REQUEST_TIMEOUT_MS = 10 * 60_000;
 /**
@@ -37,7 +33,6 @@ const MAX_RETRIES = 5;
 const TRANSIENT_CODES = new Set(['ECONNRESET', 'EPIPE']);
 
 const isTransient = (err: unknown): boolean => TRANSIENT_CODES.has((err as { code?: unknown })?.code as string);
-const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function withRetries<T>(what: string, request: () => Promise<T>): Promise<T> {
   for (let retries = 0; ; retries++) {
@@ -50,27 +45,27 @@ async function withRetries<T>(what: string, request: () => Promise<T>): Promise<
   }
 }
 
-export function benchClient(cluster: LocalCluster): CoordinatorClient {
-  return createCoordinatorClient(cluster.coordinatorUrl, { timeoutMs: REQUEST_TIMEOUT_MS, token: cluster.token });
+/** What a measurement drives a cluster through: its client, and its event stream to learn when a job ends. */
+export interface BenchCluster {
+  client: CoordinatorClient;
+  events: JobEvents;
 }
 
-async function waitUntilFinished(client: CoordinatorClient, jobId: string): Promise<void> {
-  for (;;) {
-    const listed = await withRetries('listing jobs', () => client.listJobs());
-    if (listed.status !== 200) throw new Error(`GET /jobs answered ${listed.status}: ${listed.body.message}`);
-    const summary = listed.body.jobs.find((job) => job.job_id === jobId);
-    if (!summary) throw new Error(`the coordinator does not list job ${jobId}`);
-    if (summary.status === 'completed' || summary.status === 'failed') return;
-    await sleep(POLL_INTERVAL_MS);
-  }
+/** A client of the cluster and its open event stream (close `events` before stopping the cluster). */
+export async function benchClusterOf(cluster: LocalCluster): Promise<BenchCluster> {
+  return {
+    client: createCoordinatorClient(cluster.coordinatorUrl, { timeoutMs: REQUEST_TIMEOUT_MS, token: cluster.token }),
+    events: await openJobEvents(cluster.coordinatorUrl, cluster.token),
+  };
 }
 
-export async function runTimedJob(client: CoordinatorClient, input: BenchInput, chunkSize?: number): Promise<{ job: Job; seconds: number }> {
+/** Timed from POST /jobs until the event stream says the job ended; the job is fetched after, untimed. */
+export async function runTimedJob({ client, events }: BenchCluster, input: BenchInput, chunkSize?: number): Promise<{ job: Job; seconds: number }> {
   const start = process.hrtime.bigint();
   const created = await client.createJob({ body: { filepath: input.path, format: input.format, ...(chunkSize ? { chunk_size: chunkSize } : {}) } });
   if (created.status !== 201) throw new Error(`the coordinator refused the job on ${input.path}: ${created.body.message}`);
   const jobId = created.body.job_id;
-  await waitUntilFinished(client, jobId);
+  await events.ended(jobId);
   const seconds = secondsSince(start);
   const fetched = await withRetries(`fetching job ${jobId}`, () => client.getJob({ params: { job_id: jobId } }));
   if (fetched.status !== 200) throw new Error(`cannot fetch job ${jobId}: ${fetched.body.message}`);
@@ -83,9 +78,9 @@ export async function runTimedJob(client: CoordinatorClient, input: BenchInput, 
 export async function measureClusterThroughput(input: BenchInput, runs: number, workerConcurrency?: number): Promise<ClusterThroughput> {
   const cluster = await LocalCluster.start({ workers: CLUSTER_WORKERS, concurrency: workerConcurrency });
   try {
-    const client = benchClient(cluster);
+    const bench = await benchClusterOf(cluster);
     warmPageCache(input.path);
-    const { best, runSeconds } = await bestOf(runs, () => runTimedJob(client, input));
+    const { best, runSeconds } = await bestOf(runs, () => runTimedJob(bench, input)).finally(() => bench.events.close());
     const { metrics, progress } = best.job;
     return {
       format: input.format,

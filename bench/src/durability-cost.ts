@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { LocalCluster } from '@loganalyzer/cli';
-import { benchClient, CLUSTER_WORKERS, runTimedJob } from './cluster-throughput';
+import { BenchCluster, benchClusterOf, CLUSTER_WORKERS, runTimedJob } from './cluster-throughput';
 import type { BenchInput } from './inputs';
 import { mbPerSecond, spread } from './measure';
 
@@ -39,18 +39,19 @@ export async function measureDurabilityCost(input: BenchInput, runs: number, wor
   const dir = mkdtempSync(join(tmpdir(), 'loganalyzer-bench-state-'));
   const states: Record<StateKind, string> = { memory: ':memory:', sqlite: join(dir, 'state.db') };
   const clusters: LocalCluster[] = [];
+  const benches: BenchCluster[] = [];
   try {
     for (const kind of STATE_KINDS) clusters.push(await LocalCluster.start({ workers: CLUSTER_WORKERS, concurrency: workerConcurrency, state: states[kind] }));
-    const clients = clusters.map(benchClient);
+    for (const cluster of clusters) benches.push(await benchClusterOf(cluster));
     // A fresh cluster's first job runs several times slower (its workers' threads are not compiled
     // yet): one untimed job on each keeps that out of a comparison that looks for a few percent.
-    for (const client of clients) await runTimedJob(client, input);
+    for (const bench of benches) await runTimedJob(bench, input);
     const seconds: Record<StateKind, number[]> = { memory: [], sqlite: [] };
     let bytes = 0;
     let chunks = 0;
     for (let run = 0; run < runs; run++) {
       for (const [i, kind] of STATE_KINDS.entries()) {
-        const { job, seconds: took } = await runTimedJob(clients[i], input);
+        const { job, seconds: took } = await runTimedJob(benches[i], input);
         seconds[kind].push(took);
         bytes = job.metrics.bytes;
         chunks = job.progress.chunks_total;
@@ -72,6 +73,7 @@ export async function measureDurabilityCost(input: BenchInput, runs: number, wor
       sqlite_vs_memory_median: memory.median_seconds / sqlite.median_seconds,
     };
   } finally {
+    for (const bench of benches) bench.events.close();
     // Every cluster is stopped and the state removed even if one stop fails; then the failure is told.
     const stopped = await Promise.allSettled(clusters.map((cluster) => cluster.stop()));
     rmSync(dir, { recursive: true, force: true });

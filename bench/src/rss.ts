@@ -5,7 +5,7 @@
 // are most of a worker's memory, and the applog file has none.
 import { readFileSync } from 'node:fs';
 import { LocalCluster } from '@loganalyzer/cli';
-import { benchClient, runTimedJob } from './cluster-throughput';
+import { benchClusterOf, runTimedJob } from './cluster-throughput';
 import type { BenchInput } from './inputs';
 import { MB } from './measure';
 
@@ -33,7 +33,8 @@ export async function measureWorkerPeakRss(input: BenchInput, chunkSize: number)
     const pid = worker.process.pid;
     if (pid === undefined) throw new Error('the worker process has no pid');
     const idle = peakRssBytes(pid);
-    const { job, seconds } = await runTimedJob(benchClient(cluster), input, chunkSize);
+    const bench = await benchClusterOf(cluster);
+    const { job, seconds } = await runTimedJob(bench, input, chunkSize).finally(() => bench.events.close());
     return {
       format: input.format,
       chunk_size: chunkSize,
