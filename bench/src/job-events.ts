@@ -73,7 +73,9 @@ class StreamedJobEnds implements JobEvents {
 /** Opens the coordinator's event stream; resolves once the coordinator has accepted it. */
 export function openJobEvents(coordinatorUrl: string, token: string): Promise<JobEvents> {
   return new Promise((resolve, reject) => {
-    const req = request(new URL('/events', coordinatorUrl), { headers: { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' } }, (response) => {
+    // Not through Node's global agent, whose sockets time out after 5 s without data: a stream is
+    // quiet while a large chunk is analyzed.
+    const req = request(new URL('/events', coordinatorUrl), { agent: false, headers: { Authorization: `Bearer ${token}`, Accept: 'text/event-stream' } }, (response) => {
       if (response.statusCode !== 200) {
         response.resume();
         reject(new Error(`GET /events on ${coordinatorUrl} answered ${response.statusCode}`));
