@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { createCoordinatorClient, CoordinatorClient } from '@loganalyzer/contract';
 import { startChild, stopChild } from './child-process';
+import { mallocEnv } from './malloc-env';
 
 export const coordinatorScript = require.resolve('@loganalyzer/coordinator/dist/main.js');
 export const workerScript = require.resolve('@loganalyzer/worker/dist/main.js');
@@ -64,9 +65,12 @@ export class LocalCluster {
     private readonly options: LocalClusterOptions,
   ) {}
 
-  /** The children get the token in their environment, not their argv: argv is public in `ps`. */
+  /**
+   * The children get the token in their environment, not their argv: argv is public in `ps`. They
+   * also get the allocator setting that hands freed large blocks back (malloc-env.ts).
+   */
   private static childEnv(token: string): NodeJS.ProcessEnv {
-    return { LOGANALYZER_TOKEN: token };
+    return { LOGANALYZER_TOKEN: token, ...mallocEnv() };
   }
 
   private static coordinatorArgs(options: LocalClusterOptions, port: number): string[] {

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { createCoordinatorClient, createWorkerClient } from '@loganalyzer/contract';
 import { LocalCluster, sharedConcurrency } from '../src/local-cluster';
+import { mallocEnv, MMAP_THRESHOLD_BYTES, MMAP_THRESHOLD_VARIABLE } from '../src/malloc-env';
 
 jest.setTimeout(60_000);
 
@@ -55,6 +56,20 @@ it('hands the token to its children in their environment, never on their command
     expect(argv.filter((arg) => arg.includes(cluster.token))).toStrictEqual([]);
     expect(env.filter((entry) => entry.startsWith('LOGANALYZER_TOKEN='))).toStrictEqual([`LOGANALYZER_TOKEN=${cluster.token}`]);
   }
+});
+
+it('gives its children the allocator setting that hands freed large blocks back (malloc-env.ts), or the one the user set', () => {
+  const expected = process.env[MMAP_THRESHOLD_VARIABLE] ?? String(MMAP_THRESHOLD_BYTES);
+  for (const child of [cluster.coordinatorProcess, cluster.workers.get('local-1')!.process]) {
+    const env = readFileSync(`/proc/${child.pid}/environ`, 'utf8').split('\0');
+
+    expect(env.filter((entry) => entry.startsWith(`${MMAP_THRESHOLD_VARIABLE}=`))).toStrictEqual([`${MMAP_THRESHOLD_VARIABLE}=${expected}`]);
+  }
+});
+
+it("keeps the user's own allocator setting", () => {
+  expect(mallocEnv({ [MMAP_THRESHOLD_VARIABLE]: '65536' })).toStrictEqual({ [MMAP_THRESHOLD_VARIABLE]: '65536' });
+  expect(mallocEnv({})).toStrictEqual({ [MMAP_THRESHOLD_VARIABLE]: '131072' });
 });
 
 it("shares this machine's cores among its workers unless told, one thread each at least", async () => {
