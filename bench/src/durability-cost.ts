@@ -14,9 +14,9 @@ import type { BenchInput } from './inputs';
 import { mbPerSecond, spread } from './measure';
 
 export const STATE_KINDS = ['memory', 'sqlite'] as const;
+export type StateKind = (typeof STATE_KINDS)[number];
 /** Pairs of jobs run whatever --runs says (more when it says more). */
 export const MIN_DURABILITY_PAIRS = 5;
-export type StateKind = (typeof STATE_KINDS)[number];
 
 export interface StateRun {
   /** The coordinator's --state: ":memory:", or "<temp dir>/state.db". */
