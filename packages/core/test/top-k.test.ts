@@ -137,6 +137,22 @@ describe('admitting a key on its second sighting once full (the error messages)'
     const evicted = ['a', 'b', 'c'].find((k) => !top.entries().some((e) => e.key === k))!;
     expect(top.countString(evicted) >= 0).toBe(true);
   });
+
+  it('counts every key it holds once its doorkeeper turns unseen keys away unprobed: those it held when full, and those a merge brought', () => {
+    const countOf = (top: TopK, key: string): number | undefined => top.entries().find((e) => e.key === key)?.count;
+    const top = feed(new TopK(3, false, true), ['a', 'a', 'b', 'b', 'c', 'c']);
+    expect(top.countString('new')).toBe(-1);
+    // Held since before the doorkeeper was made: still found and counted.
+    expect(top.countString('a') >= 0).toBe(true);
+    expect(countOf(top, 'a')).toBe(3);
+    const other = feed(new TopK(3, false, true), Array.from({ length: 10 }, () => 'merged'));
+    top.merge(other);
+    // 10, plus the smallest count of this table, which is no longer exact (a key it lacks may have occurred that often).
+    expect(countOf(top, 'merged')).toBe(12);
+    // A key the merge brought in was never sighted by this table's doorkeeper: it must be counted all the same.
+    expect(top.countString('merged') >= 0).toBe(true);
+    expect(countOf(top, 'merged')).toBe(13);
+  });
 });
 
 it('reports the true top 10 of a Zipf stream as its top 10, in order', () => {

@@ -20,7 +20,9 @@
 // ids and numbers in every message) puts a doorkeeper before Space-Saving once it is full: a key
 // seen for the first time since then is not admitted, only remembered in a Bloom filter, and takes a
 // counter on its second sighting (or at once when the filter answers wrongly that it saw it). An
-// evicted key is put in the filter too, so only a key the table never held is ever turned away, and
+// evicted key is put in the filter too, and so is every key the table holds (when the filter is made,
+// as keys are added, after a merge): a key the filter has not seen is then one the table lacks, turned
+// away without a probe of the hash slots, and only a key the table never held is ever turned away, and
 // only once. The guarantees stand: such a key's truth is then 1, ≤ the smallest count of a full
 // table, as Space-Saving requires of every key outside it; admitted, it gets the smallest count + 1
 // as its count and the smallest count as its error, and its truth, 2, is in that range. It spares the eviction (a key's bytes copied, two hash-slot updates) for the keys
@@ -237,6 +239,8 @@ export class TopK {
     if (inPlace) this.mergeInPlace(other, thisFloor, otherFloor);
     else if (byBytes) this.mergeByBytes(other, thisFloor, otherFloor);
     else this.mergeByStrings(other, thisFloor, otherFloor);
+    // The other's keys are held now: a doorkeeper that lacked them would turn them away.
+    if (this.doorkeeper !== null) this.holdAllInDoorkeeper();
   }
 
   /**
@@ -349,14 +353,36 @@ export class TopK {
     // Before any count changes: counters' stamps decide what Space-Saving evicts.
     if (this.mergedInPlace) this.canonicalIds();
     const hash = hashBytes(buf, start, end);
+    this.total++;
+    // The doorkeeper holds every key of the table (see startDoorkeeper), so a key it has not seen is
+    // not held: turned away without probing the slots, which for a stream of distinct messages is a
+    // cache miss on nearly every line.
+    if (this.doorkeeper !== null && this.ids >= this.capacity && this.firstSighting(hash)) return this.turnAway();
     let id = this.find(hash, buf, start, end);
     if (id >= 0) this.counts.raise(id, 1);
-    else if (this.admitOnSecondSight && this.ids >= this.capacity && this.firstSighting(hash)) {
-      this.exact = false;
-      id = NOT_ADMITTED;
+    else if (this.admitOnSecondSight && this.doorkeeper === null && this.ids >= this.capacity) {
+      // The table has just filled: from now on a key seen for the first time is only remembered.
+      this.startDoorkeeper();
+      this.firstSighting(hash);
+      id = this.turnAway();
     } else id = this.insert(buf, start, end, hash, key);
-    this.total++;
     return id;
+  }
+
+  private turnAway(): number {
+    this.exact = false;
+    return NOT_ADMITTED;
+  }
+
+  /** Makes the doorkeeper, holding every key of the table: nothing was evicted before, so nothing else needs remembering. */
+  private startDoorkeeper(): void {
+    this.doorkeeper = new Int32Array(DOORKEEPER_BITS >>> 5);
+    this.holdAllInDoorkeeper();
+  }
+
+  /** Puts every key of the table in the doorkeeper, so that one it has not seen is one the table lacks. */
+  private holdAllInDoorkeeper(): void {
+    for (let id = 0; id < this.ids; id++) this.firstSighting(this.keys.hash(id));
   }
 
   /**
@@ -365,12 +391,7 @@ export class TopK {
    * often, admitting more keys: it degrades to plain Space-Saving, never below it.
    */
   private firstSighting(hash: number): boolean {
-    const bits = this.doorkeeper;
-    if (bits === null) {
-      // The table has just filled: nothing was evicted before, so nothing needs remembering yet.
-      this.doorkeeper = new Int32Array(DOORKEEPER_BITS >>> 5);
-      return this.firstSighting(hash);
-    }
+    const bits = this.doorkeeper!;
     const a = hash & (DOORKEEPER_BITS - 1);
     const b = (Math.imul(hash, 0x9e3779b1) >>> 9) & (DOORKEEPER_BITS - 1);
     const maskA = 1 << (a & 31);
@@ -741,6 +762,8 @@ export class TopK {
       this.setKey(id, buf, start, end, hash, key);
       this.slots.add(hash, id, this.keys);
       this.counts.place(id, 1);
+      // A table cut back below its capacity by a merge still keeps its doorkeeper holding every key.
+      if (this.doorkeeper !== null) this.firstSighting(hash);
       return id;
     }
     // Space-Saving: the new key takes over a counter of the smallest count, inheriting it as error.
