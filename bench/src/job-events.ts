@@ -17,7 +17,7 @@ export interface JobEvents {
   close(): void;
 }
 
-/** The event name and the job of one message, or null for messages about no job (progress, keep-alives). */
+/** The job a message says has ended, or null for any other message (progress, other events, keep-alives). */
 function jobEndOf(message: string): string | null {
   const type = /^event: (.*)$/m.exec(message)?.[1];
   if (type === undefined || !JOB_END_EVENTS.has(type)) return null;
