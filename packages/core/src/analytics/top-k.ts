@@ -19,11 +19,11 @@
 // A table made with `admitOnSecondSight` (the error messages', whose keys are often all distinct:
 // ids and numbers in every message) puts a doorkeeper before Space-Saving once it is full: a key
 // seen for the first time since then is not admitted, only remembered in a Bloom filter, and takes a
-// counter on its second sighting (or at once when the filter answers wrongly that it saw it). An
-// evicted key is put in the filter too, and so is every key the table holds (when the filter is made,
-// as keys are added, after a merge): a key the filter has not seen is then one the table lacks, turned
-// away without a probe of the hash slots, and only a key the table never held is ever turned away, and
-// only once. The guarantees stand: such a key's truth is then 1, ≤ the smallest count of a full
+// counter on its second sighting (or at once when the filter answers wrongly that it saw it). Every
+// key the table holds is in the filter too (put there when the filter is made, as keys are added,
+// after a merge), so an evicted key stays in it, and a key the filter has not seen is one the table
+// lacks, turned away without a probe of the hash slots: only a key the table never held is ever
+// turned away, and only once. The guarantees stand: such a key's truth is then 1, ≤ the smallest count of a full
 // table, as Space-Saving requires of every key outside it; admitted, it gets the smallest count + 1
 // as its count and the smallest count as its error, and its truth, 2, is in that range. It spares the eviction (a key's bytes copied, two hash-slot updates) for the keys
 // that never come back, which on such a stream is almost every one.
@@ -779,9 +779,9 @@ export class TopK {
     this.exact = false;
     const id = this.counts.lowest();
     const evictedHash = this.keys.hash(id);
+    // The evicted key stays in the doorkeeper, which holds every key the table held: it is admitted
+    // again at once, as plain Space-Saving would take it (see admitOnSecondSight above).
     this.slots.remove(evictedHash, id);
-    // A key that held a counter is admitted again at once: see admitOnSecondSight above.
-    if (this.doorkeeper !== null) this.firstSighting(evictedHash);
     // Bytes only, even for a key given as a string: a reused entry always decoded its key from them.
     this.keys.set(id, buf, start, end, hash);
     this.errorLines[id] = 0;
