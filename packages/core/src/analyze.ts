@@ -32,9 +32,10 @@ export interface AnalyzeOptions extends Omit<LineReaderOptions, 'onOversizedLine
    */
   window?: TimeWindow;
   /**
-   * What reads `applog` lines: `wasm` (the default, a WebAssembly scanner that parses a buffer of
-   * lines per call) or `js`; both give identical results, and `js` is used wherever WebAssembly is
-   * not available. Unset, the LOGANALYZER_SCANNER environment variable decides.
+   * What reads `applog` and `auto` lines: `wasm` (the default, a WebAssembly scanner that parses a
+   * buffer of lines per call, handing lines that are not applog to auto-detection under `auto`) or
+   * `js`; both give identical results, and `js` is used wherever WebAssembly is not available.
+   * Unset, the LOGANALYZER_SCANNER environment variable decides.
    */
   scanner?: ScannerChoice;
 }
@@ -108,9 +109,13 @@ class RangeAnalyzer implements LineSink {
   }
 
   line(buf: Buffer, lineStart: number, rawEnd: number, utf8Valid: boolean, fileOffset: number): void {
+    const lineEnd = lineToParse(this.acc, buf, lineStart, rawEnd, utf8Valid, fileOffset);
+    if (lineEnd >= 0) this.parsedLine(buf, lineStart, lineEnd, fileOffset);
+  }
+
+  /** A line lineToParse kept (not blank, valid UTF-8, its CR dropped): parsed and folded. */
+  parsedLine(buf: Buffer, lineStart: number, lineEnd: number, fileOffset: number): void {
     const acc = this.acc;
-    const lineEnd = lineToParse(acc, buf, lineStart, rawEnd, utf8Valid, fileOffset);
-    if (lineEnd < 0) return;
     const rec = this.rec;
     rec.reset(buf);
     const outcome = this.parse(buf, lineStart, lineEnd, rec);
@@ -163,19 +168,34 @@ export function lineSinkFor(acc: MetricsAccumulator, options: AnalyzeOptions, re
   return new RangeAnalyzer(selectParser(format), acc, referenceTimeMs, sinceMs, untilMs);
 }
 
+/**
+ * Whether the wasm scanner reads the lines: for `applog`, and for `auto`, where it takes the lines
+ * that are applog and hands every other line to auto-detection. An applog line is one in auto too:
+ * its timestamp passes looksLikeApplog, and its upper-case level after the time is neither a CRI
+ * wrapper's `stdout`/`stderr` nor a Docker line's `{`.
+ */
+function scansApplog(format: FormatOption): boolean {
+  return format === 'applog' || format === 'auto';
+}
+
 function analyzeFd(fd: number, filepath: string, start: number, size: number, options: AnalyzeOptions, path: PathChoice): PartialMetrics {
   const acc = new MetricsAccumulator({ filepath, topCapacity: options.topCapacity });
-  const scanner = path === 'fast' && options.format === 'applog' ? chosenApplogScanner(options.scanner, options.maxLineBytes) : null;
+  const format = options.format ?? 'auto';
+  const scanner = path === 'fast' && scansApplog(format) ? chosenApplogScanner(options.scanner, options.maxLineBytes) : null;
+  const referenceTimeMs = (): number => options.snapshot?.mtime_ms ?? fstatSync(fd).mtimeMs;
   if (scanner !== null) {
+    const sinceMs = options.window?.sinceMs ?? -Infinity;
+    const untilMs = options.window?.untilMs ?? Infinity;
     return acc.result(readApplogRange(fd, start, size, scanner, acc, {
       bufferSize: options.bufferSize,
       maxLineBytes: options.maxLineBytes,
       fileEnd: options.snapshot?.size,
-      sinceMs: options.window?.sinceMs ?? -Infinity,
-      untilMs: options.window?.untilMs ?? Infinity,
+      sinceMs,
+      untilMs,
+      otherLines: format === 'auto' ? new RangeAnalyzer(selectParser('auto'), acc, referenceTimeMs(), sinceMs, untilMs) : null,
     }));
   }
-  const analyzer = lineSinkFor(acc, options, options.snapshot?.mtime_ms ?? fstatSync(fd).mtimeMs, path);
+  const analyzer = lineSinkFor(acc, options, referenceTimeMs(), path);
   const read = readLinesInRange(fd, start, size, analyzer, {
     bufferSize: options.bufferSize,
     maxLineBytes: options.maxLineBytes,

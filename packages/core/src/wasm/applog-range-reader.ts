@@ -4,8 +4,8 @@
 // moved into wasm is the per-line work: the newline search, UTF-8 checks and parsing.
 import { readSync } from 'node:fs';
 import type { MetricsAccumulator } from '../analytics/metrics-accumulator';
-import { DEFAULT_BUFFER_SIZE, DEFAULT_MAX_LINE_BYTES, LineReaderOptions, smallRangeBuffer } from '../line-reader';
-import { foldApplogBatch } from './applog-batch-fold';
+import { DEFAULT_BUFFER_SIZE, DEFAULT_MAX_LINE_BYTES, LineReaderOptions, LineSink, readLinesInRange, smallRangeBuffer } from '../line-reader';
+import { countOtherLines, foldApplogBatch, ParsedLineSink } from './applog-batch-fold';
 import type { ApplogScanner } from './applog-scanner';
 
 const NEWLINE = 10;
@@ -14,6 +14,22 @@ export interface ApplogRangeOptions extends Pick<LineReaderOptions, 'bufferSize'
   /** The job's time window, open ends as infinities. */
   sinceMs: number;
   untilMs: number;
+  /**
+   * Under `auto`: where the lines that are not applog go, to be detected; null counts them malformed.
+   * When most of a range's first lines would go there, it reads the whole range (mostlyOtherLines).
+   */
+  otherLines: (ParsedLineSink & LineSink) | null;
+}
+
+/**
+ * Under `auto`, a range whose first batch of lines is mostly not applog (an access log, JSON lines)
+ * is read by the JS line reader and auto-detection alone, from its start: the scanner's try at every
+ * line cost those files ~10%, and parsing their first lines from the batch fold left V8 inlining the
+ * parsers worse for the rest of the range (JSON lines 1.16× the time). Either way every line is read
+ * as auto-detection reads it; only the speed differs.
+ */
+function mostlyOtherLines(scanner: ApplogScanner, rows: number): boolean {
+  return 2 * countOtherLines(scanner, rows) > rows;
 }
 
 /**
@@ -27,8 +43,10 @@ export function readApplogRange(fd: number, rangeStart: number, rangeSize: numbe
   let buf = scanner.dataBuffer(Math.max(1, Math.min(wanted, maxBufferBytes)));
   const limit = rangeStart + rangeSize;
   const fileEnd = options.fileEnd ?? Infinity;
-  const { sinceMs, untilMs } = options;
+  const { sinceMs, untilMs, otherLines } = options;
   let bytes = 0;
+  // Whether the range is past the choice between scanner and JS reader (there is none outside auto).
+  let judged = otherLines === null;
 
   let windowPos = rangeStart; // file offset of buf[0]
   let len = 0; // valid bytes in buf
@@ -69,7 +87,19 @@ export function readApplogRange(fd: number, rangeStart: number, rangeSize: numbe
   while (windowPos + cursor <= limit && (cursor < len || !eof)) {
     const rows = scanner.scan(cursor, len, Math.min(limit - windowPos, len), eof, sinceMs, untilMs);
     if (rows > 0) {
-      foldApplogBatch(acc, scanner, rows, buf, windowPos);
+      if (!judged) {
+        judged = true;
+        // Nothing is counted yet (no line folded, none skipped as oversized): the JS reader can start over.
+        if (bytes === 0 && mostlyOtherLines(scanner, rows)) {
+          return readLinesInRange(fd, rangeStart, rangeSize, otherLines!, {
+            bufferSize: options.bufferSize,
+            maxLineBytes,
+            fileEnd: options.fileEnd,
+            onOversizedLine: (offset) => acc.addMalformed('oversized', null, 0, 0, offset),
+          }).bytes;
+        }
+      }
+      foldApplogBatch(acc, scanner, rows, buf, windowPos, otherLines);
       const end = scanner.scanEnd();
       bytes += end - cursor;
       cursor = end;

@@ -67,7 +67,11 @@ export class ApplogScanner {
     this.dataBuffer(0);
   }
 
-  /** The data buffer, at least `bytes` long (its head kept when it grows); renews every view. */
+  /**
+   * The data buffer, at least `bytes` long (its head kept when it grows); renews every view. The
+   * module's first memory holds the default read buffer (asconfig.json's initialMemory): a growth
+   * detaches the old ArrayBuffer, which slows every typed-array access of the thread after it.
+   */
   dataBuffer(bytes: number): Buffer {
     const memory = this.exports.memory;
     const needed = this.dataStart + bytes + SCAN_OVERRUN;
