@@ -62,6 +62,8 @@ async function run(options: BenchOptions): Promise<BenchResult> {
 
   const core: CoreThroughput[] = [];
   for (const input of inputs) core.push(...present([await attempt(`core, one thread: ${input.format}`, () => measureCoreThroughput(input, options.runs))]));
+  // The default format: detection per line, application-log lines still on the wasm scanner.
+  core.push(...present([await attempt('core, one thread: applog as auto', () => measureCoreThroughput(applog, options.runs, 'auto'))]));
 
   const order: OrderThroughput[] = [];
   for (const spec of ORDER_PAIRS) {
