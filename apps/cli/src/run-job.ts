@@ -1,7 +1,7 @@
 // Submits a job to a coordinator and follows it to the end, riding out a coordinator that restarts
 // (its jobs survive a restart; the connection does not). A refused token ends it at once: waiting does
 // not make a token right.
-import type { CoordinatorClient, Job, LogFormat } from '@loganalyzer/contract';
+import type { CoordinatorClient, Job, JobProgressUpdate, LogFormat } from '@loganalyzer/contract';
 
 export interface RunJobOptions {
   chunkSize?: number;
@@ -19,7 +19,8 @@ export interface RunJobOptions {
   coordinatorUrl?: string;
   /** For messages: whether the client sends a cluster token (a 401 then means the wrong one). */
   sendsToken?: boolean;
-  onProgress?: (job: Job) => void;
+  /** Each poll's counters while the job runs. */
+  onProgress?: (progress: JobProgressUpdate) => void;
 }
 
 export class JobRequestError extends Error {}
@@ -70,28 +71,47 @@ export async function runJob(client: CoordinatorClient, inputs: string[], option
   return waitForJob(client, created.body.job_id, options);
 }
 
+/**
+ * Follows the job on GET /jobs/:job_id/progress (counters only) until it ends, then fetches it whole
+ * once. Polling the whole job, whose report is megabytes on a large input, kept the coordinator
+ * serializing and this process parsing it ten times a second on the cores the workers analyze on:
+ * `pnpm analyze` on 1 GiB of applog took 4.2 s where the same job alone took 2.4 s.
+ */
 export async function waitForJob(client: CoordinatorClient, jobId: string, options: RunJobOptions = {}): Promise<Job> {
   const pollMs = options.pollIntervalMs ?? 100;
   const patienceMs = options.unreachableForMs ?? 60_000;
   const where = options.coordinatorUrl ? ` at ${options.coordinatorUrl}` : '';
   let unreachableSince: number | null = null;
-  for (;;) {
-    let r;
+  /** The coordinator's answer, or null after a failed attempt that may be retried (it was waited for). */
+  const ask = async <T extends { status: number; body: unknown }>(request: () => Promise<T>): Promise<T | null> => {
     try {
-      r = await client.getJob({ params: { job_id: jobId } });
+      const r = await request();
       unreachableSince = null;
+      if (r.status === 401) throw unauthorized(options);
+      if (r.status !== 200) throw new JobRequestError(`cannot follow job ${jobId} on the coordinator${where}: ${(r.body as { message?: string }).message}`);
+      return r;
     } catch (err) {
+      if (err instanceof JobRequestError) throw err;
       unreachableSince ??= Date.now();
       if (Date.now() - unreachableSince > patienceMs) {
         throw new CoordinatorUnreachableError(`lost the coordinator${where} while following job ${jobId}: ${(err as Error).message} for ${Math.round((Date.now() - unreachableSince) / 1000)} s`);
       }
-      await new Promise((resolve) => setTimeout(resolve, Math.max(pollMs, 250)));
-      continue;
+      await sleep(Math.max(pollMs, 250));
+      return null;
     }
-    if (r.status === 401) throw unauthorized(options);
-    if (r.status !== 200) throw new JobRequestError(`cannot follow job ${jobId} on the coordinator${where}: ${r.body.message}`);
-    options.onProgress?.(r.body);
-    if (r.body.status === 'completed' || r.body.status === 'failed') return r.body;
-    await new Promise((resolve) => setTimeout(resolve, pollMs));
+  };
+  for (;;) {
+    const r = await ask(() => client.getJobProgress({ params: { job_id: jobId } }));
+    if (r === null) continue;
+    const progress = r.body as JobProgressUpdate;
+    options.onProgress?.(progress);
+    if (progress.status === 'completed' || progress.status === 'failed') break;
+    await sleep(pollMs);
+  }
+  for (;;) {
+    const r = await ask(() => client.getJob({ params: { job_id: jobId } }));
+    if (r !== null) return r.body as Job;
   }
 }
+
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,6 +1,6 @@
 // The progress line: its exact text at points of a job, cut to the terminal, and how it is drawn on a
 // terminal (in place, erased at the end) and not drawn at all into a pipe.
-import type { Job } from '@loganalyzer/contract';
+import type { JobProgressUpdate } from '@loganalyzer/contract';
 import { ProgressDisplay, ProgressStream } from '../src/progress/progress-display';
 import { duration, ProgressSample, renderProgressLine } from '../src/progress/progress-line';
 
@@ -50,8 +50,8 @@ class FakeTty implements ProgressStream {
   }
 }
 
-function job(bytesDone: number, chunksDone: number): Job {
-  return { progress: { bytes_done: bytesDone, bytes_total: 200_000_000, chunks_done: chunksDone, chunks_total: 32 } } as Job;
+function job(bytesDone: number, chunksDone: number): JobProgressUpdate {
+  return { job_id: 'j', status: 'running', bytes_done: bytesDone, bytes_total: 200_000_000, chunks_done: chunksDone, chunks_total: 32 };
 }
 
 it('redraws one line in place on a terminal, skips an unchanged line, and erases it at the end', () => {

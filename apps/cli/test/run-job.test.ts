@@ -101,7 +101,7 @@ it('stops following a job at the first 401 instead of polling on', async () => {
     const following = waitForJob(createCoordinatorClient(coordinator.url), 'job-42', { coordinatorUrl: coordinator.url, pollIntervalMs: 10 });
 
     await expect(following).rejects.toThrow(UnauthorizedError);
-    expect(coordinator.requests).toStrictEqual(['GET /jobs/job-42']);
+    expect(coordinator.requests).toStrictEqual(['GET /jobs/job-42/progress']);
   } finally {
     await coordinator.close();
   }

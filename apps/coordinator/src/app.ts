@@ -112,6 +112,7 @@ export function createApp(coordinator: Coordinator, options: CoordinatorAppOptio
     },
     listJobs: async () => ({ status: 200, body: { jobs: coordinator.listJobs() } }),
     getJob: async ({ params }) => ({ status: 200, body: coordinator.getJob(params.job_id) }),
+    getJobProgress: async ({ params }) => ({ status: 200, body: coordinator.requireJobProgress(params.job_id) }),
     deleteJob: async ({ params }) => {
       coordinator.deleteJob(params.job_id);
       return { status: 200, body: { job_id: params.job_id, deleted: true as const } };

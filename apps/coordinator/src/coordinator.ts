@@ -363,6 +363,11 @@ export class Coordinator {
     return jobBody(job, this.results.report(jobId, windowOf(job.record.parsing)));
   }
 
+  /** GET /jobs/:job_id/progress: a job's counters without its metrics, for a client following it. */
+  requireJobProgress(jobId: string): JobProgressUpdate {
+    return jobProgressUpdate(this.leases.requireJob(jobId));
+  }
+
   /** A job's counters without its metrics (no report is built): for progress messages; null once deleted. */
   jobProgress(jobId: string): JobProgressUpdate | null {
     const job = this.leases.job(jobId);

@@ -127,6 +127,7 @@ export class FakeCoordinator {
       createJob: async () => ({ status: 201, body: { job_id: 'job-1' } }),
       listJobs: async () => ({ status: 200, body: { jobs: [] } }),
       getJob: async ({ params }) => ({ status: 404, body: { error: 'job_not_found', message: `no job ${params.job_id}` } }),
+      getJobProgress: async ({ params }) => ({ status: 404, body: { error: 'job_not_found', message: `no job ${params.job_id}` } }),
       deleteJob: async ({ params }) => ({ status: 404, body: { error: 'job_not_found', message: `no job ${params.job_id}` } }),
     });
 

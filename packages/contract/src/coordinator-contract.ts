@@ -6,7 +6,7 @@ import { LivenessSchema } from './liveness';
 import { telemetryRoutes } from './telemetry-routes';
 import { CreateJobBodySchema, JobSchema, JobSummarySchema } from './jobs';
 import { MetricsReportSchema, PartialMetricsSchema } from './metrics';
-import { EVENT_STREAM_CONTENT_TYPE } from './event-stream';
+import { EVENT_STREAM_CONTENT_TYPE, JobProgressUpdateSchema } from './event-stream';
 import { LeaseTokenSchema, MAX_LEASES_PER_HEARTBEAT, WorkerIdSchema, WorkerInfoSchema, WorkerLoadSchema } from './workers';
 
 const c = initContract();
@@ -158,6 +158,19 @@ export const coordinatorContract = c.router(
       pathParams: JobIdParamsSchema,
       responses: {
         200: JobSchema,
+        400: ValidationErrorSchema,
+        404: ErrorSchema,
+      },
+    },
+    getJobProgress: {
+      method: 'GET',
+      path: '/jobs/:job_id/progress',
+      summary: "A job's status and chunk counters, without its metrics",
+      description:
+        'What a client following a job asks while it runs. GET /jobs/:job_id carries the report merged so far (megabytes on a large job), which the coordinator serializes and the client parses on every poll, on the cores the workers analyze on; ask for it once the status is completed or failed.',
+      pathParams: JobIdParamsSchema,
+      responses: {
+        200: JobProgressUpdateSchema,
         400: ValidationErrorSchema,
         404: ErrorSchema,
       },

@@ -42,6 +42,7 @@ it('lists every coordinator route, with each of its methods, in its OpenAPI docu
     '/health': ['post'],
     '/jobs': ['get', 'post'],
     '/jobs/{job_id}': ['delete', 'get'],
+    '/jobs/{job_id}/progress': ['get'],
     '/livez': ['get'],
     '/metrics': ['get', 'post'],
     '/metrics/prometheus': ['get'],

@@ -1,6 +1,6 @@
 // The progress line on stderr while a job runs, redrawn in place; only on a terminal (a pipe or a file
 // gets nothing), and erased before the report is printed.
-import type { Job } from '@loganalyzer/contract';
+import type { JobProgressUpdate } from '@loganalyzer/contract';
 import { ProgressSample, renderProgressLine } from './progress-line';
 
 /** What is used of a tty.WriteStream; tests pass a fake. */
@@ -27,8 +27,7 @@ export class ProgressDisplay {
     return stream.isTTY ? new ProgressDisplay(stream, now(), now) : null;
   }
 
-  update(job: Job, workers: number | null): void {
-    const p = job.progress;
+  update(p: JobProgressUpdate, workers: number | null): void {
     const sample: ProgressSample = {
       bytesDone: p.bytes_done,
       bytesTotal: p.bytes_total,
