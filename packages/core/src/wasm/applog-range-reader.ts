@@ -23,10 +23,10 @@ export interface ApplogRangeOptions extends Pick<LineReaderOptions, 'bufferSize'
 
 /**
  * Under `auto`, a range whose first batch of lines is mostly not applog (an access log, JSON lines)
- * is read by the JS line reader and auto-detection alone, from its start: the scanner's try at every
- * line cost those files ~10%, and parsing their first lines from the batch fold left V8 inlining the
- * parsers worse for the rest of the range (JSON lines 1.16× the time). Either way every line is read
- * as auto-detection reads it; only the speed differs.
+ * is read by the JS line reader and auto-detection alone, from its start. Handing all their lines
+ * over from the batch fold cost JSON lines 1.16× and combined 1.09× the time (measured before the
+ * scanner's memory stopped growing, which was part of it; the profile also showed the JSON parser
+ * inlined worse). Either way every line is read as auto-detection reads it; only the speed differs.
  */
 function mostlyOtherLines(scanner: ApplogScanner, rows: number): boolean {
   return 2 * countOtherLines(scanner, rows) > rows;
