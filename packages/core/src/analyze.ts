@@ -186,14 +186,16 @@ function analyzeFd(fd: number, filepath: string, start: number, size: number, op
   if (scanner !== null) {
     const sinceMs = options.window?.sinceMs ?? -Infinity;
     const untilMs = options.window?.untilMs ?? Infinity;
-    return acc.result(readApplogRange(fd, start, size, scanner, acc, {
+    const bytes = readApplogRange(fd, start, size, scanner, acc, {
       bufferSize: options.bufferSize,
       maxLineBytes: options.maxLineBytes,
       fileEnd: options.snapshot?.size,
       sinceMs,
       untilMs,
       otherLines: format === 'auto' ? new RangeAnalyzer(selectParser('auto'), acc, referenceTimeMs(), sinceMs, untilMs) : null,
-    }));
+    });
+    // Null: an `auto` range mostly of other formats, left (with nothing counted) to the JS reader below.
+    if (bytes !== null) return acc.result(bytes);
   }
   const analyzer = lineSinkFor(acc, options, referenceTimeMs(), path);
   const read = readLinesInRange(fd, start, size, analyzer, {

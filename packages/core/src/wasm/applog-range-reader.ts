@@ -4,7 +4,7 @@
 // moved into wasm is the per-line work: the newline search, UTF-8 checks and parsing.
 import { readSync } from 'node:fs';
 import type { MetricsAccumulator } from '../analytics/metrics-accumulator';
-import { DEFAULT_BUFFER_SIZE, DEFAULT_MAX_LINE_BYTES, LineReaderOptions, LineSink, readLinesInRange, smallRangeBuffer } from '../line-reader';
+import { DEFAULT_BUFFER_SIZE, DEFAULT_MAX_LINE_BYTES, LineReaderOptions, smallRangeBuffer } from '../line-reader';
 import { countOtherLines, foldApplogBatch, ParsedLineSink } from './applog-batch-fold';
 import type { ApplogScanner } from './applog-scanner';
 
@@ -16,14 +16,14 @@ export interface ApplogRangeOptions extends Pick<LineReaderOptions, 'bufferSize'
   untilMs: number;
   /**
    * Under `auto`: where the lines that are not applog go, to be detected; null counts them malformed.
-   * When most of a range's first lines would go there, it reads the whole range (mostlyOtherLines).
+   * When most of a range's first lines would go there, the range is declined (mostlyOtherLines).
    */
-  otherLines: (ParsedLineSink & LineSink) | null;
+  otherLines: ParsedLineSink | null;
 }
 
 /**
  * Under `auto`, a range whose first batch of lines is mostly not applog (an access log, JSON lines)
- * is read by the JS line reader and auto-detection alone, from its start. Handing all their lines
+ * is declined, for the JS line reader and auto-detection alone to read from its start. Handing all their lines
  * over from the batch fold cost JSON lines 1.16× and combined 1.09× the time (measured before the
  * scanner's memory stopped growing, which was part of it; the profile also showed the JSON parser
  * inlined worse). Either way every line is read as auto-detection reads it; only the speed differs.
@@ -34,9 +34,10 @@ function mostlyOtherLines(scanner: ApplogScanner, rows: number): boolean {
 
 /**
  * Folds the applog lines that [rangeStart, rangeStart + rangeSize) owns into acc, as the JS fast path
- * would; returns the bytes of those lines, newlines included.
+ * would; returns the bytes of those lines, newlines included. Null when an `auto` range is declined
+ * (mostlyOtherLines), with nothing counted in acc yet.
  */
-export function readApplogRange(fd: number, rangeStart: number, rangeSize: number, scanner: ApplogScanner, acc: MetricsAccumulator, options: ApplogRangeOptions): number {
+export function readApplogRange(fd: number, rangeStart: number, rangeSize: number, scanner: ApplogScanner, acc: MetricsAccumulator, options: ApplogRangeOptions): number | null {
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   const maxBufferBytes = maxLineBytes + 1;
   const wanted = Math.min(options.bufferSize ?? DEFAULT_BUFFER_SIZE, smallRangeBuffer(rangeSize));
@@ -90,14 +91,7 @@ export function readApplogRange(fd: number, rangeStart: number, rangeSize: numbe
       if (!judged) {
         judged = true;
         // Nothing is counted yet (no line folded, none skipped as oversized): the JS reader can start over.
-        if (bytes === 0 && mostlyOtherLines(scanner, rows)) {
-          return readLinesInRange(fd, rangeStart, rangeSize, otherLines!, {
-            bufferSize: options.bufferSize,
-            maxLineBytes,
-            fileEnd: options.fileEnd,
-            onOversizedLine: (offset) => acc.addMalformed('oversized', null, 0, 0, offset),
-          }).bytes;
-        }
+        if (bytes === 0 && mostlyOtherLines(scanner, rows)) return null;
       }
       foldApplogBatch(acc, scanner, rows, buf, windowPos, otherLines);
       const end = scanner.scanEnd();
