@@ -178,7 +178,12 @@ function scansApplog(format: FormatOption): boolean {
   return format === 'applog' || format === 'auto';
 }
 
-function analyzeFd(fd: number, filepath: string, start: number, size: number, options: AnalyzeOptions, path: PathChoice): PartialMetrics {
+/** What a pass ends with: the accumulator's result as objects, or as its JSON bytes. */
+export type FinishPass<T> = (acc: MetricsAccumulator, bytes: number) => T;
+export const asPartial: FinishPass<PartialMetrics> = (acc, bytes) => acc.result(bytes);
+export const asPartialJson: FinishPass<Uint8Array[]> = (acc, bytes) => acc.resultJson(bytes);
+
+function analyzeFd<T>(fd: number, filepath: string, start: number, size: number, options: AnalyzeOptions, path: PathChoice, finish: FinishPass<T>): T {
   const acc = new MetricsAccumulator({ filepath, topCapacity: options.topCapacity });
   const format = options.format ?? 'auto';
   const scanner = path === 'fast' && scansApplog(format) ? chosenApplogScanner(options.scanner, options.maxLineBytes) : null;
@@ -195,7 +200,7 @@ function analyzeFd(fd: number, filepath: string, start: number, size: number, op
       otherLines: format === 'auto' ? new RangeAnalyzer(selectParser('auto'), acc, referenceTimeMs(), sinceMs, untilMs) : null,
     });
     // Null: an `auto` range mostly of other formats, left (with nothing counted) to the JS reader below.
-    if (bytes !== null) return acc.result(bytes);
+    if (bytes !== null) return finish(acc, bytes);
   }
   const analyzer = lineSinkFor(acc, options, referenceTimeMs(), path);
   const read = readLinesInRange(fd, start, size, analyzer, {
@@ -205,18 +210,18 @@ function analyzeFd(fd: number, filepath: string, start: number, size: number, op
     // Too long to be a log event we can parse: counted, never buffered whole.
     onOversizedLine: (offset) => acc.addMalformed('oversized', null, 0, 0, offset),
   });
-  return acc.result(read.bytes);
+  return finish(acc, read.bytes);
 }
 
 /**
  * Analyzes [start, start + size) of the open file, or the whole file when size is null. With a
  * snapshot, the file must be the planned one before the read and still as long after it.
  */
-function analyzeOpenFile(fd: number, filepath: string, start: number, size: number | null, options: AnalyzeOptions, path: PathChoice): PartialMetrics {
+function analyzeOpenFile<T>(fd: number, filepath: string, start: number, size: number | null, options: AnalyzeOptions, path: PathChoice, finish: FinishPass<T>): T {
   const snapshot = options.snapshot;
-  if (snapshot === undefined) return analyzeFd(fd, filepath, start, size ?? fstatSync(fd).size, options, path);
+  if (snapshot === undefined) return analyzeFd(fd, filepath, start, size ?? fstatSync(fd).size, options, path, finish);
   checkUnchanged(fd, filepath, snapshot);
-  const metrics = analyzeFd(fd, filepath, start, size ?? snapshot.size, options, path);
+  const metrics = analyzeFd(fd, filepath, start, size ?? snapshot.size, options, path, finish);
   // A cut during the read shortens the lines read without any error: only the size can tell.
   checkUnchanged(fd, filepath, snapshot);
   return metrics;
@@ -225,19 +230,28 @@ function analyzeOpenFile(fd: number, filepath: string, start: number, size: numb
 /** Metrics of the lines that the byte range [start, start + size) owns (see line-reader.ts). */
 export function analyzeRange(filepath: string, start: number, size: number, options: AnalyzeOptions = {}): PartialMetrics {
   checkOptions(options);
-  return withFile(filepath, (fd) => analyzeOpenFile(fd, filepath, start, size, options, 'fast'));
+  return withFile(filepath, (fd) => analyzeOpenFile(fd, filepath, start, size, options, 'fast', asPartial));
+}
+
+/**
+ * analyzeRange's partial as jsonBlocks writes it (UTF-8 JSON in blocks of their own ArrayBuffers),
+ * for a result that leaves the thread: its largest objects are never made (resultJson).
+ */
+export function analyzeRangeJson(filepath: string, start: number, size: number, options: AnalyzeOptions = {}): Uint8Array[] {
+  checkOptions(options);
+  return withFile(filepath, (fd) => analyzeOpenFile(fd, filepath, start, size, options, 'fast', asPartialJson));
 }
 
 /** analyzeRange through the general path only, for tests that hold fast paths to its results. */
 export function analyzeRangeOnGeneralPath(filepath: string, start: number, size: number, options: AnalyzeOptions = {}): PartialMetrics {
   checkOptions(options);
-  return withFile(filepath, (fd) => analyzeOpenFile(fd, filepath, start, size, options, 'general'));
+  return withFile(filepath, (fd) => analyzeOpenFile(fd, filepath, start, size, options, 'general', asPartial));
 }
 
 /** The partial metrics of a whole file (up to snapshot.size, given one) in one pass. */
 export function analyzeFilePartial(filepath: string, options: AnalyzeOptions = {}): PartialMetrics {
   checkOptions(options);
-  return withFile(filepath, (fd) => analyzeOpenFile(fd, filepath, 0, null, options, 'fast'));
+  return withFile(filepath, (fd) => analyzeOpenFile(fd, filepath, 0, null, options, 'fast', asPartial));
 }
 
 /** The report of a whole file in one pass: the reference every distributed run must equal. */

@@ -6,7 +6,7 @@ import { FileHandle, open } from 'node:fs/promises';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { MetricsAccumulator } from './analytics/metrics-accumulator';
-import { AnalyzeOptions, checkOptions, lineSinkFor, PathChoice } from './analyze';
+import { AnalyzeOptions, asPartial, asPartialJson, checkOptions, FinishPass, lineSinkFor, PathChoice } from './analyze';
 import { createZlibDecompressor, ReadableCompression } from './compression';
 import { AnalyzerError, fileError } from './errors';
 import { checkUnchanged } from './input-snapshot';
@@ -56,7 +56,7 @@ async function decompress(source: Readable, compression: ReadableCompression, on
   }
 }
 
-async function analyzeHandle(handle: FileHandle, filepath: string, compression: ReadableCompression, options: AnalyzeOptions, path: PathChoice): Promise<PartialMetrics> {
+async function analyzeHandle<T>(handle: FileHandle, filepath: string, compression: ReadableCompression, options: AnalyzeOptions, path: PathChoice, finish: FinishPass<T>): Promise<T> {
   const snapshot = options.snapshot;
   if (snapshot !== undefined) checkUnchanged(handle.fd, filepath, snapshot);
   const stats = snapshot === undefined ? await handle.stat() : null;
@@ -80,7 +80,7 @@ async function analyzeHandle(handle: FileHandle, filepath: string, compression: 
   const read = lines.finish();
   // A cut during the read would show as a truncated stream; a replacement only in the identity.
   if (snapshot !== undefined) checkUnchanged(handle.fd, filepath, snapshot);
-  return acc.result(read.bytes);
+  return finish(acc, read.bytes);
 }
 
 /**
@@ -88,11 +88,20 @@ async function analyzeHandle(handle: FileHandle, filepath: string, compression: 
  * decompressed text, the same metrics as analyzeFilePartial of the decompressed file. A stream that
  * does not decompress (corrupt, truncated) fails with invalid_input naming the file.
  */
-export async function analyzeCompressedFile(filepath: string, compression: ReadableCompression, options: AnalyzeOptions = {}, path: PathChoice = 'fast'): Promise<PartialMetrics> {
+export function analyzeCompressedFile(filepath: string, compression: ReadableCompression, options: AnalyzeOptions = {}, path: PathChoice = 'fast'): Promise<PartialMetrics> {
+  return analyzeCompressed(filepath, compression, options, path, asPartial);
+}
+
+/** analyzeCompressedFile's partial as its JSON bytes (analyzeRangeJson's counterpart). */
+export function analyzeCompressedFileJson(filepath: string, compression: ReadableCompression, options: AnalyzeOptions = {}): Promise<Uint8Array[]> {
+  return analyzeCompressed(filepath, compression, options, 'fast', asPartialJson);
+}
+
+async function analyzeCompressed<T>(filepath: string, compression: ReadableCompression, options: AnalyzeOptions, path: PathChoice, finish: FinishPass<T>): Promise<T> {
   checkOptions(options);
   const handle = await openInput(filepath);
   try {
-    return await analyzeHandle(handle, filepath, compression, options, path);
+    return await analyzeHandle(handle, filepath, compression, options, path, finish);
   } catch (err) {
     throw readError(filepath, err);
   } finally {

@@ -55,13 +55,22 @@ function escapeNonAscii(json: string): string {
   return json.replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-function writeValue(out: BlockWriter, value: unknown): void {
-  if (value === null || typeof value === 'string' || typeof value === 'boolean') {
+/**
+ * Values whose JSON a function writes instead: the function hands write its text in pieces, which
+ * concatenated are the JSON of one value (a top table's entries, written straight from the table).
+ */
+export type JsonWriters = ReadonlyMap<object, (write: (text: string) => void) => void>;
+
+function writeValue(out: BlockWriter, value: unknown, writers: JsonWriters | null): void {
+  const writer = writers !== null && typeof value === 'object' && value !== null ? writers.get(value) : undefined;
+  if (writer !== undefined) {
+    writer((text) => out.write(text));
+  } else if (value === null || typeof value === 'string' || typeof value === 'boolean') {
     out.write(JSON.stringify(value));
   } else if (typeof value === 'number') {
     out.write(Number.isFinite(value) ? String(value) : 'null');
   } else if (Array.isArray(value)) {
-    writeArray(out, value);
+    writeArray(out, value, writers);
   } else if (typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype && !('toJSON' in value)) {
     out.write('{');
     let first = true;
@@ -69,7 +78,7 @@ function writeValue(out: BlockWriter, value: unknown): void {
       if (item === undefined) continue;
       out.write(first ? `${JSON.stringify(name)}:` : `,${JSON.stringify(name)}:`);
       first = false;
-      writeValue(out, item);
+      writeValue(out, item, writers);
     }
     out.write('}');
   } else {
@@ -84,12 +93,12 @@ function writeValue(out: BlockWriter, value: unknown): void {
  */
 const RUN_CHARS = 1 << 16;
 
-function writeArray(out: BlockWriter, value: unknown[]): void {
+function writeArray(out: BlockWriter, value: unknown[], writers: JsonWriters | null): void {
   let run = '[';
   for (let i = 0; i < value.length; i++) {
     const item: unknown = value[i];
     const comma = i > 0 ? ',' : '';
-    if (isFlat(item)) {
+    if (isFlat(item) && !(writers !== null && typeof item === 'object' && item !== null && writers.has(item))) {
       // JSON.stringify writes a flat item as writeValue would: undefined array items and non-finite numbers as null.
       run += comma + (item === undefined ? 'null' : JSON.stringify(item));
       if (run.length < RUN_CHARS) continue;
@@ -98,7 +107,7 @@ function writeArray(out: BlockWriter, value: unknown[]): void {
     } else {
       out.write(run + comma);
       run = '';
-      writeValue(out, item);
+      writeValue(out, item, writers);
     }
   }
   out.write(run + ']');
@@ -113,9 +122,12 @@ function isFlat(item: unknown): boolean {
   return true;
 }
 
-/** The JSON of plain data, in ASCII, as a list of blocks, each a view on an ArrayBuffer of its own. */
-export function jsonBlocks(value: unknown): Uint8Array[] {
+/**
+ * The JSON of plain data, in ASCII, as a list of blocks, each a view on an ArrayBuffer of its own.
+ * A value that writers holds (by identity) is written by its function.
+ */
+export function jsonBlocks(value: unknown, writers: JsonWriters | null = null): Uint8Array[] {
   const out = new BlockWriter();
-  writeValue(out, value);
+  writeValue(out, value, writers);
   return out.finish();
 }

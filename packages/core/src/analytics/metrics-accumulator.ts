@@ -5,12 +5,13 @@ import type { MalformedFamily } from '../formats/format-selector';
 import { levelAt, LevelInfo, levelInfo } from '../level-names';
 import { shortTokenAt } from '../text/short-token';
 import { keepFirstSamples, MALFORMED_SAMPLE_BYTES, MalformedSample, PARTIAL_METRICS_VERSION, PartialMetrics, sortKeys } from '../partial-metrics';
+import { jsonBlocks } from '../json-parts';
 import { HyperLogLog } from './hyperloglog';
 import { QuantileSketch } from './quantile-sketch';
 import { RunCounter } from './run-counter';
 import { SketchKeyCache } from './sketch-key-cache';
 import { Timeline } from './timeline';
-import { DEFAULT_TOP_K_CAPACITY, PARTIAL_TOP_ROWS, TopK } from './top-k';
+import { DEFAULT_TOP_K_CAPACITY, PARTIAL_TOP_ROWS, SerializedTopK, TopK } from './top-k';
 
 /** Keys longer than this are cut (at a character boundary) before they are counted. */
 const MAX_KEY_BYTES = { path: 512, client: 64, userAgent: 512, message: 200, app: 64 };
@@ -282,6 +283,24 @@ export class MetricsAccumulator {
   }
 
   result(bytes: number): PartialMetrics {
+    return this.partial(bytes, (table) => table.serialize(PARTIAL_TOP_ROWS));
+  }
+
+  /**
+   * result(bytes) as jsonBlocks writes it, the top tables' rows written straight from the tables:
+   * their tuples, most of a partial's objects, never exist.
+   */
+  resultJson(bytes: number): Uint8Array[] {
+    const writers = new Map<object, (write: (text: string) => void) => void>();
+    const partial = this.partial(bytes, (table) => {
+      const entries: SerializedTopK['entries'] = [];
+      writers.set(entries, (write) => table.writeEntriesJson(PARTIAL_TOP_ROWS, write));
+      return { ...table.serializedHead(), entries };
+    });
+    return jsonBlocks(partial, writers);
+  }
+
+  private partial(bytes: number, serializeTop: (table: TopK) => SerializedTopK): PartialMetrics {
     const statuses: Record<string, number> = {};
     for (const [status, n] of [...this.statuses.entries()].sort((a, b) => a[0] - b[0])) statuses[String(status)] = n;
     const levels: Record<string, number> = {};
@@ -313,11 +332,11 @@ export class MetricsAccumulator {
       latency: this.latency.count === 0 ? null : this.latency.serialize(),
       unique_clients: this.uniqueClients.serialize(),
       top: {
-        paths: this.paths.serialize(PARTIAL_TOP_ROWS),
-        clients: this.clients.serialize(PARTIAL_TOP_ROWS),
-        user_agents: this.userAgents.serialize(PARTIAL_TOP_ROWS),
-        error_messages: this.errorMessages.serialize(PARTIAL_TOP_ROWS),
-        apps: this.apps.serialize(PARTIAL_TOP_ROWS),
+        paths: serializeTop(this.paths),
+        clients: serializeTop(this.clients),
+        user_agents: serializeTop(this.userAgents),
+        error_messages: serializeTop(this.errorMessages),
+        apps: serializeTop(this.apps),
       },
       timeline: this.timeline.serialize(),
     };
