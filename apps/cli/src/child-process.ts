@@ -15,13 +15,15 @@ export interface StartChildOptions {
   readyTimeoutMs?: number;
   /** Variables set for the child on top of ours (secrets go here, not in args: argv is public in `ps`). */
   env?: NodeJS.ProcessEnv;
+  /** Options for node itself, before the script (V8 flags). */
+  nodeArgs?: readonly string[];
 }
 
 const LISTENING = /listening on (https?:\/\/\S+)/;
 
 export function startChild(script: string, args: string[], options: StartChildOptions = {}): Promise<StartedChild> {
   const env = options.env ? { ...process.env, ...options.env } : process.env;
-  const child = spawn(process.execPath, [script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const child = spawn(process.execPath, [...(options.nodeArgs ?? []), script, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env });
   const stderrLines: string[] = [];
   createInterface({ input: child.stderr! }).on('line', (line) => {
     stderrLines.push(line);

@@ -7,6 +7,7 @@ import { availableParallelism } from 'node:os';
 import { createCoordinatorClient, CoordinatorClient } from '@loganalyzer/contract';
 import { startChild, stopChild } from './child-process';
 import { mallocEnv } from './malloc-env';
+import { MAIN_THREAD_NODE_FLAGS } from '@loganalyzer/worker/dist/young-generation';
 
 export const coordinatorScript = require.resolve('@loganalyzer/coordinator/dist/main.js');
 export const workerScript = require.resolve('@loganalyzer/worker/dist/main.js');
@@ -111,7 +112,7 @@ export class LocalCluster {
     // stop() waits 5 s before SIGKILL: a worker stopped mid-job hands its chunks back well before that.
     if (!(this.options.workerArgs ?? []).includes('--shutdown-grace')) args.push('--shutdown-grace', '3000');
     args.push(...(this.options.workerArgs ?? []));
-    const started = await startChild(workerScript, args, { inheritStderr: this.options.verbose, env: LocalCluster.childEnv(this.token) });
+    const started = await startChild(workerScript, args, { inheritStderr: this.options.verbose, env: LocalCluster.childEnv(this.token), nodeArgs: MAIN_THREAD_NODE_FLAGS });
     const worker = { id, process: started.process, url: started.url };
     this.workers.set(id, worker);
     await this.waitForActiveWorker(id, started.url);

@@ -2,7 +2,8 @@
 // loopback and want a token of the cluster's own, which they get through their environment.
 import { readFileSync } from 'node:fs';
 import { createCoordinatorClient, createWorkerClient } from '@loganalyzer/contract';
-import { LocalCluster, sharedConcurrency } from '../src/local-cluster';
+import { coordinatorScript, LocalCluster, sharedConcurrency, workerScript } from '../src/local-cluster';
+import { MAIN_THREAD_NODE_FLAGS } from '@loganalyzer/worker/dist/young-generation';
 import { mallocEnv, MMAP_THRESHOLD_BYTES, MMAP_THRESHOLD_VARIABLE } from '../src/malloc-env';
 
 jest.setTimeout(60_000);
@@ -65,6 +66,15 @@ it('gives its children the allocator setting that hands freed large blocks back 
 
     expect(env.filter((entry) => entry.startsWith(`${MMAP_THRESHOLD_VARIABLE}=`))).toStrictEqual([`${MMAP_THRESHOLD_VARIABLE}=${expected}`]);
   }
+});
+
+it("starts its workers with the worker's node flags (a small young generation for the main thread), and the coordinator without them", () => {
+  const flagsBefore = (pid: number | undefined, script: string) => {
+    const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+    return argv.slice(1, argv.indexOf(script));
+  };
+  expect(flagsBefore(cluster.workers.get('local-1')!.process.pid, workerScript)).toStrictEqual([...MAIN_THREAD_NODE_FLAGS]);
+  expect(flagsBefore(cluster.coordinatorProcess.pid, coordinatorScript)).toStrictEqual([]);
 });
 
 it("keeps the user's own allocator setting", () => {

@@ -26,6 +26,7 @@ import { ChunkWorker } from './chunk-worker';
 import { CoordinatorLink } from './coordinator-link';
 import { leaveGracefully } from './graceful-leave';
 import { limitHeapGrowth } from './heap-growth';
+import { keepThreadYoungGeneration } from './young-generation';
 import { RetryCancelledError } from './retry';
 import { pinoWorkerLog } from './telemetry/worker-log';
 import { WorkerMetrics } from './telemetry/worker-metrics';
@@ -66,6 +67,7 @@ async function main(): Promise<void> {
   const logger = createLogger({ name: 'worker', ...logSettingsFrom(argv) }).child({ worker_id: argv.id });
   const log = pinoWorkerLog(logger);
   limitHeapGrowth();
+  keepThreadYoungGeneration();
   const pool = createChunkPool({ concurrency: argv.concurrency });
   // Read at each scrape, by then `worker` exists.
   const metrics = new WorkerMetrics({ chunksInFlight: (): number => worker.chunksInFlight, threadUtilization: () => pool.utilization });

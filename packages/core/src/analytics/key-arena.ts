@@ -193,15 +193,25 @@ export class KeyArena {
    * buffer, since a decode per key (a native call each) was most of the cost of listing 100,000 keys.
    */
   keys(count: number): string[] {
+    const keyOf = this.keyReader();
+    const keys = new Array<string>(count);
+    for (let id = 0; id < count; id++) keys[id] = keyOf(id);
+    return keys;
+  }
+
+  /**
+   * key(id) for many ids, as keys() cuts them, one at a time: a writer that needs each key only once
+   * lets each string die young, where keys() holds them all (120,000 paths, ~5 MB) at once.
+   * Valid until the arena next changes.
+   */
+  keyReader(): (id: number) => string {
     const text = this.bytes.toString('latin1', 0, this.used);
     const spans = this.spans;
-    const keys = new Array<string>(count);
-    for (let id = 0; id < count; id++) {
+    return (id) => {
       const offset = spans[STRIDE * id];
       const decodeAlone = this.nonAscii[id] === 1 || (this.givenStrings.size > 0 && this.givenStrings.has(id));
-      keys[id] = decodeAlone ? this.key(id) : text.substring(offset, offset + spans[STRIDE * id + 1]);
-    }
-    return keys;
+      return decodeAlone ? this.key(id) : text.substring(offset, offset + spans[STRIDE * id + 1]);
+    };
   }
 
   /**

@@ -298,14 +298,15 @@ export class TopK {
 
   /** The rows serialize(maxRows) writes, in its order. */
   private visitRows(maxRows: number, visit: (key: string, count: number, error: number, errorLines: number, sketch: string | null) => void): void {
-    const keys = this.keys.keys(this.ids);
-    const order = this.idsInKeyOrder ? null : this.idsInStringOrder(keys);
+    // Strings for the sort only when the keys' bytes do not sort as their strings (idsInStringOrder).
+    const order = this.idsInKeyOrder ? null : this.idsInStringOrder(this.keys.sortsAsStrings() ? null : this.keys.keys(this.ids));
+    const keyOf = this.keys.keyReader();
     const latencies = this.latencies;
     const kept = !this.exact && this.ids > maxRows ? keptRows(this.countsById(), this.ids, order, maxRows) : null;
     for (let i = 0; i < this.ids; i++) {
       const id = order === null ? i : order[i];
       if (kept !== null && kept[id] === 0) continue;
-      visit(keys[id], this.counts.count(id), this.errors[id], this.errorLines[id], latencies !== null && latencies.count(id) > 0 ? latencies.serialize(id) : null);
+      visit(keyOf(id), this.counts.count(id), this.errors[id], this.errorLines[id], latencies !== null && latencies.count(id) > 0 ? latencies.serialize(id) : null);
     }
   }
 
