@@ -48,9 +48,22 @@ function urlHost(host: string): string {
   return host.includes(':') ? `[${host}]` : host;
 }
 
+/**
+ * How long an idle kept-alive connection stays open. Node's default is 5 s. A client whose event loop
+ * was busy for longer (a test writing its input file synchronously, a CLI parsing a large report)
+ * then sends its next request on a socket whose close it has not read yet, and gets ECONNRESET or
+ * "socket hang up": reproduced with a client blocked 5.5 s, and seen in CI on POST /jobs. Node's
+ * client agent drops an idle socket after 5 s by its own timer, so a longer server timeout costs
+ * Node clients nothing; 65 s also outlasts the 60 s idle time of common load balancers.
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 65_000;
+
 /** Rejects (naming the file) for an unreadable or invalid certificate, and for a port in use. */
 export async function listen(app: Express, options: ListenOptions): Promise<RunningServer> {
   const server: Server = options.tls ? createHttpsServer(readTls(options.tls), app) : createHttpServer(app);
+  server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
+  // Node's advice: a request's headers may take longer than a kept-alive connection's idle time.
+  server.headersTimeout = KEEP_ALIVE_TIMEOUT_MS + 1000;
   const scheme = options.tls ? 'https' : 'http';
   return new Promise((resolve, reject) => {
     server.once('error', reject);

@@ -2,6 +2,7 @@
 // which hosts an app may bind, which files a request may name, body limits, and HTTPS.
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { globalAgent } from 'node:http';
 import { get as httpsGet } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -218,6 +219,18 @@ describe('body limits per route', () => {
       await running.close();
     }
   });
+});
+
+it('keeps an idle connection open longer than Node\'s client agent keeps its socket, so a reused socket is never closed under a request', async () => {
+  const running = await listen(express(), { port: 0, host: '127.0.0.1' });
+  try {
+    const clientIdleMs = (globalAgent as unknown as { options: { timeout: number } }).options.timeout;
+    expect(clientIdleMs).toBeGreaterThan(0);
+    expect(running.server.keepAliveTimeout).toBeGreaterThan(clientIdleMs);
+    expect(running.server.headersTimeout).toBeGreaterThan(running.server.keepAliveTimeout);
+  } finally {
+    await running.close();
+  }
 });
 
 describe('HTTPS', () => {
