@@ -35,6 +35,7 @@
 // keys whose strings do not sort as their bytes (lone surrogates, invalid UTF-8) take the slower
 // merge by strings, and a table that has evicted (its Space-Saving list built) merges by rebuilding
 // in key order.
+import { RUN_CHARS } from '../json-parts';
 import { hashBytes } from './byte-hash';
 import { CountBuckets } from './count-buckets';
 import { HashSlots } from './hash-slots';
@@ -84,9 +85,6 @@ export interface SerializedTopK {
 }
 
 type SerializedEntry = SerializedTopK['entries'][number];
-
-/** Characters gathered before writeEntriesJson hands them on (as json-parts.ts's runs). */
-const RUN_CHARS = 1 << 16;
 
 /** A number as JSON.stringify writes it. */
 const numberJson = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
