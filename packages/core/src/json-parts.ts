@@ -12,10 +12,38 @@ const BLOCK_BYTES = 1 << 20;
 /** A UTF-16 code unit is at most 3 UTF-8 bytes (a surrogate pair, 2 units, is 4). */
 const MAX_BYTES_PER_UNIT = 3;
 
-class BlockWriter {
+/**
+ * Where a JsonWriters function writes: text, or bytes straight into the current block (room(n), then
+ * bytes from `at` on, then `at` moved past them). Bytes so written must be ASCII JSON as write's are.
+ */
+export interface JsonOut {
+  write(text: string): void;
+  /** The current block, with room for n bytes from `at` (at most ROOM_BYTES_MAX). */
+  room(n: number): Uint8Array;
+  at: number;
+}
+
+/** The most room a writer may ask for at once: a quarter of a block, so little of one is left unused. */
+export const ROOM_BYTES_MAX = BLOCK_BYTES >> 2;
+
+class BlockWriter implements JsonOut {
   readonly blocks: Uint8Array[] = [];
   private block = Buffer.allocUnsafeSlow(BLOCK_BYTES);
   private used = 0;
+
+  get at(): number {
+    return this.used;
+  }
+
+  set at(position: number) {
+    this.used = position;
+  }
+
+  room(n: number): Uint8Array {
+    if (n > ROOM_BYTES_MAX) throw new RangeError(`room for ${n} bytes asked of a JSON block; at most ${ROOM_BYTES_MAX}`);
+    if (n > BLOCK_BYTES - this.used) this.flush();
+    return this.block;
+  }
 
   write(text: string): void {
     if (text.length * MAX_BYTES_PER_UNIT > BLOCK_BYTES - this.used) {
@@ -56,15 +84,16 @@ function escapeNonAscii(json: string): string {
 }
 
 /**
- * Values whose JSON a function writes instead: the function hands write its text in pieces, which
- * concatenated are the JSON of one value (a top table's entries, written straight from the table).
+ * Values whose JSON a function writes instead: the function writes it to out in pieces (text, or
+ * bytes), which concatenated are the JSON of one value (a top table's entries, written straight from
+ * the table).
  */
-export type JsonWriters = ReadonlyMap<object, (write: (text: string) => void) => void>;
+export type JsonWriters = ReadonlyMap<object, (out: JsonOut) => void>;
 
 function writeValue(out: BlockWriter, value: unknown, writers: JsonWriters | null): void {
   const writer = writers !== null && typeof value === 'object' && value !== null ? writers.get(value) : undefined;
   if (writer !== undefined) {
-    writer((text) => out.write(text));
+    writer(out);
   } else if (value === null || typeof value === 'string' || typeof value === 'boolean') {
     out.write(JSON.stringify(value));
   } else if (typeof value === 'number') {

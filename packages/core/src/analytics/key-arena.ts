@@ -9,6 +9,8 @@ import { hashBytes } from './byte-hash';
 /** Per id, spans[4 id ..]: start in bytes, length, room (bytes reserved at start), hash. */
 const STRIDE = 4;
 const SURROGATE = /[\uD800-\uDFFF]/;
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
 /** Ranges sorted by insertion rather than partitioned. */
 const INSERTION_SORT_MAX = 12;
 /**
@@ -115,6 +117,24 @@ export class KeyArena {
     const ascii = length === key.length;
     this.nonAscii[id] = ascii ? 0 : 1;
     if (!ascii && SURROGATE.test(key) && this.key(id) !== key) this.givenStrings.set(id, key);
+  }
+
+  /**
+   * Copies id's key into buf at `at` as the inside of its JSON string, when that is the bytes as
+   * they are (ASCII from the space up, other than '"' and '\\'), and returns the position after it;
+   * -1 for any other key, which a writer then writes from its string. buf has room for length(id) bytes.
+   */
+  writeJsonStringBody(id: number, buf: Uint8Array, at: number): number {
+    if (this.nonAscii[id] === 1) return -1;
+    const bytes = this.bytes;
+    const start = this.spans[STRIDE * id];
+    const end = start + this.spans[STRIDE * id + 1];
+    for (let i = start; i < end; i++) {
+      const byte = bytes[i];
+      if (byte < 0x20 || byte === QUOTE || byte === BACKSLASH) return -1;
+      buf[at++] = byte;
+    }
+    return at;
   }
 
   /** The order of two keys' strings, told from their bytes (for an arena whose keys sort as strings). */

@@ -252,9 +252,29 @@ export class KeyLatencies {
   serialize(id: number): string {
     const sketch = this.sketchOf(id);
     if (sketch !== null) return sketch.serialize();
+    return QuantileSketch.textOfKeys(listedScratch, this.copyListed(id));
+  }
+
+  /**
+   * The most bytes serialize(id)'s text takes for a key whose values are only listed (no sketch of
+   * its own: most keys of a large table), or null for a key with a sketch. A row writer takes that
+   * much room for writeListedText; a sketched key's text is serialize()'s.
+   */
+  listedTextBytes(id: number): number | null {
+    if (id < this.listed.length && this.listed[id] === SKETCHED) return null;
+    return QuantileSketch.textOfKeysBytes(id < this.listed.length ? this.listed[id] : 0);
+  }
+
+  /** serialize(id)'s text, for a key listedTextBytes answered, written into buf at `at`; returns the position after it. */
+  writeListedText(id: number, buf: Uint8Array, at: number): number {
+    return QuantileSketch.writeTextOfKeys(listedScratch, this.copyListed(id), buf, at);
+  }
+
+  /** Copies a listed key's values into listedScratch, and returns how many. */
+  private copyListed(id: number): number {
     const listed = id < this.listed.length ? this.listed[id] : 0;
     for (let i = 0; i < listed; i++) listedScratch[i] = this.listedKey(id, i);
-    return QuantileSketch.textOfKeys(listedScratch, listed);
+    return listed;
   }
 
   private listedKey(id: number, i: number): number {

@@ -6,6 +6,7 @@ import { levelAt, LevelInfo, levelInfo } from '../level-names';
 import { shortTokenAt } from '../text/short-token';
 import { keepFirstSamples, MALFORMED_SAMPLE_BYTES, MalformedSample, PARTIAL_METRICS_VERSION, PartialMetrics, sortKeys } from '../partial-metrics';
 import { jsonBlocks } from '../json-parts';
+import type { JsonOut } from '../json-parts';
 import { HyperLogLog } from './hyperloglog';
 import { QuantileSketch } from './quantile-sketch';
 import { RunCounter } from './run-counter';
@@ -291,10 +292,10 @@ export class MetricsAccumulator {
    * their tuples, most of a partial's objects, never exist.
    */
   resultJson(bytes: number): Uint8Array[] {
-    const writers = new Map<object, (write: (text: string) => void) => void>();
+    const writers = new Map<object, (out: JsonOut) => void>();
     const partial = this.partial(bytes, (table) => {
       const entries: SerializedTopK['entries'] = [];
-      writers.set(entries, (write) => table.writeEntriesJson(PARTIAL_TOP_ROWS, write));
+      writers.set(entries, (out) => table.writeEntriesJson(PARTIAL_TOP_ROWS, out));
       return { ...table.serializedHead(), entries };
     });
     return jsonBlocks(partial, writers);

@@ -17,7 +17,7 @@
 // library's protobuf carries the dense store's spare capacity (mostly zeros, and different for equal
 // contents), which is neither compact nor canonical.
 import { DDSketch } from '@datadog/sketches-js';
-import { AsciiWriter } from '../text/ascii-writer';
+import { AsciiWriter, MAX_INTEGER_BYTES, writeInteger } from '../text/ascii-writer';
 import { asciiBytes } from '../text/ascii-bytes';
 
 export const SKETCH_RELATIVE_ACCURACY = 0.01;
@@ -82,6 +82,8 @@ class BinTextWriter {
 }
 
 const binText = new BinTextWriter();
+/** textOfKeys' bytes before they are decoded, grown to the longest text. */
+let keysText = Buffer.allocUnsafe(4096);
 
 const zeros = (n: number): number[] => new Array<number>(n).fill(0);
 
@@ -240,18 +242,39 @@ export class QuantileSketch {
    * clearing a sketch's bins for each of 100,000 paths cost more than the text.
    */
   static textOfKeys(keys: Int32Array, n: number): string {
+    const room = QuantileSketch.textOfKeysBytes(n);
+    if (keysText.length < room) keysText = Buffer.allocUnsafe(room);
+    return keysText.toString('latin1', 0, QuantileSketch.writeTextOfKeys(keys, n, keysText, 0));
+  }
+
+  /** The most bytes writeTextOfKeys writes for n keys: the zero count, then up to n bins. */
+  static textOfKeysBytes(n: number): number {
+    return MAX_INTEGER_BYTES + 1 + n * (2 * MAX_INTEGER_BYTES + 2);
+  }
+
+  /**
+   * textOfKeys' text written into buf at `at`, which has textOfKeysBytes(n) bytes of room; returns the
+   * position after it. A top table's rows go this way straight into their JSON block.
+   */
+  static writeTextOfKeys(keys: Int32Array, n: number, buf: Uint8Array, at: number): number {
     sortKeys(keys, n);
     let i = 0;
     while (i < n && keys[i] === ZERO_KEY) i++;
-    const out = binText;
-    out.start(i);
-    while (i < n) {
+    at = writeInteger(buf, at, i);
+    buf[at++] = SEMICOLON;
+    let previous = 0;
+    for (let first = true; i < n; first = false) {
       const key = keys[i];
       let count = 1;
       while (++i < n && keys[i] === key) count++;
-      out.bin(key, count);
+      if (!first) buf[at++] = COMMA;
+      // As BinTextWriter.bin writes a bin: the first key itself, each later one as its distance.
+      at = writeInteger(buf, at, first ? key : key - previous);
+      buf[at++] = COLON;
+      at = writeInteger(buf, at, count);
+      previous = key;
     }
-    return out.text();
+    return at;
   }
 
   /** A packed sketch of serialize()'s text; throws on anything else (the text is checked, not trusted). */

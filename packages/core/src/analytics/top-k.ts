@@ -35,7 +35,9 @@
 // keys whose strings do not sort as their bytes (lone surrogates, invalid UTF-8) take the slower
 // merge by strings, and a table that has evicted (its Space-Saving list built) merges by rebuilding
 // in key order.
-import { RUN_CHARS } from '../json-parts';
+import { ROOM_BYTES_MAX } from '../json-parts';
+import type { JsonOut } from '../json-parts';
+import { MAX_INTEGER_BYTES, writeInteger } from '../text/ascii-writer';
 import { hashBytes } from './byte-hash';
 import { CountBuckets } from './count-buckets';
 import { HashSlots } from './hash-slots';
@@ -85,6 +87,14 @@ export interface SerializedTopK {
 }
 
 type SerializedEntry = SerializedTopK['entries'][number];
+
+const COMMA = 0x2c;
+const QUOTE = 0x22;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const NULL_JSON = 'null';
+/** A row's bytes besides its key, counts and sketch: ,["",,,,] */
+const ROW_PUNCTUATION_BYTES = 9;
 
 /** A number as JSON.stringify writes it. */
 const numberJson = (n: number): string => (Number.isFinite(n) ? String(n) : 'null');
@@ -277,34 +287,100 @@ export class TopK {
   }
 
   /**
-   * JSON.stringify's text of serialize(maxRows).entries, handed to write in pieces of about
-   * RUN_CHARS characters, with no tuple made: a 64 MiB access log's 120,000 rows as arrays and
-   * strings were ~20 MB of a pool thread's heap at its peak, beside the JSON bytes made from them.
+   * JSON.stringify's text of serialize(maxRows).entries, written to out with no tuple made: a 64 MiB
+   * access log's 120,000 rows as arrays and strings were ~20 MB of a pool thread's heap at its peak,
+   * beside the JSON bytes made from them. A row goes straight into the block as bytes (its key's, its
+   * counts' digits, its listed latencies' text); making each row's strings, then the run's, then its
+   * bytes was most of the time from a chunk's accumulator to its partial (~300 ms of a 64 MiB
+   * chunk). A row whose key needs escaping, or whose counts are not integers, goes as text.
    */
-  writeEntriesJson(maxRows: number, write: (text: string) => void): void {
-    let run = '[';
+  writeEntriesJson(maxRows: number, out: JsonOut): void {
+    out.write('[');
     let first = true;
-    this.visitRows(maxRows, (key, count, error, errorLines, sketch) => {
-      run += `${first ? '' : ','}[${JSON.stringify(key)},${numberJson(count)},${numberJson(error)},${numberJson(errorLines)},${sketch === null ? 'null' : JSON.stringify(sketch)}]`;
+    let keyOf: ((id: number) => string) | null = null;
+    this.visitIds(maxRows, (id) => {
+      if (!this.writeRowBytes(id, first, out)) {
+        keyOf ??= this.keys.keyReader();
+        out.write(`${first ? '' : ','}${this.rowJson(id, keyOf(id))}`);
+      }
       first = false;
-      if (run.length < RUN_CHARS) return;
-      write(run);
-      run = '';
     });
-    write(run + ']');
+    out.write(']');
+  }
+
+  /** Row id's JSON with its key given as a string. */
+  private rowJson(id: number, key: string): string {
+    const sketch = this.latencyText(id);
+    return `[${JSON.stringify(key)},${numberJson(this.counts.count(id))},${numberJson(this.errors[id])},${numberJson(this.errorLines[id])},${sketch === null ? 'null' : JSON.stringify(sketch)}]`;
+  }
+
+  /**
+   * Writes row id (after a comma unless first) as bytes, as rowJson's text would be; false, with
+   * nothing written, when the key needs escaping, a count is not an integer, or the row is too long.
+   */
+  private writeRowBytes(id: number, first: boolean, out: JsonOut): boolean {
+    const count = this.counts.count(id);
+    const error = this.errors[id];
+    const errorLines = this.errorLines[id];
+    if (!Number.isSafeInteger(count) || !Number.isSafeInteger(error) || !Number.isSafeInteger(errorLines)) return false;
+    const latencies = this.latencies;
+    const timed = latencies !== null && latencies.count(id) > 0;
+    const listedBytes = timed ? latencies.listedTextBytes(id) : null;
+    // A sketched key's text is made first: its length is only known then. Sketch texts are digits
+    // and ";:,-" (QuantileSketch's grammar), so they need no escaping.
+    const sketchText = timed && listedBytes === null ? latencies.serialize(id) : null;
+    const sketchBytes = !timed ? NULL_JSON.length : 2 + (listedBytes ?? sketchText!.length);
+    const room = ROW_PUNCTUATION_BYTES + this.keys.length(id) + 3 * MAX_INTEGER_BYTES + sketchBytes;
+    if (room > ROOM_BYTES_MAX) return false;
+    const buf = out.room(room);
+    let at = out.at;
+    if (!first) buf[at++] = COMMA;
+    buf[at++] = OPEN_BRACKET;
+    buf[at++] = QUOTE;
+    at = this.keys.writeJsonStringBody(id, buf, at);
+    if (at < 0) return false;
+    buf[at++] = QUOTE;
+    buf[at++] = COMMA;
+    at = writeInteger(buf, at, count);
+    buf[at++] = COMMA;
+    at = writeInteger(buf, at, error);
+    buf[at++] = COMMA;
+    at = writeInteger(buf, at, errorLines);
+    buf[at++] = COMMA;
+    if (!timed) {
+      for (let i = 0; i < NULL_JSON.length; i++) buf[at++] = NULL_JSON.charCodeAt(i);
+    } else {
+      buf[at++] = QUOTE;
+      if (sketchText === null) at = latencies.writeListedText(id, buf, at);
+      else for (let i = 0; i < sketchText.length; i++) buf[at++] = sketchText.charCodeAt(i);
+      buf[at++] = QUOTE;
+    }
+    buf[at++] = CLOSE_BRACKET;
+    out.at = at;
+    return true;
+  }
+
+  /** Key id's latency sketch text, or null when it has no timed value (or the table tracks none). */
+  private latencyText(id: number): string | null {
+    const latencies = this.latencies;
+    return latencies !== null && latencies.count(id) > 0 ? latencies.serialize(id) : null;
   }
 
   /** The rows serialize(maxRows) writes, in its order. */
   private visitRows(maxRows: number, visit: (key: string, count: number, error: number, errorLines: number, sketch: string | null) => void): void {
+    const keyOf = this.keys.keyReader();
+    this.visitIds(maxRows, (id) => visit(keyOf(id), this.counts.count(id), this.errors[id], this.errorLines[id], this.latencyText(id)));
+  }
+
+  /** The ids of the rows serialize(maxRows) writes, in its order. */
+  private visitIds(maxRows: number, visit: (id: number) => void): void {
     // Strings for the sort only when the keys' bytes do not sort as their strings (idsInStringOrder).
     const order = this.idsInKeyOrder ? null : this.idsInStringOrder(this.keys.sortsAsStrings() ? null : this.keys.keys(this.ids));
-    const keyOf = this.keys.keyReader();
-    const latencies = this.latencies;
     const kept = !this.exact && this.ids > maxRows ? keptRows(this.countsById(), this.ids, order, maxRows) : null;
     for (let i = 0; i < this.ids; i++) {
       const id = order === null ? i : order[i];
       if (kept !== null && kept[id] === 0) continue;
-      visit(keyOf(id), this.counts.count(id), this.errors[id], this.errorLines[id], latencies !== null && latencies.count(id) > 0 ? latencies.serialize(id) : null);
+      visit(id);
     }
   }
 

@@ -3,6 +3,36 @@
 // join, made most of the garbage a pass collected.
 
 const MINUS = 0x2d;
+/** The most bytes writeInteger writes: a sign and the 16 digits of a safe integer. */
+export const MAX_INTEGER_BYTES = 17;
+
+/**
+ * Writes a safe integer in decimal into buf at `at`, which has room for MAX_INTEGER_BYTES, and
+ * returns the position after it. For writers into a buffer of their own (a JSON block).
+ */
+export function writeInteger(buf: Uint8Array, at: number, n: number): number {
+  if (n < 0) {
+    buf[at++] = MINUS;
+    n = -n;
+  }
+  let digits = 1;
+  for (let power = 10; power <= n; power *= 10) digits++;
+  const end = at + digits;
+  at = end;
+  // Below 2^31 in 32-bit integer steps: a double's % and floor cost several times more, and sketch
+  // bins and per-second counts are nearly all small.
+  while (n > 0x7fffffff) {
+    buf[--at] = 0x30 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  let small = n | 0;
+  do {
+    const tenth = (small / 10) | 0;
+    buf[--at] = 0x30 + small - tenth * 10;
+    small = tenth;
+  } while (small > 0);
+  return end;
+}
 
 export class AsciiWriter {
   private buf: Buffer;
@@ -24,27 +54,8 @@ export class AsciiWriter {
 
   /** A safe integer in decimal. */
   integer(n: number): void {
-    if (n < 0) {
-      this.byte(MINUS);
-      n = -n;
-    }
-    let digits = 1;
-    for (let power = 10; power <= n; power *= 10) digits++;
-    while (this.length + digits > this.buf.length) this.grow();
-    let at = this.length + digits;
-    this.length = at;
-    // Below 2^31 in 32-bit integer steps: a double's % and floor cost several times more, and sketch
-    // bins and per-second counts are nearly all small.
-    while (n > 0x7fffffff) {
-      this.buf[--at] = 0x30 + (n % 10);
-      n = Math.floor(n / 10);
-    }
-    let small = n | 0;
-    do {
-      const tenth = (small / 10) | 0;
-      this.buf[--at] = 0x30 + small - tenth * 10;
-      small = tenth;
-    } while (small > 0);
+    while (this.length + MAX_INTEGER_BYTES > this.buf.length) this.grow();
+    this.length = writeInteger(this.buf, this.length, n);
   }
 
   text(): string {
