@@ -1,4 +1,6 @@
 import { forEachSerialized, SecondCounts } from '../src/analytics/second-counts';
+import { jsonBlocks } from '../src/json-parts';
+import type { JsonOut } from '../src/json-parts';
 import { mulberry32, shuffled } from './helpers';
 
 it('counts seconds in any order, across pages both ways', () => {
@@ -64,4 +66,18 @@ it('counts seconds added in any order exactly as in order, pages that share a ca
   for (const [second, n] of shuffled(random, adds)) outOfOrder.add(second, n);
   expect(outOfOrder.serialize()).toBe(inOrder.serialize());
   expect(inOrder.entries().reduce((sum, [, n]) => sum + n, 0)).toBe(adds.reduce((sum, [, n]) => sum + n, 0));
+});
+
+it('writes the JSON string of its text straight into JSON blocks, page by page, across block ends', () => {
+  const random = mulberry32(21);
+  const counts = new SecondCounts();
+  // ~3,000 pages of dense seconds (a month and more), a few before 1970, counts up to 2^32 - 1.
+  for (let i = 0; i < 400_000; i++) counts.add(Math.floor(random() * 3_000 * 1024) - 5_000, 1 + Math.floor(random() * 3));
+  counts.add(1_706_000_000, 0xfffffff0);
+  const text = counts.serialize();
+  const seconds = {};
+  const blocks = jsonBlocks({ before: 'x', seconds, after: 1 }, new Map([[seconds, (out: JsonOut) => counts.writeJson(out)]]));
+  expect(blocks.length).toBeGreaterThan(1);
+  expect(Buffer.concat(blocks).toString('latin1')).toBe(JSON.stringify({ before: 'x', seconds: text, after: 1 }));
+  expect(SecondCounts.decode(text)!.entries()).toStrictEqual(counts.entries());
 });

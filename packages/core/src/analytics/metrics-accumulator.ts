@@ -293,15 +293,23 @@ export class MetricsAccumulator {
    */
   resultJson(bytes: number): Uint8Array[] {
     const writers = new Map<object, (out: JsonOut) => void>();
-    const partial = this.partial(bytes, (table) => {
-      const entries: SerializedTopK['entries'] = [];
-      writers.set(entries, (out) => table.writeEntriesJson(PARTIAL_TOP_ROWS, out));
-      return { ...table.serializedHead(), entries };
-    });
+    const partial = this.partial(
+      bytes,
+      (table) => {
+        const entries: SerializedTopK['entries'] = [];
+        writers.set(entries, (out) => table.writeEntriesJson(PARTIAL_TOP_ROWS, out));
+        return { ...table.serializedHead(), entries };
+      },
+      (timeline) => {
+        const seconds = {};
+        writers.set(seconds, (out) => timeline.writeSecondsJson(out));
+        return timeline.serializeWith(seconds as string);
+      },
+    );
     return jsonBlocks(partial, writers);
   }
 
-  private partial(bytes: number, serializeTop: (table: TopK) => SerializedTopK): PartialMetrics {
+  private partial(bytes: number, serializeTop: (table: TopK) => SerializedTopK, serializeTimeline = (timeline: Timeline) => timeline.serialize()): PartialMetrics {
     const statuses: Record<string, number> = {};
     for (const [status, n] of [...this.statuses.entries()].sort((a, b) => a[0] - b[0])) statuses[String(status)] = n;
     const levels: Record<string, number> = {};
@@ -339,7 +347,7 @@ export class MetricsAccumulator {
         error_messages: serializeTop(this.errorMessages),
         apps: serializeTop(this.apps),
       },
-      timeline: this.timeline.serialize(),
+      timeline: serializeTimeline(this.timeline),
     };
   }
 }

@@ -5,6 +5,7 @@
 // to a budget of minutes, packing the least recently touched eighth past it. So a chunk spanning weeks
 // holds a few hundred bytes per minute beyond the budget, and lines shuffled within an hour, or
 // written at the end of requests that started minutes apart, cost about what lines in order do.
+import type { JsonOut } from '../json-parts';
 import { LiveMinutes, MinuteNode, SECONDS_PER_MINUTE } from './live-minutes';
 import { QuantileSketch } from './quantile-sketch';
 import { CheckedSeconds, SecondCounts } from './second-counts';
@@ -228,6 +229,15 @@ export class Timeline {
   }
 
   serialize(): SerializedTimeline {
+    const columns = this.serializeWith(null);
+    return { ...columns, seconds: this.seconds.serialize() };
+  }
+
+  /**
+   * serialize() with `seconds` in place of the per-second text, for a writer that writes that text
+   * itself (writeSecondsJson): a month's is 7.7 MB.
+   */
+  serializeWith<S>(seconds: S): Omit<SerializedTimeline, 'seconds'> & { seconds: S } {
     this.flushSeconds();
     const buckets = this.minuteBuckets();
     return {
@@ -237,8 +247,14 @@ export class Timeline {
       timed: buckets.map(([, b]) => b.timed),
       duration_us: buckets.map(([, b]) => b.duration_us),
       sketches: buckets.map(([, b]) => (b.sketch ? b.sketch.serialize() : null)),
-      seconds: this.seconds.serialize(),
+      seconds,
     };
+  }
+
+  /** serialize()'s `seconds` as JSON, written into out. */
+  writeSecondsJson(out: JsonOut): void {
+    this.flushSeconds();
+    this.seconds.writeJson(out);
   }
 
   static deserialize(s: SerializedTimeline, options: TimelineOptions = {}): Timeline {
