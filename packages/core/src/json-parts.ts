@@ -120,7 +120,7 @@ function writeValue(out: BlockWriter, value: unknown, writers: JsonWriters | nul
  * JSON.stringify and sent to the block in pieces of this many characters: a write per comma and
  * bracket was 1.7 million native calls for one chunk's 140,000 entries, a tenth of a pool thread's time.
  */
-export const RUN_CHARS = 1 << 16;
+const RUN_CHARS = 1 << 16;
 
 function writeArray(out: BlockWriter, value: unknown[], writers: JsonWriters | null): void {
   let run = '[';

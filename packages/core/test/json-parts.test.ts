@@ -1,5 +1,6 @@
 import { analyzeFilePartial } from '../src/analyze';
-import { jsonBlocks } from '../src/json-parts';
+import { jsonBlocks, ROOM_BYTES_MAX } from '../src/json-parts';
+import type { JsonOut } from '../src/json-parts';
 import { generateMixedLog, writeLogFile } from '../src/log-generators';
 import { mulberry32, pick, Random, randomInt, useTempDir } from './helpers';
 
@@ -79,4 +80,24 @@ it('writes a real partial, whose samples and keys quote non-ASCII lines, in ASCI
   expect(partial.lines).toBe(3000);
   expect(isAsciiString(JSON.stringify(partial))).toBe(false);
   expectStringifyInAscii(partial);
+});
+
+it('takes bytes a writer puts in the block through room(), across block ends, and refuses room past its bound', () => {
+  const value = { rows: {} as object, after: 'x' };
+  const row = Buffer.from('"0123456789",');
+  const writeRows = (out: JsonOut): void => {
+    out.write('[');
+    // ~1.3 MB of rows: more than one block, each row's room asked for anew.
+    for (let i = 0; i < 100_000; i++) {
+      const buf = out.room(row.length);
+      buf.set(row, out.at);
+      out.at += row.length;
+    }
+    out.write('"end"]');
+  };
+  const blocks = jsonBlocks(value, new Map([[value.rows, writeRows]]));
+  expect(blocks.length).toBeGreaterThan(1);
+  expect(Buffer.concat(blocks).toString('latin1')).toBe(JSON.stringify({ rows: [...Array.from({ length: 100_000 }, () => '0123456789'), 'end'], after: 'x' }));
+  const bounded = {};
+  expect(() => jsonBlocks(bounded, new Map([[bounded, (out: JsonOut) => void out.room(ROOM_BYTES_MAX + 1)]]))).toThrow(RangeError);
 });

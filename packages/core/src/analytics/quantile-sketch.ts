@@ -59,8 +59,7 @@ class BinTextWriter {
 
   start(zeroCount: number): void {
     this.out.reset();
-    this.out.integer(zeroCount);
-    this.out.byte(SEMICOLON);
+    this.out.end = writeTextStart(this.out.room(MAX_INTEGER_BYTES + 1), 0, zeroCount);
     this.previous = 0;
     this.first = true;
   }
@@ -68,10 +67,7 @@ class BinTextWriter {
   /** The next bin: its key above the last one's, and a count of at least 1. */
   bin(key: number, n: number): void {
     const out = this.out;
-    if (!this.first) out.byte(COMMA);
-    out.integer(this.first ? key : key - this.previous);
-    out.byte(COLON);
-    out.integer(n);
+    out.end = writeBin(out.room(BIN_BYTES), out.end, this.first, key, this.previous, n);
     this.previous = key;
     this.first = false;
   }
@@ -79,6 +75,27 @@ class BinTextWriter {
   text(): string {
     return this.out.text();
   }
+}
+
+/** The most bytes writeBin writes. */
+const BIN_BYTES = 2 * MAX_INTEGER_BYTES + 2;
+
+/** The text's start into buf at `at`: the zero count and a ';'. Returns the position after it. */
+function writeTextStart(buf: Uint8Array, at: number, zeroCount: number): number {
+  at = writeInteger(buf, at, zeroCount);
+  buf[at++] = SEMICOLON;
+  return at;
+}
+
+/**
+ * One bin of the text into buf at `at` (BIN_BYTES of room): a comma unless first, the key (the first
+ * itself, each later one as its distance from `previous`), a ':' and the count. Returns the position after it.
+ */
+function writeBin(buf: Uint8Array, at: number, first: boolean, key: number, previous: number, n: number): number {
+  if (!first) buf[at++] = COMMA;
+  at = writeInteger(buf, at, first ? key : key - previous);
+  buf[at++] = COLON;
+  return writeInteger(buf, at, n);
 }
 
 const binText = new BinTextWriter();
@@ -249,7 +266,7 @@ export class QuantileSketch {
 
   /** The most bytes writeTextOfKeys writes for n keys: the zero count, then up to n bins. */
   static textOfKeysBytes(n: number): number {
-    return MAX_INTEGER_BYTES + 1 + n * (2 * MAX_INTEGER_BYTES + 2);
+    return MAX_INTEGER_BYTES + 1 + n * BIN_BYTES;
   }
 
   /**
@@ -260,18 +277,13 @@ export class QuantileSketch {
     sortKeys(keys, n);
     let i = 0;
     while (i < n && keys[i] === ZERO_KEY) i++;
-    at = writeInteger(buf, at, i);
-    buf[at++] = SEMICOLON;
+    at = writeTextStart(buf, at, i);
     let previous = 0;
     for (let first = true; i < n; first = false) {
       const key = keys[i];
       let count = 1;
       while (++i < n && keys[i] === key) count++;
-      if (!first) buf[at++] = COMMA;
-      // As BinTextWriter.bin writes a bin: the first key itself, each later one as its distance.
-      at = writeInteger(buf, at, first ? key : key - previous);
-      buf[at++] = COLON;
-      at = writeInteger(buf, at, count);
+      at = writeBin(buf, at, first, key, previous, count);
       previous = key;
     }
     return at;

@@ -54,8 +54,21 @@ export class AsciiWriter {
 
   /** A safe integer in decimal. */
   integer(n: number): void {
-    while (this.length + MAX_INTEGER_BYTES > this.buf.length) this.grow();
-    this.length = writeInteger(this.buf, this.length, n);
+    this.length = writeInteger(this.room(MAX_INTEGER_BYTES), this.length, n);
+  }
+
+  /** The buffer, with room for n more bytes from `end`: a caller writes there, then moves `end` past them. */
+  room(n: number): Buffer {
+    while (this.length + n > this.buf.length) this.grow();
+    return this.buf;
+  }
+
+  get end(): number {
+    return this.length;
+  }
+
+  set end(position: number) {
+    this.length = position;
   }
 
   text(): string {
