@@ -181,7 +181,12 @@ function scansApplog(format: FormatOption): boolean {
 /** What a pass ends with: the accumulator's result as objects, or as its JSON bytes. */
 export type FinishPass<T> = (acc: MetricsAccumulator, bytes: number) => T;
 export const asPartial: FinishPass<PartialMetrics> = (acc, bytes) => acc.result(bytes);
-export const asPartialJson: FinishPass<Uint8Array[]> = (acc, bytes) => acc.resultJson(bytes);
+/** The partial as JSON bytes, which hold no part of the tables: their arrays go to the next chunk's. */
+export const asPartialJson: FinishPass<Uint8Array[]> = (acc, bytes) => {
+  const blocks = acc.resultJson(bytes);
+  acc.release();
+  return blocks;
+};
 
 function analyzeFd<T>(fd: number, filepath: string, start: number, size: number, options: AnalyzeOptions, path: PathChoice, finish: FinishPass<T>): T {
   const acc = new MetricsAccumulator({ filepath, topCapacity: options.topCapacity });

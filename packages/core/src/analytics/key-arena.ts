@@ -298,12 +298,14 @@ export class KeyArena {
     return this.invalid.size === 0 && this.givenStrings.size === 0;
   }
 
+  /** Forgets every key, keeping the bytes and spans. */
   clear(): void {
     this.used = 0;
     this.wasted = 0;
     this.idCount = 0;
     this.givenStrings.clear();
     this.invalid.clear();
+    this.generation = nextGeneration++;
   }
 
   /** partition()'s answer besides the pivot: ids[equalStart, equalEnd] rank as the pivot. */

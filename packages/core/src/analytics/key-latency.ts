@@ -47,8 +47,20 @@ export class KeyLatencies {
   /** Sketches addKey may still leave unpacked. */
   private unpackedLeft: number;
 
-  constructor(unpackedBudget = UNPACKED_SKETCH_BUDGET) {
+  constructor(private readonly unpackedBudget = UNPACKED_SKETCH_BUDGET) {
     this.unpackedLeft = unpackedBudget;
+  }
+
+  /** Forgets every id's latencies, keeping the arrays (a table reused for the next chunk: table-reuse.ts). */
+  clearAll(): void {
+    // A new id's count is read as listed[id], its block as blockOf[id], its merge list as pending[id].
+    this.listed.fill(0);
+    this.blockOf.fill(0);
+    this.pending.fill(0);
+    this.blocksUsed = 0;
+    this.freeBlocks.length = 0;
+    this.sketches.clear();
+    this.unpackedLeft = this.unpackedBudget;
   }
 
   count(id: number): number {

@@ -11,6 +11,7 @@ import { HyperLogLog } from './hyperloglog';
 import { QuantileSketch } from './quantile-sketch';
 import { RunCounter } from './run-counter';
 import { SketchKeyCache } from './sketch-key-cache';
+import { keepForReuse, reusedTopK } from './table-reuse';
 import { Timeline } from './timeline';
 import { DEFAULT_TOP_K_CAPACITY, PARTIAL_TOP_ROWS, SerializedTopK, TopK } from './top-k';
 
@@ -121,12 +122,12 @@ export class MetricsAccumulator {
   constructor(options: AccumulatorOptions) {
     this.filepath = options.filepath;
     const capacity = options.topCapacity ?? DEFAULT_TOP_K_CAPACITY;
-    this.paths = new TopK(capacity, true);
-    this.clients = new TopK(capacity);
-    this.userAgents = new TopK(capacity);
+    this.paths = reusedTopK(capacity, true);
+    this.clients = reusedTopK(capacity);
+    this.userAgents = reusedTopK(capacity);
     // Error messages carry ids (a user, an order, a row): often every one is new. See top-k.ts.
-    this.errorMessages = new TopK(capacity, false, true);
-    this.apps = new TopK(capacity);
+    this.errorMessages = reusedTopK(capacity, false, true);
+    this.apps = reusedTopK(capacity);
   }
 
   addBlank(): void {
@@ -283,6 +284,17 @@ export class MetricsAccumulator {
     return buf.toString('utf8', f.start, cutAt(buf, f.start, f.end, maxBytes));
   }
 
+  /**
+   * Hands the top tables to the thread's next accumulator (table-reuse.ts) once this one's result is
+   * written: it must not be used again.
+   */
+  release(): void {
+    this.released = true;
+    for (const table of [this.paths, this.clients, this.userAgents, this.errorMessages, this.apps]) keepForReuse(table);
+  }
+
+  private released = false;
+
   result(bytes: number): PartialMetrics {
     return this.partial(bytes, (table) => table.serialize(PARTIAL_TOP_ROWS));
   }
@@ -310,6 +322,7 @@ export class MetricsAccumulator {
   }
 
   private partial(bytes: number, serializeTop: (table: TopK) => SerializedTopK, serializeTimeline = (timeline: Timeline) => timeline.serialize()): PartialMetrics {
+    if (this.released) throw new Error('this accumulator was released: its tables belong to another now');
     const statuses: Record<string, number> = {};
     for (const [status, n] of [...this.statuses.entries()].sort((a, b) => a[0] - b[0])) statuses[String(status)] = n;
     const levels: Record<string, number> = {};

@@ -176,6 +176,8 @@ export class TopK {
    * (canonicalIds), and a merged table goes on counting lines exactly as one decoded from its result.
    */
   private mergedInPlace = false;
+  /** The latencies of the table before clear(), emptied, for the first latency counted after it. */
+  private clearedLatencies: KeyLatencies | null = null;
   /** The doorkeeper's bits, made when an admitOnSecondSight table first turns a key away. */
   private doorkeeper: Int32Array | null = null;
 
@@ -187,6 +189,45 @@ export class TopK {
 
   get size(): number {
     return this.ids;
+  }
+
+  /** Tables of one kind behave alike: a cleared one stands in for a new one of its kind. */
+  static kindOf(capacity: number, trackLatency: boolean, admitOnSecondSight: boolean): string {
+    return `${capacity}:${trackLatency}:${admitOnSecondSight}`;
+  }
+
+  get kind(): string {
+    return TopK.kindOf(this.capacity, this.trackLatency, this.admitOnSecondSight);
+  }
+
+  private emptyLatencies(): KeyLatencies {
+    const latencies = this.clearedLatencies ?? new KeyLatencies();
+    this.clearedLatencies = null;
+    return latencies;
+  }
+
+  /**
+   * Makes the table empty again, as a new one of its kind, keeping its arrays at the size they grew
+   * to: a thread's next chunk reuses it (table-reuse.ts).
+   */
+  clear(): void {
+    this.total = 0;
+    this.exact = true;
+    this.ids = 0;
+    this.slots.clear();
+    this.keys.clear();
+    this.counts.clear();
+    this.errors.fill(0);
+    this.errorLines.fill(0);
+    // Null as a new table's, so every path that asks whether there are latencies reads the same.
+    if (this.latencies !== null) {
+      this.latencies.clearAll();
+      this.clearedLatencies = this.latencies;
+      this.latencies = null;
+    }
+    this.idsInKeyOrder = true;
+    this.mergedInPlace = false;
+    this.doorkeeper = null;
   }
 
   /** Counts the key whose UTF-8 bytes are buf[start, end). */
@@ -220,7 +261,7 @@ export class TopK {
 
   /** recordLatency by counter id. */
   recordLatencyAt(id: number, sketchKey: number): void {
-    (this.latencies ??= new KeyLatencies()).addKey(id, sketchKey);
+    (this.latencies ??= this.emptyLatencies()).addKey(id, sketchKey);
   }
 
   /** Counts a line with counter id's key as an error. */
@@ -636,7 +677,7 @@ export class TopK {
       }
     }
     const theirs = other.latencies;
-    const latencies = theirs !== null ? (this.latencies ??= new KeyLatencies()) : this.latencies;
+    const latencies = theirs !== null ? (this.latencies ??= this.emptyLatencies()) : this.latencies;
     for (let from = 0; from < other.ids; from++) {
       const id = findKey(this.slots, keys, other.keys, from);
       if (id >= 0) {
